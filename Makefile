@@ -1,0 +1,30 @@
+# Two commands: `make serve` (set up, build, serve the site) and `make test` (set up, run every check).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test build chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+serve: $(VENV)/.installed
+	$(BIN)/kz-rule-of-law serve
+
+build: $(VENV)/.installed
+	$(BIN)/kz-rule-of-law build
+
+# Browser tests drive Debian's Chromium; it is installed from Debian's packages, never downloaded.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(VENV)/.installed chromium
+	$(BIN)/kz-rule-of-law build --check
+	$(BIN)/frictionless validate datapackage.json
+	$(BIN)/kz-rule-of-law validate
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build test-output .pytest_cache .hypothesis

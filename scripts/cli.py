@@ -1,0 +1,139 @@
+"""The kz-rule-of-law command line: build, check, validate, normalize."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+import typer
+from rich.console import Console
+
+from .errors import InputError, KzError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Publish what Kazakh press releases on the rule of law state as open data.")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+STATE = {"debug": False}
+T = TypeVar("T")
+
+
+def project_root() -> Path:
+    """The project folder: the one holding datapackage.json, from the working directory up."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "datapackage.json").is_file() and (folder / "facts").is_dir():
+            return folder
+    return Path(__file__).resolve().parent.parent
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command body; print project errors plainly and exit with their code."""
+    try:
+        return action()
+    except KzError as e:
+        if STATE["debug"]:
+            traceback.print_exc()
+        problems = getattr(e, "problems", None) or getattr(e, "failures", None) or [str(e)]
+        for problem in problems:
+            err.print("error: " + str(problem), markup=False)
+        if len(problems) > 1:
+            err.print(f"{len(problems)} problems", markup=False)
+        raise typer.Exit(e.exit_code) from None
+    except typer.Exit:
+        raise
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback unless --debug
+        if STATE["debug"]:
+            traceback.print_exc()
+        else:
+            err.print(f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)", markup=False)
+        raise typer.Exit(1) from None
+
+
+@app.callback()
+def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) -> None:
+    """Publish what Kazakh press releases on the rule of law state as open data."""
+    STATE["debug"] = debug
+
+
+@app.command()
+def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing.")) -> None:
+    """Normalize the facts, write the CSVs and the descriptor, validate."""
+    from . import build as building
+
+    root = project_root()
+
+    def body() -> None:
+        if check:
+            built = building.compile_package(root)
+            stale = building.stale_files(root, built)
+            if stale:
+                for path in stale:
+                    err.print(f"stale: {path} differs from what the facts produce", markup=False)
+                err.print("run 'kz-rule-of-law build' and commit the result", markup=False)
+                raise typer.Exit(1)
+            out.print(f"up to date: {len(built.files)} files match the facts", markup=False)
+            return
+        built = building.build(root)
+        counts = ", ".join(f"{name} {len(rows)}" for name, rows in built.compiled.rows.items())
+        out.print(f"built {root / 'datapackage.json'} and {len(built.files) - 1} CSVs in {root / 'data'}", markup=False)
+        out.print(f"rows: {counts}", markup=False)
+
+    run(body)
+
+
+@app.command()
+def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project).")) -> None:
+    """Validate the published package: frictionless plus the project's own rules."""
+    from .errors import ValidationFailed
+    from .validate import validate_package
+
+    root = project_root()
+
+    def body() -> None:
+        failures = validate_package((path or root).resolve(), archive_root=root)
+        if failures:
+            raise ValidationFailed(failures)
+        out.print(f"valid: {(path or root) / 'datapackage.json'}", markup=False)
+
+    run(body)
+
+
+@app.command()
+def check(facts_file: Path = typer.Argument(..., help="The facts file to check.")) -> None:
+    """Report every problem of one facts file at once, with line numbers."""
+    from . import build as building
+
+    root = project_root()
+
+    def body() -> None:
+        reference = root / "facts" / "reference.yml"
+        paths = [facts_file] if facts_file.resolve() == reference.resolve() else [reference, facts_file]
+        building.compile_package(root, paths)
+        out.print(f"ok: {facts_file}", markup=False)
+
+    run(body)
+
+
+KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
+
+
+@app.command()
+def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
+              text: str = typer.Argument(..., help="Kazakh text, e.g. '2025 жылғы 21 қарашада'")) -> None:
+    """Normalize one Kazakh value and print it as JSON."""
+    from .normalize import NORMALIZERS
+
+    def body() -> None:
+        if kind not in NORMALIZERS:
+            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(NORMALIZERS))
+        sys.stdout.write(json.dumps(NORMALIZERS[kind](text), ensure_ascii=False) + "\n")
+
+    run(body)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,232 @@
+"""Read datapackage.json: the one source of truth for tables, columns, types and keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, InternalError
+
+# Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
+PACKAGE_KEYS = {
+    "profile", "name", "id", "title", "description", "homepage", "version", "created",
+    "keywords", "image", "licenses", "sources", "contributors", "resources", "$schema",
+}
+RESOURCE_KEYS = {
+    "profile", "name", "path", "data", "title", "description", "homepage", "format", "mediatype",
+    "encoding", "bytes", "hash", "schema", "sources", "licenses", "dialect", "scheme", "$schema",
+}
+SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema"}
+FIELD_KEYS = {
+    "name", "title", "type", "format", "description", "example", "constraints", "rdfType",
+    "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar",
+}
+CONSTRAINT_KEYS = {
+    "required", "unique", "minLength", "maxLength", "minimum", "maximum", "pattern", "enum",
+}
+FOREIGN_KEY_KEYS = {"fields", "reference"}
+REFERENCE_KEYS = {"resource", "fields"}
+LICENSE_KEYS = {"name", "path", "title"}
+SOURCE_KEYS = {"title", "path", "email", "description"}
+CONTRIBUTOR_KEYS = {"title", "path", "email", "role", "organization"}
+FIELD_TYPES = {
+    "string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
+    "year", "yearmonth", "duration", "geopoint", "geojson", "any",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table, as the descriptor declares it."""
+
+    name: str
+    type: str
+    title: str
+    description: str
+    constraints: dict[str, Any]
+
+    @property
+    def required(self) -> bool:
+        """Whether the column must have a value."""
+        return bool(self.constraints.get("required"))
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key from columns of one table to columns of another."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One resource of the package: its name, path, columns and keys."""
+
+    name: str
+    path: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names in the order the CSV must have them."""
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        """The field called `name`."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def load_descriptor(path: Path) -> dict[str, Any]:
+    """Parse datapackage.json, raising InputError with the position of a syntax error."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: descriptor not found") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+
+
+def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
+    """The package's tables by name, in descriptor order."""
+    result = {}
+    for res in descriptor["resources"]:
+        schema = res["schema"]
+        pk = schema.get("primaryKey", [])
+        result[res["name"]] = Table(
+            name=res["name"],
+            path=res["path"],
+            title=res.get("title", res["name"]),
+            description=res.get("description", ""),
+            fields=tuple(
+                Field(f["name"], f.get("type", "string"), f.get("title", f["name"]),
+                      f.get("description", ""), f.get("constraints", {}))
+                for f in schema["fields"]
+            ),
+            primary_key=tuple([pk] if isinstance(pk, str) else pk),
+            foreign_keys=tuple(
+                ForeignKey(
+                    tuple(_as_list(fk["fields"])),
+                    fk["reference"]["resource"] or res["name"],
+                    tuple(_as_list(fk["reference"]["fields"])),
+                )
+                for fk in schema.get("foreignKeys", [])
+            ),
+        )
+    return result
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    """A key given as one name or a list of names, as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def lint(descriptor: dict[str, Any]) -> list[str]:
+    """Every key the Data Package specs do not define, and other structural mistakes."""
+    problems: list[str] = []
+
+    def check(obj: Any, allowed: set[str], where: str) -> None:
+        if not isinstance(obj, dict):
+            problems.append(f"{where}: expected an object, got {type(obj).__name__}")
+            return
+        for key in obj:
+            if key not in allowed:
+                problems.append(f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})")
+
+    check(descriptor, PACKAGE_KEYS, "package")
+    for i, item in enumerate(descriptor.get("licenses", [])):
+        check(item, LICENSE_KEYS, f"licenses[{i}]")
+    for i, item in enumerate(descriptor.get("sources", [])):
+        check(item, SOURCE_KEYS, f"sources[{i}]")
+    for i, item in enumerate(descriptor.get("contributors", [])):
+        check(item, CONTRIBUTOR_KEYS, f"contributors[{i}]")
+    names = set()
+    for res in descriptor.get("resources", []):
+        rname = res.get("name", "?") if isinstance(res, dict) else "?"
+        names.add(rname)
+        check(res, RESOURCE_KEYS, f"resource {rname}")
+        schema = res.get("schema", {}) if isinstance(res, dict) else {}
+        check(schema, SCHEMA_KEYS, f"resource {rname}: schema")
+        columns = set()
+        for field in schema.get("fields", []):
+            fname = field.get("name", "?")
+            columns.add(fname)
+            check(field, FIELD_KEYS, f"resource {rname}: field {fname}")
+            if field.get("type", "string") not in FIELD_TYPES:
+                problems.append(f"resource {rname}: field {fname}: unknown type '{field.get('type')}'")
+            check(field.get("constraints", {}), CONSTRAINT_KEYS, f"resource {rname}: field {fname}: constraints")
+        for key in _as_list(schema.get("primaryKey", [])):
+            if key not in columns:
+                problems.append(f"resource {rname}: primaryKey names unknown field '{key}'")
+        for fk in schema.get("foreignKeys", []):
+            check(fk, FOREIGN_KEY_KEYS, f"resource {rname}: foreignKey")
+            check(fk.get("reference", {}), REFERENCE_KEYS, f"resource {rname}: foreignKey reference")
+            for key in _as_list(fk.get("fields", [])):
+                if key not in columns:
+                    problems.append(f"resource {rname}: foreignKey names unknown field '{key}'")
+    for res in descriptor.get("resources", []):
+        for fk in res.get("schema", {}).get("foreignKeys", []):
+            target = fk.get("reference", {}).get("resource")
+            if target and target not in names:
+                problems.append(f"resource {res.get('name')}: foreignKey references unknown resource '{target}'")
+    return problems
+
+
+def cast(field: Field, value: Any) -> Any:
+    """Convert a curated value (a YAML string) to the column's type, or raise InputError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dict, list)):
+        raise InputError("wrong shape", value=value, expected=f"a single {field.type} value")
+    text = str(value).strip()
+    try:
+        if field.type in ("integer", "year"):
+            if not text.lstrip("-").isascii() or not text.lstrip("-").isdigit():
+                raise ValueError
+            return int(text)
+        if field.type == "number":
+            number = Decimal(text)
+            if not number.is_finite():
+                raise ValueError
+            return number
+        if field.type == "date":
+            return dt.date.fromisoformat(text)
+        if field.type == "boolean":
+            return {"true": True, "false": False}[text.lower()]
+    except (ValueError, KeyError, InvalidOperation):
+        raise InputError("wrong type", value=value, expected=f"{_article(field.type)} {field.type}") from None
+    if field.type != "string":
+        raise InternalError(f"field {field.name}: type {field.type} is not supported by the build")
+    return text
+
+
+def _article(word: str) -> str:
+    """'an' before a vowel, 'a' otherwise."""
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def format_cell(value: Any) -> str:
+    """Render a typed value as the CSV text frictionless reads back to the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

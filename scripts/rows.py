@@ -1,0 +1,359 @@
+"""Turn curated facts into normalized table rows, with a quote row for every value from a source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import normalize
+from .descriptor import Table, cast
+from .errors import InputError, Problem
+from .facts import Fact, Mapping, is_fact, load, to_fact
+from .quotes import collapse, locate
+from .sources import SourceText, read_source
+
+REFERENCE_FILE = "reference.yml"
+REFERENCE_SECTIONS = ("countries", "iati_organisation_types", "iati_organisation_roles")
+GENERATED_TABLES = ("sources", "legal_forms", "quotes")
+PROVENANCE_ONLY = "evidence"
+
+# Fields whose quote the build normalizes, and the normalizer that does it.
+KIND_BY_FIELD = {
+    "date": "date",
+    "period": "period",
+    "duration": "duration",
+    "participants": "count",
+    "legal_form": "legal-form",
+    "total_budget": "money",
+    "eu_contribution": "money",
+}
+
+
+def _budget(row: dict[str, Any]) -> dict[str, Any]:
+    """Co-financing and EU share of a budget row, computed from the stated amounts."""
+    total, eu = row.get("total_budget"), row.get("eu_contribution")
+    if total is None or eu is None:
+        return {}
+    share = (eu * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else None
+    return {"cofinancing": total - eu, "eu_share_percent": share}
+
+
+DERIVED: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"budgets": _budget}
+DERIVED_COLUMNS = {"budgets": ("cofinancing", "eu_share_percent")}
+
+
+@dataclass
+class Origin:
+    """Where a row was written: the facts file and line."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class Compiled:
+    """Rows of every table, where each came from, and the problems found on the way."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    origins: dict[tuple[str, tuple], Origin] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    texts: dict[str, SourceText] = field(default_factory=dict)
+
+
+def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
+    """The columns a normalizer fills from one quote."""
+    if kind == "date":
+        return {name: normalize.parse_date(fact.kk)}
+    if kind == "period":
+        start, end = normalize.parse_period(fact.kk)
+        return {"start_year": start, "end_year": end}
+    if kind == "duration":
+        return {"duration_years": normalize.parse_duration(fact.kk)}
+    if kind == "count":
+        value, qualifier = normalize.parse_count(fact.kk)
+        return {name: value, f"{name}_qualifier": qualifier}
+    if kind == "legal-form":
+        return {name: normalize.parse_legal_form(fact.kk).code}
+    if kind == "money":
+        amount, currency = normalize.parse_money(fact.kk)
+        return {name: amount, "currency": currency}
+    raise AssertionError(kind)
+
+
+class _FileCompiler:
+    """Compiles the sections of one facts file into rows; collects every problem."""
+
+    def __init__(self, path: Path, root: Path, tables: dict[str, Table], out: Compiled) -> None:
+        """Prepare to compile `path` into `out`."""
+        self.path, self.root, self.tables, self.out = path, root, tables, out
+        self.name = _display(path, root)
+        self.source_id: str | None = None
+        self.text: str | None = None
+
+    def problem(self, problem: Problem | InputError, **where: Any) -> None:
+        """Record one or more problems, located in this file."""
+        items = problem.problems if isinstance(problem, InputError) else [problem]
+        self.out.problems.extend(p.located(file=self.name, **where) for p in items)
+
+    def run(self, document: Mapping) -> None:
+        """Compile every section of the document."""
+        is_reference = self.path.name == REFERENCE_FILE
+        if is_reference:
+            allowed = REFERENCE_SECTIONS
+        else:
+            allowed = tuple(n for n in self.tables if n not in REFERENCE_SECTIONS + GENERATED_TABLES)
+            if "source" not in document:
+                self.problem(Problem("no 'source' section", line=1,
+                                     expected="a 'source' mapping that records the archived text"))
+            else:
+                self.compile_source(document["source"], document.lines["source"])
+        for section, records in document.items():
+            line = document.lines[section]
+            if section == "source" and not is_reference:
+                continue
+            if section not in allowed:
+                self.problem(Problem(f"unknown section '{section}'", line=line,
+                                     expected="one of: " + ", ".join(allowed)))
+                continue
+            if not isinstance(records, list):
+                self.problem(Problem("wrong shape", line=line, field=section,
+                                     value=_shape(records), expected="a list of records"))
+                continue
+            for record in records:
+                if not isinstance(record, Mapping):
+                    self.problem(Problem("wrong shape", line=line, field=section,
+                                         value=_shape(record), expected="a record (a mapping of fields)"))
+                    continue
+                self.compile_record(self.tables[section], record)
+
+    def compile_source(self, record: Any, line: int) -> None:
+        """Compile the `source` section into a sources row, reading and checking the archived text."""
+        if not isinstance(record, Mapping):
+            self.problem(Problem("wrong shape", line=line, field="source", value=_shape(record),
+                                 expected="a mapping"))
+            return
+        sid = record.get("id")
+        self.source_id = sid if isinstance(sid, str) and sid else None
+        try:
+            size = cast(self.tables["sources"].field("bytes"), record.get("bytes"))
+            text = read_source(self.root, str(record.get("path", "")), str(record.get("sha256", "")), size)
+        except InputError as e:
+            key = "sha256" if "sha256" in str(e) else "path"
+            self.problem(e, line=record.lines.get(key, record.line), record=sid, field=key)
+        else:
+            self.text = text.text
+            if self.source_id:
+                self.out.texts[self.source_id] = text
+        self.compile_record(self.tables["sources"], record)
+
+    def compile_record(self, table: Table, record: Mapping) -> None:
+        """Compile one record of a section into a row of `table` and its quotes."""
+        columns = set(table.columns)
+        row: dict[str, Any] = {}
+        facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
+        rid = record.get("id") if isinstance(record.get("id"), str) else None
+        bad = len(self.out.problems)
+
+        def put(column: str, value: Any, line: int, key: str, overridable: bool = False) -> None:
+            if column in row and not overridable and row[column] != value:
+                if column == "currency":
+                    self.problem(Problem("mixed currencies in one record", line=line, record=rid, field=key,
+                                         value=value, expected=f"{row[column]}, the currency of the other amounts"))
+                else:
+                    self.problem(Problem("value given twice", line=line, record=rid, field=key,
+                                         value=value, expected=f"one value for column {column}"))
+                return
+            row[column] = value
+
+        plain: list[tuple[str, Any, int]] = []
+        for key, value in record.items():
+            line = record.lines[key]
+            if key == "id":
+                if len(table.primary_key) != 1:
+                    self.problem(Problem("this table has no 'id'", line=line, record=rid, field=key,
+                                         expected="the key fields " + ", ".join(table.primary_key)))
+                    continue
+                plain.append((table.primary_key[0], value, line))
+                continue
+            kind = KIND_BY_FIELD.get(key)
+            if key == PROVENANCE_ONLY or is_fact(value) or kind:
+                if not is_fact(value):
+                    self.problem(Problem("a value the build computes was typed in", line=line, record=rid,
+                                         field=key, value=value,
+                                         expected="a fact {kk: <Kazakh quote>, en: <English>}; the build normalizes it"))
+                    continue
+                try:
+                    fact = to_fact(value)
+                except InputError as e:
+                    self.problem(e, record=rid, field=key)
+                    continue
+                span = self.find(fact, rid, key)
+                facts.append((key, fact, span))
+                if key == PROVENANCE_ONLY:
+                    continue
+                if kind:
+                    try:
+                        for column, cell in normalized_columns(kind, key, fact).items():
+                            put(column, cell, fact.line, key)
+                    except InputError as e:
+                        self.problem(e, line=fact.line, record=rid, field=key)
+                elif f"{key}_kk" in columns and f"{key}_en" in columns:
+                    put(f"{key}_kk", collapse(fact.kk), fact.line, key)
+                    put(f"{key}_en", fact.en, fact.line, key, overridable=True)
+                else:
+                    self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
+                                         expected="one of: " + ", ".join(_writable(table))))
+                continue
+            plain.append((key, value, line))
+        for key, value, line in plain:
+            if key not in columns or key in DERIVED_COLUMNS.get(table.name, ()) or key == "source_id" and table.name != "sources":
+                why = ("computed by the build, never typed in" if key in DERIVED_COLUMNS.get(table.name, ())
+                       else "one of: " + ", ".join(_writable(table)))
+                self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
+                                     field=key, expected=why))
+                continue
+            try:
+                value = cast(table.field(key), value)
+            except InputError as e:
+                self.problem(e, line=line, record=rid, field=key)
+                continue
+            if key in row and f"{key[:-3]}_kk" in row and key.endswith("_en"):
+                row[key] = value  # a curated English name wins over the rendering of the quote
+            else:
+                put(key, value, line, key)
+        if "source_id" in columns and table.name != "sources":
+            row["source_id"] = self.source_id
+        row.update(DERIVED.get(table.name, lambda r: {})(row))
+        for f in table.fields:
+            if f.required and row.get(f.name) is None and len(self.out.problems) == bad:
+                self.problem(Problem("missing required field", line=record.line, record=rid, field=f.name,
+                                     expected=f.description or "a value"))
+        key = tuple(row.get(k) for k in table.primary_key)
+        record_id = "/".join(str(k) for k in key)
+        rows = self.out.rows.setdefault(table.name, [])
+        origin = self.out.origins.get((table.name, key))
+        if origin is not None:
+            self.problem(Problem(f"duplicate id in table {table.name} (first defined at {origin.file}:{origin.line})",
+                                 line=record.line, record=record_id, field=table.primary_key[0] if len(key) == 1 else None,
+                                 value=record_id, expected="an id used once across all facts files"))
+            return
+        self.out.origins[(table.name, key)] = Origin(self.name, record.line)
+        for f in table.fields:
+            row.setdefault(f.name, None)
+        rows.append(row)
+        for key_name, fact, span in facts:
+            if span is None or self.text is None:
+                continue
+            start, end = span
+            self.out.rows.setdefault("quotes", []).append({
+                "quote_id": f"{table.name}/{record_id}/{key_name}",
+                "source_id": self.source_id,
+                "table_name": table.name,
+                "record_id": record_id,
+                "field": key_name,
+                "text_kk": self.text[start:end],
+                "text_en": fact.en,
+                "char_start": start,
+                "char_end": end,
+            })
+
+    def find(self, fact: Fact, rid: str | None, key: str) -> tuple[int, int] | None:
+        """The span of a fact's quote in this file's source, or None after recording why not."""
+        if self.path.name == REFERENCE_FILE:
+            self.problem(Problem("a quote in the reference file", line=fact.line, record=rid, field=key,
+                                 expected="plain values: reference lists state no source"))
+            return None
+        if self.text is None:
+            return None
+        try:
+            return locate(self.text, fact.kk, fact.at)
+        except InputError as e:
+            self.problem(e, line=fact.line, record=rid, field=key)
+            return None
+
+
+def _writable(table: Table) -> list[str]:
+    """The fields a facts file may set in a table (fact fields by their short names)."""
+    names = []
+    for c in table.columns:
+        if c in DERIVED_COLUMNS.get(table.name, ()) or c == "source_id":
+            continue
+        names.append(c)
+    return names
+
+
+def _shape(value: Any) -> str:
+    """Describe the YAML shape of a value."""
+    return {dict: "a mapping", Mapping: "a mapping", list: "a list"}.get(type(value), repr(value)[:40])
+
+
+def _display(path: Path, root: Path) -> str:
+    """A path as the user should see it: relative to the project where possible."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def reference_rows() -> dict[str, list[dict[str, Any]]]:
+    """Rows the code owns: the legal forms the normalizer knows."""
+    return {"legal_forms": [
+        {"code": f.code, "name_kk": f.name_kk, "name_ru": f.name_ru, "abbr_ru": f.abbr_ru, "name_en": f.name_en}
+        for f in normalize.LEGAL_FORMS.values()
+    ]}
+
+
+def compile_files(paths: Iterable[Path], root: Path, tables: dict[str, Table]) -> Compiled:
+    """Compile facts files into rows of every table; problems are collected, not raised."""
+    out = Compiled(rows={name: [] for name in tables})
+    for name, rows in reference_rows().items():
+        out.rows[name].extend(rows)
+        for row in rows:
+            out.origins[(name, tuple(row[k] for k in tables[name].primary_key))] = Origin("scripts/normalize.py", 0)
+    for path in paths:
+        try:
+            document = load(path)
+        except InputError as e:
+            out.problems.extend(p.located(file=_display(path, root)) for p in e.problems)
+            continue
+        _FileCompiler(path, root, tables, out).run(document)
+    check_references(out, tables)
+    return out
+
+
+def check_references(out: Compiled, tables: dict[str, Table]) -> None:
+    """Every foreign key value must name an existing row; report each one that does not."""
+    keys = {name: {tuple(r[k] for k in t.primary_key) for r in out.rows.get(name, [])} for name, t in tables.items()}
+    for name, table in tables.items():
+        for fk in table.foreign_keys:
+            target = tables[fk.resource]
+            index = keys[fk.resource] if tuple(fk.reference_fields) == target.primary_key else {
+                tuple(r[k] for k in fk.reference_fields) for r in out.rows.get(fk.resource, [])}
+            for row in out.rows.get(name, []):
+                value = tuple(row.get(k) for k in fk.fields)
+                if all(v is None for v in value) or value in index:
+                    continue
+                pk = tuple(row.get(k) for k in table.primary_key)
+                origin = out.origins.get((name, pk), Origin("?", 0))
+                out.problems.append(Problem(
+                    f"unknown {fk.resource} reference", file=origin.file, line=origin.line,
+                    record="/".join(str(k) for k in pk), field=",".join(fk.fields),
+                    value="/".join(str(v) for v in value),
+                    expected=f"the id of a row of {fk.resource} defined in a facts file"))
+
+
+def sort_rows(rows: dict[str, list[dict[str, Any]]], tables: dict[str, Table]) -> None:
+    """Order every table's rows by primary key, in place."""
+    for name, table in tables.items():
+        rows[name].sort(key=lambda r: tuple(_sortable(r[k]) for k in table.primary_key))
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    """A sort key that orders None first and never compares unlike types."""
+    if value is None:
+        return (0, "")
+    if isinstance(value, (int, Decimal)):
+        return (1, value)
+    return (2, str(value))

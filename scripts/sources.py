@@ -1,0 +1,79 @@
+"""The source archive: press releases kept byte for byte, checked against their recorded digest."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+
+ARCHIVE_DIR = "archive"
+MAX_SOURCE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """An archived text: where it is, its bytes and digest, and its decoded text."""
+
+    path: str
+    bytes: int
+    sha256: str
+    text: str
+
+
+def resolve_archive_path(root: Path, relative: str) -> Path:
+    """The archived file for a recorded path, refusing any path that leaves the archive."""
+    candidate = Path(relative)
+    if candidate.is_absolute() or ".." in candidate.parts or not relative.startswith(ARCHIVE_DIR + "/"):
+        raise InputError("source path outside the archive", value=relative,
+                         expected=f"a path under {ARCHIVE_DIR}/ such as 'archive/<id>.txt'")
+    archive = (root / ARCHIVE_DIR).resolve()
+    full = root / candidate
+    if full.is_symlink() or not full.resolve().is_relative_to(archive):
+        raise InputError("source path is a symlink or resolves outside the archive", value=relative,
+                         expected=f"a regular file inside {ARCHIVE_DIR}/")
+    return full
+
+
+def read_source(root: Path, relative: str, sha256: str, size: int | None = None) -> SourceText:
+    """Read an archived text, refusing it unless its bytes match the recorded sha256."""
+    full = resolve_archive_path(root, relative)
+    try:
+        if full.stat().st_size > MAX_SOURCE_BYTES:
+            raise InputError("source text too large", value=f"{full.stat().st_size:,} bytes",
+                             expected=f"at most {MAX_SOURCE_BYTES:,} bytes")
+        data = full.read_bytes()
+    except FileNotFoundError:
+        raise InputError("archived source text not found", value=relative,
+                         expected="a file kept under archive/") from None
+    except OSError as e:
+        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative) from None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        raise InputError(f"source bytes no longer match the recorded sha256 (file {relative} has {digest})",
+                         value=sha256, expected="the archived text unchanged, byte for byte")
+    if size is not None and len(data) != size:
+        raise InputError(f"source {relative} is {len(data)} bytes", value=size,
+                         expected="the recorded size in bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"archived source is not UTF-8 (byte {e.start})", value=relative,
+                         expected="a UTF-8 text") from None
+    if text.startswith("\ufeff"):
+        raise InputError("archived source starts with a byte-order mark", value=relative,
+                         expected="UTF-8 without a BOM")
+    if not unicodedata.is_normalized("NFC", text):
+        raise InputError("archived source is not in Unicode NFC", value=relative,
+                         expected="NFC text (quotes are matched in NFC)")
+    return SourceText(relative, len(data), digest, text)
+
+
+def digest_of(path: Path) -> str:
+    """The sha256 of a file, for writing a new source record."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+__all__ = ["SourceText", "read_source", "resolve_archive_path", "digest_of", "Problem"]

@@ -1,0 +1,47 @@
+"""A throwaway copy of the project's inputs and outputs, for tests that build or break things."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = "000_54035fae270ab93c"
+PUBLISHED = ("datapackage.json", "data", "archive", "facts")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy the descriptor, data, archive and facts into `target` and return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PUBLISHED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every published file under `root` by relative path, with its bytes."""
+    files = {"datapackage.json": (root / "datapackage.json").read_bytes()}
+    for path in sorted((root / "data").glob("*")):
+        files[f"data/{path.name}"] = path.read_bytes()
+    return files
+
+
+def cli(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the kz-rule-of-law command in `root` and capture its output."""
+    return subprocess.run([sys.executable, "-m", "scripts.cli", *args], cwd=root, capture_output=True,
+                          text=True, timeout=timeout, env=_env())
+
+
+def _env() -> dict[str, str]:
+    """The environment with the project importable from any working directory."""
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
