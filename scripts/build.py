@@ -12,7 +12,7 @@ from .checks import run_checks
 from .descriptor import lint, load_descriptor, tables
 from .errors import InputError, Problem, ValidationFailed
 from .package import render
-from .rows import Compiled, Origin, compile_files, sort_rows
+from .rows import Compiled, Origin, compile_files, display_path, sort_rows
 from .validate import validate_package
 
 FACTS_DIR = "facts"

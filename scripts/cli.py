@@ -110,9 +110,15 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
     root = project_root()
 
     def body() -> None:
-        reference = root / "facts" / "reference.yml"
-        paths = [facts_file] if facts_file.resolve() == reference.resolve() else [reference, facts_file]
-        building.compile_package(root, paths)
+        target = facts_file.resolve()
+        others = [p for p in building.facts_files(root) if p.name != target.name]
+        try:
+            building.compile_package(root, [*others, target])
+        except InputError as e:
+            shown = building.display_path(target, root)
+            mine = [p for p in e.problems if p.file in (shown, None)]
+            if mine:
+                raise InputError(*mine) from None
         out.print(f"ok: {facts_file}", markup=False)
 
     run(body)

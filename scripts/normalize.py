@@ -60,8 +60,6 @@ def _ending(stem: str) -> str:
     return "sonorant"  # л р й у и
 
 
-CASES = ("nominative", "locative", "attributive", "genitive", "dative", "ablative", "accusative",
-         "instrumental")
 _AFTER_POSSESSIVE = {"nominative": "", "locative": "нда", "attributive": "ндағы", "genitive": "ның",
                      "dative": "на", "ablative": "нан", "accusative": "н", "instrumental": "мен"}
 
@@ -295,11 +293,13 @@ def money_json(text: str) -> dict:
 def format_money_kk(amount: Decimal, currency: str, sep: str = " ") -> str:
     """Write an amount in Kazakh, e.g. '777 895 еуро' or '12,50 теңге' (groups of three, decimal comma)."""
     if not isinstance(amount, (Decimal, int)) or isinstance(amount, bool) or not Decimal(amount).is_finite():
-        raise InputError("expected a finite Decimal", value=amount, expected="a Decimal such as Decimal('777895')")
+        raise InputError("expected a finite Decimal", value=amount,
+                         expected="a Decimal such as Decimal('777895')")
     if amount < 0:
         raise InputError("negative amount", value=amount, expected="an amount of zero or more")
     if currency not in CURRENCIES:
-        raise InputError(f"unknown currency {currency!r}", value=currency, expected=f"one of {tuple(CURRENCIES)}")
+        raise InputError(f"unknown currency {currency!r}", value=currency,
+                         expected=f"one of {tuple(CURRENCIES)}")
     if len(sep) != 1 or not sep.isspace():
         raise InputError("the group separator must be one space character", value=sep,
                          expected="' ', U+00A0 or U+202F")
@@ -334,13 +334,15 @@ def parse_period(text: str) -> tuple[int, int]:
         raise InputError(f"unknown word {mark!r} after the years", value=text, expected=_PERIOD_EXPECTED)
     if span is not None and span not in _SPAN_WORDS or m["rest"]:
         extra = " ".join(filter(None, (span, m["rest"].strip())))
-        raise InputError(f"unexpected words after the years: {extra!r}", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError(f"unexpected words after the years: {extra!r}", value=text,
+                         expected=_PERIOD_EXPECTED)
     start, end = int(m["a"]), int(m["b"])
     for year in (start, end):
         if not 1900 <= year <= 2100:
             raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED)
     if end < start:
-        raise InputError(f"end year {end} is before start year {start}", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError(f"end year {end} is before start year {start}", value=text,
+                         expected=_PERIOD_EXPECTED)
     return start, end
 
 
@@ -398,14 +400,16 @@ def parse_count(text: str) -> tuple[int, str]:
     if rest.startswith("-"):
         suffix, _, rest = rest[1:].partition(" ")
         if suffix not in _SUFFIX_CASES:
-            raise InputError(f"unknown suffix '-{suffix}' after the number", value=text, expected=_COUNT_EXPECTED)
+            raise InputError(f"unknown suffix '-{suffix}' after the number", value=text,
+                             expected=_COUNT_EXPECTED)
         case = _SUFFIX_CASES[suffix]
     words = rest.split()
     noun_seen = False
     if case is None and words and _NOUN_FORMS.get(words[0]) in ("ablative", "dative"):  # "80 адамнан астам"
         case, noun_seen = _NOUN_FORMS[words.pop(0)], True
     if qualifier and case:
-        raise InputError(f"'{t.split(' ')[0]}' cannot follow a qualifier word", value=text, expected=_COUNT_EXPECTED)
+        raise InputError(f"{t.split(' ')[0]!r} cannot follow a qualifier word", value=text,
+                         expected=_COUNT_EXPECTED)
     if not qualifier:
         for n in (2, 1):
             if len(words) >= n and (case, " ".join(words[:n])) in _POSTPOSITIONS:
@@ -413,7 +417,7 @@ def parse_count(text: str) -> tuple[int, str]:
                 break
         else:
             if case in ("ablative", "dative"):
-                raise InputError(f"the {case} suffix needs a word such as 'астам', 'жуық' or 'дейін' after it",
+                raise InputError(f"the {case} needs a word such as 'астам', 'жуық' or 'дейін' after it",
                                  value=text, expected=_COUNT_EXPECTED)
             qualifier = "about" if case == "similative" else "exact"
     if not noun_seen and words and _NOUN_FORMS.get(words[0]) == "nominative":
@@ -434,7 +438,8 @@ def count_json(text: str) -> dict:
 # Durations
 
 _DURATION_EXPECTED = "a number of years such as 'үш жыл', 'он екі жылға' or '3 жыл ішінде'"
-_UNITS = {w: i for i, w in enumerate(("бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз"), 1)}
+_UNITS = {w: i for i, w in enumerate(("бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз"),
+                                     1)}
 _TENS = {w: 10 * i for i, w in enumerate(("он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс",
                                           "сексен", "тоқсан"), 1)}
 _YEAR_FORMS = {f for c, f in _declension("жыл").items() if not c.startswith("possessive")} | {"жылдық"}

@@ -88,7 +88,7 @@ class _FileCompiler:
     def __init__(self, path: Path, root: Path, tables: dict[str, Table], out: Compiled) -> None:
         """Prepare to compile `path` into `out`."""
         self.path, self.root, self.tables, self.out = path, root, tables, out
-        self.name = _display(path, root)
+        self.name = display_path(path, root)
         self.source_id: str | None = None
         self.text: str | None = None
 
@@ -289,7 +289,7 @@ def _shape(value: Any) -> str:
     return {dict: "a mapping", Mapping: "a mapping", list: "a list"}.get(type(value), repr(value)[:40])
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
     """A path as the user should see it: relative to the project where possible."""
     try:
         return str(path.resolve().relative_to(root.resolve()))
@@ -316,7 +316,7 @@ def compile_files(paths: Iterable[Path], root: Path, tables: dict[str, Table]) -
         try:
             document = load(path)
         except InputError as e:
-            out.problems.extend(p.located(file=_display(path, root)) for p in e.problems)
+            out.problems.extend(p.located(file=display_path(path, root)) for p in e.problems)
             continue
         _FileCompiler(path, root, tables, out).run(document)
     check_references(out, tables)

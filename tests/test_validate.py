@@ -107,3 +107,15 @@ def test_hand_edited_csv_fails_frictionless_hash(project: Path):
     edit(project / "data" / "people.csv", "Aleška Simkić", "Aleska Simkic")
     failures = validate_package(project)
     assert any("hash-count" in f for f in failures), failures
+
+
+def test_descriptor_enums_match_what_the_normalizers_produce():
+    from scripts.normalize import COUNT_QUALIFIERS, CURRENCIES, LEGAL_FORMS
+    from scripts.descriptor import tables
+
+    schema = tables(load_descriptor(ROOT / "datapackage.json"))
+    assert set(schema["events"].field("participants_qualifier").constraints["enum"]) == set(COUNT_QUALIFIERS)
+    assert set(schema["budgets"].field("currency").constraints["enum"]) == set(CURRENCIES)
+    import re
+    pattern = schema["organizations"].field("legal_form").constraints["pattern"]
+    assert all(re.fullmatch(pattern, code) for code in LEGAL_FORMS)

@@ -1,0 +1,55 @@
+"""The command line: JSON out and exit 0, or one readable error and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workspace import ROOT, cli
+
+
+@pytest.mark.parametrize("kind, text, expected", [
+    ("date", "2025 жылғы 21 қарашада", {"date": "2025-11-21"}),
+    ("date", "2023 жылдың 8 қыркүйегінде", {"date": "2023-09-08"}),
+    ("money", "777\u00a0895 еуро", {"amount": "777895", "currency": "EUR"}),
+    ("money", "1,5 млрд теңге", {"amount": "1500000000", "currency": "KZT"}),
+    ("period", "2024–2026 жж.", {"start_year": 2024, "end_year": 2026}),
+    ("count", "80-нен астам", {"value": 80, "qualifier": "more_than"}),
+    ("count", "шамамен 120", {"value": 120, "qualifier": "about"}),
+    ("duration", "үш жыл", {"years": 3}),
+    ("legal-form", "ҚҚ", {"code": "ҚҚ", "name_kk": "қоғамдық қор", "name_ru": "общественный фонд",
+                          "abbr_ru": "ОФ", "name_en": "Public Foundation"}),
+])
+def test_normalize_prints_one_json_object(kind, text, expected):
+    result = cli(ROOT, "normalize", kind, text)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("kind, text, needle", [
+    ("date", "2025 жылғы 31 ақпанда", "31 ақпанда"),
+    ("money", "1e400 еуро", "1e400"),
+    ("money", "100 фунт", "фунт"),
+    ("period", "2026-2024 жж.", "2026-2024"),
+    ("weight", "5 кг", "weight"),
+])
+def test_normalize_error_goes_to_stderr_with_exit_2(kind, text, needle):
+    result = cli(ROOT, "normalize", kind, text)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and needle in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_adds_a_traceback():
+    result = cli(ROOT, "--debug", "normalize", "date", "32 қаңтар 2025 ж.")
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr and "InputError" in result.stderr
+
+
+def test_validate_passes_on_the_published_package():
+    result = cli(ROOT, "validate")
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout

@@ -1,0 +1,107 @@
+"""Reading facts files and finding quotes: located errors, and no exception but the project's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scripts.errors import InputError
+from scripts.facts import load, parse_yaml, to_fact
+from scripts.quotes import locate, spans
+
+from workspace import ROOT, SEED
+
+TEXT = (ROOT / "archive" / f"{SEED}.txt").read_text(encoding="utf-8")
+
+
+def test_quote_matches_across_the_line_break_inside_a_sentence():
+    start, end = locate(TEXT, "адам құқығы мен бостандықтарының")
+    assert TEXT[start:end] == "адам құқығы\nмен бостандықтарының"
+
+
+def test_quote_matches_on_word_boundaries_only():
+    assert spans(TEXT, "Қазақстан") != spans(TEXT, "Қазақстанның")
+    assert all(TEXT[e:e + 1] in " ,." for _, e in spans(TEXT, "Қазақстан"))
+
+
+def test_quote_occurring_twice_needs_at():
+    with pytest.raises(InputError, match="quote occurs 2 times in the source: got 'ҚБ', expected 'at: N' \\(1 to 2\\)"):
+        locate(TEXT, "ҚБ")
+    assert TEXT[slice(*locate(TEXT, "ҚБ", 2))] == "ҚБ"
+
+
+def test_quote_not_in_source_is_refused():
+    with pytest.raises(InputError, match="quote not found in the source: got '90-нан астам'"):
+        locate(TEXT, "90-нан астам")
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path):
+    path = tmp_path / "bad.yml"
+    path.write_text("source:\n  id: x\n  title: {kk: a, en: b\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load(path)
+    problem = caught.value.problems[0]
+    assert problem.file == str(path) and problem.line == 4 and "YAML syntax error" in problem.message
+
+
+def test_duplicate_key_is_refused_not_silently_overwritten(tmp_path: Path):
+    path = tmp_path / "dup.yml"
+    path.write_text("source:\n  id: a\n  id: b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate key 'id' \\(first on line 2\\)"):
+        load(path)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the facts file is empty"),
+    (b"- a\n- b\n", "wrong shape at the top level"),
+    (b"\xef\xbb\xbfsource: {}\n", "byte-order mark"),
+    (b"source: {}\r\n", "CRLF line end"),
+    (b"source: \x00\n", "NUL byte"),
+    (b"source: \xff\n", "invalid UTF-8 byte 0xff"),
+    (b"source: " + b"a" * 20_000 + b"\n", "line is 20,008 characters long"),
+])
+def test_unreadable_facts_files_are_refused_with_the_reason(tmp_path: Path, content: bytes, message: str):
+    path = tmp_path / "facts.yml"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        load(path)
+
+
+def test_fact_with_unknown_key_and_no_english_reports_both():
+    mapping = parse_yaml("f: {kk: үш жыл, eng: three years}\n", "x.yml")["f"]
+    with pytest.raises(InputError) as caught:
+        to_fact(mapping)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("unknown key 'eng'" in m for m in messages) and any("English rendering is missing" in m for m in messages)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_parses_or_raises_the_project_error(text: str):
+    try:
+        parse_yaml(text, "fuzz.yml")
+    except InputError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60), st.one_of(st.none(), st.integers(min_value=1, max_value=5)))
+def test_locate_returns_a_span_of_the_quote_or_raises_the_project_error(quote: str, at):
+    try:
+        start, end = locate(TEXT, quote, at)
+    except InputError:
+        return
+    assert TEXT[start:end].split() == quote.split()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=len(TEXT) - 1), st.integers(min_value=1, max_value=60))
+def test_any_unique_slice_of_the_source_is_found_where_it_stands(start: int, length: int):
+    piece = TEXT[start:start + length].strip()
+    if not piece or len(spans(TEXT, piece)) != 1:
+        return
+    found = locate(TEXT, piece)
+    assert TEXT[found[0]:found[1]].split() == piece.split()
