@@ -57,13 +57,13 @@ class Fact:
     line: int
 
 
-def read_text(path: Path, what: str = "facts file", limit: int = MAX_FACTS_BYTES) -> str:
+def read_text(path: Path, what: str = "facts file", limit: int = MAX_FACTS_BYTES, name: str | None = None) -> str:
     """Read a UTF-8 text file, refusing what a person's editor may have slipped in."""
-    name = str(path)
+    name = name or str(path)
     try:
         if path.stat().st_size > limit:
             raise InputError(Problem(f"{what} is {path.stat().st_size:,} bytes",
-                                     expected=f"at most {limit:,} bytes", value="", file=name))
+                                     expected=f"at most {limit:,} bytes", file=name))
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(f"{what} not found", file=name)) from None
@@ -73,7 +73,7 @@ def read_text(path: Path, what: str = "facts file", limit: int = MAX_FACTS_BYTES
         raise InputError(Problem(f"cannot read {what}: {e.strerror}", file=name)) from None
     if data.startswith(b"\xef\xbb\xbf"):
         raise InputError(Problem("starts with a byte-order mark (BOM)", file=name, line=1,
-                                 expected="UTF-8 without a BOM", value="\ufeff"))
+                                 expected="UTF-8 without a BOM"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -81,11 +81,14 @@ def read_text(path: Path, what: str = "facts file", limit: int = MAX_FACTS_BYTES
         raise InputError(Problem(f"invalid UTF-8 byte 0x{data[e.start]:02x}", file=name, line=line,
                                  expected="UTF-8 text")) from None
     problems = []
+    if "\r" in text:
+        crlf = text.count("\r\n")
+        line = text[: text.index("\r")].count("\n") + 1
+        problems.append(Problem(f"{crlf:,} CRLF line ends" if crlf else "carriage return in text", file=name,
+                                line=line, expected="LF line ends only (save the file with Unix line ends)"))
     for number, content in enumerate(text.split("\n"), start=1):
         if "\x00" in content:
             problems.append(Problem("NUL byte in text", file=name, line=number, expected="text without NUL bytes"))
-        if content.endswith("\r"):
-            problems.append(Problem("CRLF line end", file=name, line=number, expected="LF line ends"))
         if len(content) > MAX_LINE_CHARS:
             problems.append(Problem(f"line is {len(content):,} characters long", file=name, line=number,
                                     expected=f"lines of at most {MAX_LINE_CHARS:,} characters"))
@@ -109,10 +112,10 @@ def parse_yaml(text: str, name: str) -> Any:
         raise InputError(Problem(f"YAML error: {e}", file=name)) from None
 
 
-def load(path: Path) -> Mapping:
+def load(path: Path, name: str | None = None) -> Mapping:
     """Read and parse one facts file; its top level must be a mapping of sections."""
-    name = str(path)
-    document = parse_yaml(read_text(path), name)
+    name = name or str(path)
+    document = parse_yaml(read_text(path, name=name), name)
     if document is None or document == "":
         raise InputError(Problem("the facts file is empty", file=name, line=1,
                                  expected="a mapping with a 'source' section and tables of facts"))
@@ -139,7 +142,7 @@ def to_fact(value: Mapping) -> Fact:
         problems.append(Problem("the Kazakh quote is empty or not text", line=value.line, value=kk,
                                 expected="the exact words of the source"))
     if not isinstance(en, str) or not en.strip():
-        problems.append(Problem("the English rendering is missing", line=value.line, value=en,
+        problems.append(Problem("the English rendering is missing", line=value.line,
                                 expected="en: <English rendering of the quote>"))
     occurrence = None
     if at is not None:

@@ -153,7 +153,7 @@ class _FileCompiler:
         columns = set(table.columns)
         row: dict[str, Any] = {}
         facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
-        rid = record.get("id") if isinstance(record.get("id"), str) else None
+        rid = _record_id(table, record)
         bad = len(self.out.problems)
 
         def put(column: str, value: Any, line: int, key: str, overridable: bool = False) -> None:
@@ -208,11 +208,19 @@ class _FileCompiler:
                 continue
             plain.append((key, value, line))
         for key, value, line in plain:
-            if key not in columns or key in DERIVED_COLUMNS.get(table.name, ()) or key == "source_id" and table.name != "sources":
-                why = ("computed by the build, never typed in" if key in DERIVED_COLUMNS.get(table.name, ())
-                       else "one of: " + ", ".join(_writable(table)))
+            if key in DERIVED_COLUMNS.get(table.name, ()) or key == "source_id" and table.name != "sources":
+                self.problem(Problem(f"'{key}' is computed by the build, never typed in", line=line, record=rid,
+                                     field=key, value=value, expected=f"no {key} field in the facts file"))
+                continue
+            if isinstance(value, (list, dict)):
+                fact_like = f"{key}_kk" in columns or key in KIND_BY_FIELD
+                self.problem(Problem("wrong shape", line=line, record=rid, field=key, value=_shape(value),
+                                     expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like
+                                     else "a single value"))
+                continue
+            if key not in columns:
                 self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
-                                     field=key, expected=why))
+                                     field=key, expected="one of: " + ", ".join(_writable(table))))
                 continue
             try:
                 value = cast(table.field(key), value)
@@ -227,6 +235,8 @@ class _FileCompiler:
             row["source_id"] = self.source_id
         row.update(DERIVED.get(table.name, lambda r: {})(row))
         for f in table.fields:
+            if f.name == "source_id" and self.source_id is None and table.name != "sources":
+                continue  # the missing source record is reported once
             if f.required and row.get(f.name) is None and len(self.out.problems) == bad:
                 self.problem(Problem("missing required field", line=record.line, record=rid, field=f.name,
                                      expected=f.description or "a value"))
@@ -247,8 +257,10 @@ class _FileCompiler:
             if span is None or self.text is None:
                 continue
             start, end = span
+            quote_id = f"{table.name}/{record_id}/{key_name}"
+            self.out.origins[("quotes", (quote_id,))] = Origin(self.name, fact.line)
             self.out.rows.setdefault("quotes", []).append({
-                "quote_id": f"{table.name}/{record_id}/{key_name}",
+                "quote_id": quote_id,
                 "source_id": self.source_id,
                 "table_name": table.name,
                 "record_id": record_id,
@@ -272,6 +284,14 @@ class _FileCompiler:
         except InputError as e:
             self.problem(e, line=fact.line, record=rid, field=key)
             return None
+
+
+def _record_id(table: Table, record: Mapping) -> str | None:
+    """How errors name a record: its id, or its key fields joined by '/'."""
+    if isinstance(record.get("id"), str):
+        return record["id"]
+    parts = [record.get(k) for k in table.primary_key if k != "source_id"]
+    return "/".join(parts) if parts and all(isinstance(p, str) for p in parts) else None
 
 
 def _writable(table: Table) -> list[str]:
@@ -314,9 +334,9 @@ def compile_files(paths: Iterable[Path], root: Path, tables: dict[str, Table]) -
             out.origins[(name, tuple(row[k] for k in tables[name].primary_key))] = Origin("scripts/normalize.py", 0)
     for path in paths:
         try:
-            document = load(path)
+            document = load(path, display_path(path, root))
         except InputError as e:
-            out.problems.extend(p.located(file=display_path(path, root)) for p in e.problems)
+            out.problems.extend(e.problems)
             continue
         _FileCompiler(path, root, tables, out).run(document)
     check_references(out, tables)
