@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .checks import run_checks
 from .descriptor import lint, load_descriptor, tables
@@ -59,27 +61,86 @@ def stale_files(root: Path, built: Built) -> list[str]:
     return stale + extra
 
 
-def publish(root: Path, files: dict[str, bytes]) -> None:
-    """Validate the files in a scratch copy, then move each into place with an atomic rename."""
+JOURNAL = ".build-journal.json"
+
+
+def publish(root: Path, files: dict[str, bytes],
+            finish: Callable[[Path], list[str]] | None = None) -> None:
+    """Validate the files in a scratch folder, then swap them in; any failure restores the old ones.
+
+    `finish(scratch)` may write more outputs (the database) into the scratch folder after validation
+    and return their relative paths. Old files are kept as hard links until the swap is complete; a
+    journal names them, so a build killed mid-swap is rolled back by the next command (`recover`).
+    """
+    recover(root)
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         for path, data in files.items():
-            target = scratch / path
+            target = scratch / "new" / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        failures = validate_package(scratch, archive_root=root)
+        failures = validate_package(scratch / "new", archive_root=root)
         if failures:
             raise ValidationFailed(failures)
-        for path in files:
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            with open(scratch / path, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(scratch / path, root / path)
-        for old in (root / "data").glob("*.csv"):
-            if str(old.relative_to(root)) not in files:
-                old.unlink()
+        outputs = list(files) + (finish(scratch / "new") if finish else [])
+        stale = [str(p.relative_to(root)) for p in (root / "data").glob("*.csv")
+                 if str(p.relative_to(root)) not in files]
+        _swap(root, scratch, outputs, stale)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _swap(root: Path, scratch: Path, outputs: list[str], stale: list[str]) -> None:
+    """Move new outputs into place and stale ones out, keeping the old files until done."""
+    backup = scratch / "old"
+    existing = [p for p in outputs + stale if (root / p).exists()]
+    for path in existing:
+        (backup / path).parent.mkdir(parents=True, exist_ok=True)
+        os.link(root / path, backup / path)
+    for path in outputs:
+        with open(scratch / "new" / path, "rb") as handle:
+            os.fsync(handle.fileno())
+    _write_journal(root, {"scratch": scratch.name, "existing": existing, "written": outputs + stale})
+    try:
+        for path in outputs:
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(scratch / "new" / path, root / path)
+        for path in stale:
+            (root / path).unlink()
+    except BaseException:
+        recover(root)
+        raise
+    (root / JOURNAL).unlink()
+
+
+def _write_journal(root: Path, entry: dict) -> None:
+    """Write the swap journal atomically."""
+    temporary = root / (JOURNAL + ".tmp")
+    temporary.write_text(json.dumps(entry), encoding="utf-8")
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, root / JOURNAL)
+
+
+def recover(root: Path) -> bool:
+    """Undo a swap a killed build left half done; True when there was one to undo."""
+    journal = root / JOURNAL
+    (root / (JOURNAL + ".tmp")).unlink(missing_ok=True)
+    if not journal.exists():
+        for leftover in root.glob(".build-*"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+        return False
+    entry = json.loads(journal.read_text(encoding="utf-8"))
+    scratch = root / entry["scratch"]
+    for path in entry["written"]:
+        if path not in entry["existing"]:
+            (root / path).unlink(missing_ok=True)
+    for path in entry["existing"]:
+        os.replace(scratch / "old" / path, root / path) if (scratch / "old" / path).exists() else None
+    journal.unlink()
+    shutil.rmtree(scratch, ignore_errors=True)
+    return True
 
 
 def build(root: Path) -> Built:

@@ -1,0 +1,100 @@
+"""Builds killed or failing at any moment leave the published files either all old or all new."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workspace import SEED, _env, copy_project, snapshot
+
+from scripts import build as building
+
+
+def changed_project(tmp_path: Path) -> Path:
+    """A copy whose facts produce different outputs from the published ones."""
+    root = copy_project(tmp_path / "project")
+    facts = root / "facts" / f"{SEED}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "en: effective investigation}", "en: effective investigations}"), encoding="utf-8")
+    return root
+
+
+def test_a_build_that_fails_while_swapping_restores_every_old_file(tmp_path: Path, monkeypatch):
+    root = changed_project(tmp_path)
+    before = snapshot(root)
+    real_replace, calls = os.replace, []
+
+    def flaky_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(building.os, "replace", flaky_replace)
+    with pytest.raises(OSError):
+        building.build(root)
+    monkeypatch.setattr(building.os, "replace", real_replace)
+    assert snapshot(root) == before
+    assert not (root / building.JOURNAL).exists()
+    assert not list(root.glob(".build-*"))
+
+
+def test_recover_undoes_a_half_done_swap(tmp_path: Path, monkeypatch):
+    root = changed_project(tmp_path)
+    before = snapshot(root)
+
+    def killed(root_: Path, scratch: Path, outputs: list[str], stale: list[str]) -> None:
+        monkeypatch.setattr(building, "recover", lambda r: False)  # a SIGKILL runs no cleanup
+        original_swap(root_, scratch, outputs, stale[:0])
+
+    original_swap = building._swap
+    real_replace = os.replace
+
+    def dies_midway(src, dst):
+        if str(dst).endswith("datapackage.json") and ".build-" not in str(dst):
+            raise SystemExit("killed")  # the CSVs are swapped in, the descriptor is not
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(building.os, "replace", dies_midway)
+    monkeypatch.setattr(building, "_swap", killed)
+    monkeypatch.setattr(building.shutil, "rmtree", lambda *a, **k: None)
+    with pytest.raises(SystemExit):
+        building.build(root)
+    monkeypatch.undo()
+    assert (root / building.JOURNAL).exists()
+    assert snapshot(root) != before, "the simulated kill should leave a half-done swap"
+    assert building.recover(root)
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_real_builds_killed_at_several_moments_leave_old_or_new_outputs(tmp_path: Path, sig):
+    root = changed_project(tmp_path)
+    old = snapshot(root)
+    reference = copy_project(tmp_path / "reference")
+    facts = reference / "facts" / f"{SEED}.yml"
+    facts.write_text((root / "facts" / f"{SEED}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    building.build(reference)
+    new = snapshot(reference)
+    assert new != old
+    outcomes = set()
+    for delay in (0.05, 0.3, 0.6, 0.9, 1.2, 1.6, 2.5):
+        process = subprocess.Popen([sys.executable, "-m", "scripts.cli", "build"], cwd=root, env=_env(),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(sig)
+        process.wait(timeout=60)
+        building.recover(root)
+        state = snapshot(root)
+        assert state in (old, new), f"mixed outputs after a kill at {delay}s"
+        outcomes.add("new" if state == new else "old")
+        if state == new:
+            for path, data in old.items():
+                (root / path).write_bytes(data)
+    assert "old" in outcomes
