@@ -22,7 +22,7 @@ class Mapping(dict):
     lines: dict[str, int]
 
 
-class _Loader(yaml.BaseLoader):
+class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # libyaml when present: ~10x faster
     """A YAML loader that keeps every scalar as text and records line numbers."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Mapping:
