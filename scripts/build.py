@@ -11,13 +11,18 @@ from pathlib import Path
 from typing import Callable
 
 from .checks import run_checks
+from .database import database_name, write_database
 from .descriptor import lint, load_descriptor, tables
 from .errors import InputError, Problem, ValidationFailed
 from .package import render
 from .rows import Compiled, Origin, compile_files, display_path, sort_rows
+from .site import render_dictionary, render_metadata
 from .validate import validate_package
 
 FACTS_DIR = "facts"
+BUILD_DIR = "build"
+METADATA = "metadata.yml"
+DICTIONARY = "docs/data-dictionary.md"
 
 
 @dataclass
@@ -49,7 +54,10 @@ def compile_package(root: Path, paths: list[Path] | None = None) -> Built:
     if compiled.problems:
         raise InputError(*compiled.problems)
     sort_rows(compiled.rows, schema)
-    return Built(render(descriptor, schema, compiled.rows), compiled)
+    files = render(descriptor, schema, compiled.rows)
+    files[METADATA] = render_metadata(descriptor, compiled.rows["sources"])
+    files[DICTIONARY] = render_dictionary(descriptor)
+    return Built(files, compiled)
 
 
 def stale_files(root: Path, built: Built) -> list[str]:
@@ -144,7 +152,18 @@ def recover(root: Path) -> bool:
 
 
 def build(root: Path) -> Built:
-    """Compile, validate and publish the package under `root`."""
+    """Compile, validate and publish the package and its database under `root`."""
     built = compile_package(root)
-    publish(root, built.files)
+    database = database_path(root)
+
+    def write_db(package_root: Path) -> list[str]:
+        write_database(package_root, package_root / database)
+        return [database]
+
+    publish(root, built.files, write_db)
     return built
+
+
+def database_path(root: Path) -> str:
+    """Where the build writes the SQLite database, relative to the root."""
+    return f"{BUILD_DIR}/{database_name(load_descriptor(root / 'datapackage.json'))}.db"

@@ -79,7 +79,9 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
             return
         built = building.build(root)
         counts = ", ".join(f"{name} {len(rows)}" for name, rows in built.compiled.rows.items())
-        out.print(f"built {root / 'datapackage.json'} and {len(built.files) - 1} CSVs in {root / 'data'}", markup=False)
+        csvs = sum(1 for path in built.files if path.startswith("data/"))
+        out.print(f"built {root / 'datapackage.json'}, {csvs} CSVs in {root / 'data'}, "
+                  f"{building.METADATA} and {building.database_path(root)}", markup=False)
         out.print(f"rows: {counts}", markup=False)
 
     run(body)
@@ -137,6 +139,34 @@ def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)
         if kind not in NORMALIZERS:
             raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(NORMALIZERS))
         sys.stdout.write(json.dumps(NORMALIZERS[kind](text), ensure_ascii=False) + "\n")
+
+    run(body)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+          port: int = typer.Option(8001, "--port", help="Port to listen on.")) -> None:
+    """Build the database if it is missing or stale, then serve the site with Datasette."""
+    from . import serve as serving
+
+    root = project_root()
+
+    def body() -> None:
+        serving.serve(root, host, port, lambda line: out.print(line, markup=False))
+
+    run(body)
+
+
+@app.command()
+def publish(target: str = typer.Argument(..., help="Where to deploy: cloudrun or fly."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Print the datasette publish command; deploy nothing.")) -> None:
+    """Deploy the site with `datasette publish` (print the command with --dry-run)."""
+    from . import serve as serving
+
+    root = project_root()
+
+    def body() -> None:
+        serving.publish(root, target, dry_run, lambda line: out.print(line, markup=False))
 
     run(body)
 

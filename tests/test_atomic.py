@@ -19,6 +19,7 @@ from scripts import build as building
 def changed_project(tmp_path: Path) -> Path:
     """A copy whose facts produce different outputs from the published ones."""
     root = copy_project(tmp_path / "project")
+    building.build(root)
     facts = root / "facts" / f"{SEED}.yml"
     facts.write_text(facts.read_text(encoding="utf-8").replace(
         "en: effective investigation}", "en: effective investigations}"), encoding="utf-8")

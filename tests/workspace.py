@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "000_54035fae270ab93c"
-PUBLISHED = ("datapackage.json", "data", "archive", "facts")
+PUBLISHED = ("datapackage.json", "data", "archive", "facts", "metadata.yml", "docs")
+DATABASE = "build/kz-rule-of-law.db"
 
 
 def copy_project(target: Path) -> Path:
@@ -26,7 +27,10 @@ def copy_project(target: Path) -> Path:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every published file under `root` by relative path, with its bytes."""
-    files = {"datapackage.json": (root / "datapackage.json").read_bytes()}
+    files = {}
+    for name in ("datapackage.json", "metadata.yml", "docs/data-dictionary.md", DATABASE):
+        if (root / name).exists():
+            files[name] = (root / name).read_bytes()
     for path in sorted((root / "data").glob("*")):
         files[f"data/{path.name}"] = path.read_bytes()
     return files

@@ -1,0 +1,449 @@
+"""The Datasette site of the package: metadata.yml, the data dictionary and the downloads."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import textwrap
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from .database import (
+    INTEGER_TYPES, TEXT_TYPES, database_name, label_column, searchable_columns, views,
+)
+from .descriptor import Table, load_descriptor, tables
+from .errors import InputError
+
+DOWNLOADS_MOUNT = "package"
+DICTIONARY = "data-dictionary.md"
+FUNDING_CHART = "/-/funding"
+SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", "topics", "statements")
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+
+def downloads_url(path: str) -> str:
+    """The site's URL of a file of the downloads folder."""
+    return f"/{DOWNLOADS_MOUNT}/{path}"
+
+
+def zip_name(descriptor: dict[str, Any]) -> str:
+    """File name of the zipped data package."""
+    return f"{descriptor['name']}.zip"
+
+
+def facet_columns(table: Table, schema: dict[str, Table]) -> list[str]:
+    """Columns holding a code: an enum, or a key of a code list (a table keyed by a code, not a slug)."""
+    columns = []
+    for field in table.fields:
+        if table.primary_key == (field.name,):
+            continue
+        fk = next((fk for fk in table.foreign_keys if fk.fields == (field.name,)), None)
+        is_code = fk is not None and not schema[fk.resource].foreign_keys and not any(
+            key.endswith("_id") for key in schema[fk.resource].primary_key)
+        if "enum" in field.constraints or is_code:
+            columns.append(field.name)
+    return columns
+
+
+def render_metadata(descriptor: dict[str, Any], sources_rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """metadata.yml for Datasette 0.65, from the descriptor and the rows of sources.csv."""
+    schema = tables(descriptor)
+    name = database_name(descriptor)
+    sources = list(sources_rows)
+    license_ = descriptor["licenses"][0]
+    table_metadata: dict[str, Any] = {}
+    for table in schema.values():
+        entry: dict[str, Any] = {"title": table.title, "description": table.description}
+        label = label_column(table)
+        if label:
+            entry["label_column"] = label
+        entry["sort"] = table.primary_key[0]
+        facets = facet_columns(table, schema)
+        if facets:
+            entry["facets"] = facets
+        entry["columns"] = {f.name: f.description for f in table.fields}
+        table_metadata[table.name] = entry
+    for view in views(schema):
+        table_metadata[view.name] = {"title": view.title, "description": view.description,
+                                     "columns": view.columns}
+    for table in schema.values():
+        if searchable_columns(table):
+            table_metadata[f"{table.name}_fts"] = {"hidden": True}
+    metadata = {
+        "title": descriptor["title"],
+        "description": descriptor["description"],
+        "description_html": _home_html(descriptor, schema, sources),
+        "license": license_["name"],
+        "license_url": license_["path"],
+        **_source(descriptor, name),
+        "about": "Data dictionary",
+        "about_url": downloads_url(DICTIONARY),
+        "databases": {
+            name: {
+                "title": descriptor["title"],
+                "description": descriptor["description"],
+                "tables": table_metadata,
+                "queries": canned_queries(schema),
+            }
+        },
+    }
+    return _yaml(metadata)
+
+
+def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
+    """`source` and `source_url`: the archived text of the one source, or the sources table."""
+    sources = descriptor.get("sources", [])
+    if len(sources) == 1:
+        return {"source": sources[0]["title"], "source_url": downloads_url(sources[0]["path"])}
+    return {"source": f"{len(sources)} archived Kazakh press releases", "source_url": f"/{name}/sources"}
+
+
+def _home_html(descriptor: dict[str, Any], schema: dict[str, Table], sources: list[Mapping[str, Any]]) -> str:
+    """The home page's introduction: what the data is, where it comes from, where to get it."""
+    name = database_name(descriptor)
+    parts = [
+        f"<p>{_text(descriptor['description'])}</p>",
+        "<p>Where it comes from:</p>",
+        "<ul>",
+        *(f'<li><span lang="kk">{_text(s["title_kk"])}</span> ({_text(s["title_en"])}), '
+          f'{_text(s["place_en"])}, {_text(str(s["date"]))}: '
+          f'<a href="{_attr(downloads_url(s["path"]))}">archived text</a>, '
+          f'<a href="/{name}/sources/{_attr(s["source_id"])}">record</a></li>'
+          for s in sources),
+        "</ul>",
+        "<p>Start with:</p>",
+        "<ul>",
+        *(f'<li><a href="/{name}/{q}">{_text(query["title"])}</a></li>'
+          for q, query in canned_queries(schema).items()),
+        f'<li><a href="{FUNDING_CHART}">Chart: EU funding per project</a></li>',
+        "</ul>",
+        "<p>Download:</p>",
+        "<ul>",
+        f'<li>the data package: <a href="{downloads_url(zip_name(descriptor))}">{zip_name(descriptor)}</a>'
+        f' (<a href="{downloads_url("datapackage.json")}">datapackage.json</a> and every CSV)</li>',
+        "<li>one table as CSV: " + ", ".join(
+            f'<a href="{_attr(downloads_url(t.path))}">{_text(Path(t.path).name)}</a>'
+            for t in schema.values()) + "</li>",
+        f'<li>the SQLite database: <a href="/{name}.db">{name}.db</a></li>',
+        f'<li>the data dictionary: <a href="{downloads_url(DICTIONARY)}">{DICTIONARY}</a></li>',
+        "</ul>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _text(value: str) -> str:
+    """Text escaped for an HTML text node."""
+    return html.escape(value, quote=False)
+
+
+def _attr(value: str) -> str:
+    """Text escaped for an HTML attribute value."""
+    return html.escape(value, quote=True)
+
+
+def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
+    """The site's canned queries: the questions the data answers."""
+    return {
+        "eu_funding_per_project": {
+            "title": "EU funding per project",
+            "description": "Each project's total budget, the EU contribution, the co-financing and "
+                           "their shares of the total, largest budget first.",
+            "sql": _sql("""
+                SELECT project_id, project_title_en, project_title_kk, currency,
+                  total_budget, eu_contribution, cofinancing, eu_share_percent,
+                  round(100.0 * cofinancing / total_budget, 2) AS cofinancing_share_percent
+                FROM funding_per_project
+                ORDER BY total_budget DESC, project_id
+            """),
+        },
+        "organizations_and_roles": {
+            "title": "Every organization and what it does",
+            "description": "Each organization with its roles in projects (IATI role), at events, in "
+                           "the press releases' credits and the posts people hold in it.",
+            "sql": _sql("""
+                SELECT o.organization_id, o.name_en, o.name_kk, o.abbreviation,
+                  a.activity, a.title_en, a.title_kk, a.role
+                FROM organizations AS o
+                LEFT JOIN (
+                  SELECT po.organization_id, 'project' AS activity, p.title_en, p.title_kk,
+                    r.name AS role
+                  FROM project_organizations AS po
+                  JOIN projects AS p ON p.project_id = po.project_id
+                  JOIN iati_organisation_roles AS r ON r.code = po.iati_role
+                  UNION ALL
+                  SELECT eo.organization_id, 'event', e.title_en, e.title_kk, eo.role
+                  FROM event_organizations AS eo JOIN events AS e ON e.event_id = eo.event_id
+                  UNION ALL
+                  SELECT s.publisher_id, 'press release', s.title_en, s.title_kk, 'publisher'
+                  FROM sources AS s
+                  UNION ALL
+                  SELECT c.organization_id, 'press release', s.title_en, s.title_kk,
+                    replace(c.credit, '_', ' ')
+                  FROM credits AS c JOIN sources AS s ON s.source_id = c.source_id
+                  WHERE c.organization_id IS NOT NULL
+                  UNION ALL
+                  SELECT ps.organization_id, 'position', ps.title_en, ps.title_kk,
+                    'held by ' || pe.name_en
+                  FROM positions AS ps JOIN people AS pe ON pe.person_id = ps.person_id
+                ) AS a ON a.organization_id = o.organization_id
+                ORDER BY o.name_en, a.activity, a.title_en, a.role
+            """),
+        },
+        "forum_at_a_glance": {
+            "title": "The forum at a glance",
+            "description": "Each event: date, place, participants (with the Kazakh wording of the "
+                           "number), participating countries, topics in the order stated, partners, "
+                           "funders and the projects behind it.",
+            "sql": _sql("""
+                SELECT e.event_id, e.title_en, e.title_kk, e.date, e.city_en, e.city_kk,
+                  c.name_en AS country,
+                  CASE
+                    WHEN e.participants IS NULL THEN NULL
+                    WHEN coalesce(e.participants_qualifier, 'exact') = 'exact'
+                      THEN CAST(e.participants AS TEXT)
+                    ELSE replace(e.participants_qualifier, '_', ' ') || ' ' || e.participants
+                  END AS participants,
+                  (SELECT q.text_kk FROM quotes AS q WHERE q.table_name = 'events'
+                    AND q.record_id = e.event_id AND q.field = 'participants') AS participants_kk,
+                  (SELECT group_concat(name_en, '; ') FROM (
+                    SELECT k.name_en FROM event_countries AS ec
+                    JOIN countries AS k ON k.country = ec.country
+                    WHERE ec.event_id = e.event_id ORDER BY k.name_en)) AS countries,
+                  (SELECT group_concat(title_en, '; ') FROM (
+                    SELECT title_en FROM topics WHERE event_id = e.event_id
+                    ORDER BY position)) AS topics_en,
+                  (SELECT group_concat(title_kk, '; ') FROM (
+                    SELECT title_kk FROM topics WHERE event_id = e.event_id
+                    ORDER BY position)) AS topics_kk,
+                  (SELECT group_concat(o.name_en, '; ') FROM event_organizations AS eo
+                    JOIN organizations AS o ON o.organization_id = eo.organization_id
+                    WHERE eo.event_id = e.event_id AND eo.role = 'partner') AS partners,
+                  (SELECT group_concat(o.name_en, '; ') FROM event_organizations AS eo
+                    JOIN organizations AS o ON o.organization_id = eo.organization_id
+                    WHERE eo.event_id = e.event_id AND eo.role = 'funder') AS funders,
+                  (SELECT group_concat(title_en, '; ') FROM (
+                    SELECT p.title_en FROM event_projects AS ep
+                    JOIN projects AS p ON p.project_id = ep.project_id
+                    WHERE ep.event_id = e.event_id ORDER BY p.title_en)) AS projects
+                FROM events AS e
+                LEFT JOIN countries AS c ON c.country = e.country
+                ORDER BY e.date, e.event_id
+            """),
+        },
+        "search": {
+            "title": "Search organizations, people, projects, events and statements",
+            "description": "Type a word in Kazakh or English. Each word matches the beginnings of "
+                           "words, so азаптау finds азаптауға and азаптаулардың.",
+            "sql": search_sql(schema),
+            "hide_sql": True,
+        },
+        "facts_with_sources": {
+            "title": "Every published fact with its Kazakh quote",
+            "description": "Every value taken from a press release: where it is published "
+                           "(table, record, field), the exact Kazakh quote, its English rendering "
+                           "and the press release. Give a table name to see only its facts.",
+            "sql": _sql("""
+                SELECT table_name, record_id, field, text_kk AS quote_kk, text_en AS quote_en,
+                  source_title_kk, source_title_en, char_start, char_end
+                FROM facts_with_quotes
+                WHERE :table = '' OR table_name = :table
+                ORDER BY table_name, record_id, field
+            """),
+        },
+        "who_said_what": {
+            "title": "Who said what",
+            "description": "Every quoted statement with its speaker, the speaker's position and "
+                           "where it was said, in Kazakh as quoted and in English.",
+            "sql": _sql("""
+                SELECT pe.name_en AS speaker, pe.name_kk AS speaker_kk,
+                  ps.title_en AS position, s.setting_en, e.title_en AS event,
+                  s.text_kk, s.text_en
+                FROM statements AS s
+                JOIN people AS pe ON pe.person_id = s.person_id
+                LEFT JOIN positions AS ps ON ps.position_id = s.position_id
+                LEFT JOIN events AS e ON e.event_id = s.event_id
+                ORDER BY s.statement_id
+            """),
+        },
+    }
+
+
+def search_sql(schema: dict[str, Table]) -> str:
+    """One full-text search over the Kazakh and English names, titles and texts of SEARCH_TABLES."""
+    selects = []
+    for order, name in enumerate(SEARCH_TABLES, start=1):
+        table = schema[name]
+        columns = searchable_columns(table)
+        kk = next(c for c in columns if c.endswith("_kk"))
+        en = next(c for c in columns if c.endswith("_en"))
+        selects.append(
+            f"  SELECT {order} AS kind_order, '{name}' AS kind, t.[{table.primary_key[0]}] AS id,\n"
+            f"    t.[{kk}] AS text_kk, t.[{en}] AS text_en, f.rank\n"
+            f"  FROM [{name}_fts] AS f JOIN [{name}] AS t ON t.rowid = f.rowid\n"
+            f"  WHERE [{name}_fts] MATCH escape_fts(:q)\n"
+        )
+    return ("SELECT kind, id, text_kk, text_en FROM (\n" + "  UNION ALL\n".join(selects)
+            + ")\nORDER BY kind_order, rank, id\n")
+
+
+def _sql(text: str) -> str:
+    """SQL written indented in this file, dedented, with one trailing newline."""
+    return textwrap.dedent(text).strip() + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """A YAML dumper writing multi-line strings as literal blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Represent a string, as a literal block if it spans lines."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def _yaml(data: dict[str, Any]) -> bytes:
+    """Deterministic YAML: keys in insertion order, UTF-8 text kept as is."""
+    header = "# Generated from datapackage.json by scripts/site.py (render_metadata). Do not edit.\n"
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return (header + body).encode("utf-8")
+
+
+def render_dictionary(descriptor: dict[str, Any]) -> bytes:
+    """A Markdown data dictionary: every table, field, type, constraint and key, and the views."""
+    schema = tables(descriptor)
+    lines = [
+        f"# Data dictionary: {descriptor['title']}", "",
+        "Generated from `datapackage.json` by `scripts/site.py` (`render_dictionary`). Do not edit.", "",
+        descriptor["description"], "",
+        f"License: {descriptor['licenses'][0]['name']} ({descriptor['licenses'][0]['path']}). "
+        f"Version {descriptor.get('version', '')}.", "",
+        "In the SQLite database the site serves, string and date columns are TEXT (dates in ISO 8601), "
+        "integer, year and boolean columns INTEGER (booleans 0/1), a number column is INTEGER when "
+        "every value is whole and REAL otherwise, and empty cells are NULL.", "",
+        "## Tables", "",
+        "| table | title | file | primary key |", "| --- | --- | --- | --- |",
+        *(f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"
+          for t in schema.values()),
+        "",
+    ]
+    for table in schema.values():
+        lines += [f"## {table.name}", "", f"**{_cell(table.title)}.** {table.description}", "",
+                  f"- File: `{table.path}`", f"- Primary key: {_code(table.primary_key)}"]
+        lines += [f"- Foreign key: {_code(fk.fields)} → [{fk.resource}](#{fk.resource}) {_code(fk.reference_fields)}"
+                  for fk in table.foreign_keys]
+        searchable = searchable_columns(table)
+        if searchable:
+            lines.append(f"- Full-text search (SQLite): {_code(searchable)}")
+        lines += ["", "| field | title | type | SQLite | required | constraints | description |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for f in table.fields:
+            lines.append(f"| `{f.name}` | {_cell(f.title)} | {f.type} | {_sqlite_type_name(f.type)} | "
+                         f"{'yes' if f.required else ''} | {_constraints(f.constraints)} | {_cell(f.description)} |")
+        lines.append("")
+    lines += ["## Views (SQLite)", ""]
+    for view in views(schema):
+        lines += [f"### {view.name}", "", f"**{view.title}.** {view.description}", "",
+                  "| column | description |", "| --- | --- |",
+                  *(f"| `{c}` | {_cell(d)} |" for c, d in view.columns.items()), ""]
+    return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _sqlite_type_name(field_type: str) -> str:
+    """The SQLite type a descriptor type becomes (see scripts/database.py)."""
+    if field_type in TEXT_TYPES:
+        return "TEXT"
+    if field_type in INTEGER_TYPES:
+        return "INTEGER"
+    return "INTEGER or REAL"
+
+
+def _constraints(constraints: Mapping[str, Any]) -> str:
+    """The constraints other than `required`, as Markdown."""
+    parts = []
+    for key, value in constraints.items():
+        if key == "required":
+            continue
+        if key == "enum":
+            parts.append("one of " + ", ".join(f"`{v}`" for v in value))
+        elif key == "pattern":
+            parts.append(f"pattern `{_cell(value)}`")
+        elif key == "unique":
+            parts.append("unique" if value else "")
+        else:
+            parts.append(f"{key} {value}")
+    return "; ".join(p for p in parts if p)
+
+
+def _code(names: Iterable[str]) -> str:
+    """Column names as inline code, comma-separated."""
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def downloads(package_root: Path) -> dict[str, bytes]:
+    """The files the site serves for download, by path: the package, its zip, the archived texts."""
+    descriptor = load_descriptor(package_root / "datapackage.json")
+    package_paths = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
+    archive_paths = sorted({s["path"] for s in descriptor.get("sources", []) if s.get("path")}
+                           | set(_archived_paths(package_root, descriptor)))
+    files = {}
+    for path in package_paths + archive_paths:
+        try:
+            files[path] = (package_root / path).read_bytes()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    files[zip_name(descriptor)] = package_zip({p: files[p] for p in package_paths})
+    files[DICTIONARY] = render_dictionary(descriptor)
+    return files
+
+
+def _archived_paths(package_root: Path, descriptor: dict[str, Any]) -> list[str]:
+    """The `path` of every row of the sources table: the archived texts the site links to."""
+    table = tables(descriptor).get("sources")
+    if table is None or "path" not in table.columns:
+        return []
+    try:
+        with open(package_root / table.path, encoding="utf-8", newline="") as handle:
+            return [row["path"] for row in csv.DictReader(handle) if row.get("path")]
+    except OSError as e:
+        raise InputError(f"{table.path}: cannot read: {e.strerror}") from None
+
+
+def package_zip(files: Mapping[str, bytes]) -> bytes:
+    """A zip of `files` that is the same bytes for the same files: sorted, fixed times and modes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, files[path])
+    return buffer.getvalue()
+
+
+def write_downloads(package_root: Path, target: Path) -> None:
+    """Write the downloads under `target`, replacing only files that changed, removing others."""
+    files = downloads(package_root)
+    for path, data in files.items():
+        destination = target / path
+        if destination.is_file() and destination.read_bytes() == data:
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        scratch = destination.with_name(f".{destination.name}.tmp")
+        scratch.write_bytes(data)
+        os.replace(scratch, destination)
+    for existing in sorted(target.rglob("*")):
+        if existing.is_file() and existing.relative_to(target).as_posix() not in files:
+            existing.unlink()

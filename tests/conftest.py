@@ -1,0 +1,73 @@
+"""Shared fixtures: the package read once, its database and site built once into a temp folder."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from scripts.database import write_database
+from scripts.descriptor import load_descriptor
+from scripts.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR
+from scripts.site import DOWNLOADS_MOUNT, render_metadata, write_downloads
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "kz-rule-of-law"
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """The rows of data/<name>.csv as strings, as published."""
+    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The project folder."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def csv_rows():
+    """read_csv: the published rows of one table."""
+    return read_csv
+
+
+@pytest.fixture(scope="session")
+def descriptor() -> dict:
+    """datapackage.json."""
+    return load_descriptor(ROOT / "datapackage.json")
+
+
+@pytest.fixture(scope="session")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database written from the committed package."""
+    path = tmp_path_factory.mktemp("site") / f"{DB_NAME}.db"
+    write_database(ROOT, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def datasette(db_path: Path, descriptor: dict, tmp_path_factory: pytest.TempPathFactory) -> Datasette:
+    """The site as `serve` runs it: immutable database, generated metadata, plugins, downloads."""
+    downloads = tmp_path_factory.mktemp("downloads")
+    write_downloads(ROOT, downloads)
+    metadata = yaml.safe_load(render_metadata(descriptor, read_csv("sources")))
+    return Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS,
+                     plugins_dir=str(ROOT / PLUGINS_DIR), template_dir=str(ROOT / TEMPLATE_DIR),
+                     static_mounts=[(DOWNLOADS_MOUNT, str(downloads))])
+
+
+@pytest.fixture(scope="session")
+def get(datasette: Datasette):
+    """GET a path from the site with Datasette's test client."""
+
+    def fetch(path: str, **params: str) -> httpx.Response:
+        return asyncio.run(datasette.client.get(path, params=params or None))
+
+    return fetch

@@ -1,0 +1,153 @@
+"""The site in a browser: `kz-rule-of-law serve` on a free port, driven with Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+DB = "kz-rule-of-law"
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(root: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`kz-rule-of-law serve` in a subprocess; stopped with SIGTERM, which must end it cleanly."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve", "--port", str(port)],
+                                   cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONPATH": str(root)})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"serve exited {process.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/-/versions.json", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"serve did not answer within 30 s:\n{log_path.read_text()}")
+            time.sleep(0.1)
+    assert f"serving {url}/ " in log_path.read_text().splitlines()[0]
+    yield url
+    process.send_signal(signal.SIGTERM)
+    # uvicorn shuts down gracefully, then re-raises the signal as its exit status
+    assert process.wait(timeout=10) in (0, -signal.SIGTERM), log_path.read_text()
+    assert "Finished server process" in log_path.read_text()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (make chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, root: Path, request: pytest.FixtureRequest):
+    """A fresh page that fails the test on any console error, and leaves a screenshot."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    shots = root / "test-output" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    opened.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert errors == []
+
+
+def visible(page: Page, text: str) -> bool:
+    """Whether `text` is shown on the page."""
+    return page.get_by_text(text, exact=False).first.is_visible()
+
+
+def test_home_page_explains_the_data_in_english_with_the_kazakh_source(page, server, csv_rows):
+    page.goto(server + "/")
+    assert page.title().startswith("Rule of law in Kazakhstan")
+    (source,) = csv_rows("sources")
+    assert visible(page, source["title_kk"])
+    assert visible(page, "EU funding per project")
+    href = page.get_by_role("link", name="kz-rule-of-law.zip").get_attribute("href")
+    assert href == "/package/kz-rule-of-law.zip"
+
+
+def test_table_page_shows_kazakh_and_english_names(page, server):
+    page.goto(f"{server}/{DB}/organizations")
+    assert visible(page, "Құқықтық саясатты зерттеу орталығы")
+    assert visible(page, "Legal Policy Research Centre")
+    assert visible(page, "IATI OrganisationType code.")  # column description from the descriptor
+
+
+def test_row_page_links_foreign_keys_by_label(page, server):
+    page.goto(f"{server}/{DB}/project_organizations/coordinated-actions-rule-of-law,lprc,4")
+    page.get_by_role("link", name="Legal Policy Research Centre").click()
+    page.wait_for_url(f"{server}/{DB}/organizations/lprc")
+    assert visible(page, "Құқықтық саясатты зерттеу орталығы")
+
+
+def test_canned_query_shows_the_funding_of_each_project(page, server):
+    page.goto(f"{server}/{DB}/eu_funding_per_project")
+    assert visible(page, "EU funding per project")
+    cells = page.locator("td.col-total_budget").all_inner_texts()
+    assert [c.strip() for c in cells] == ["777895", "768490"]
+    assert visible(page, "Азаматтық қоғамның барлық адамдарға заң үстемдігін")
+
+
+def test_kazakh_search_finds_inflected_words(page, server):
+    page.goto(f"{server}/{DB}/search")
+    page.fill("input[name=q]", "азаптау")
+    page.get_by_role("button", name="Run SQL").click()
+    page.wait_for_url("**q=*")
+    assert visible(page, "Қатыгез циклды бұзу")
+    assert visible(page, "prevention of torture")
+
+
+def test_search_all_tables_finds_a_name_written_in_kazakh(page, server):
+    page.goto(f"{server}/-/search?q=Симкич")
+    page.get_by_text("Алешка Симкич").first.wait_for(timeout=10000)
+    assert visible(page, "Aleška Simkić")
+
+
+def test_funding_chart_is_drawn(page, server):
+    page.goto(f"{server}/-/funding")
+    assert page.locator("svg.funding-chart g.funding-bar").count() == 2
+    assert visible(page, "EU 739,000 EUR (95.00%) + co-financing 38,895 EUR = 777,895 EUR")
+
+
+def test_live_server_refuses_off_site_redirects(server):
+    port = int(server.rsplit(":", 1)[1])
+    for path in ("/\\example.com/", "//example.com/"):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            connection.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+            head = connection.makefile("rb").read().split(b"\r\n\r\n")[0].decode("latin-1").lower()
+        assert head.startswith("http/1.1 404"), head
+        assert "\r\nlocation:" not in head

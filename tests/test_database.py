@@ -1,0 +1,231 @@
+"""The SQLite database: tables, types, keys, indexes, search and views as datapackage.json says."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from scripts.database import write_database
+from scripts.descriptor import tables
+from scripts.errors import InputError
+
+DECLARED = {"string": {"TEXT"}, "date": {"TEXT"}, "integer": {"INTEGER"}, "year": {"INTEGER"},
+            "boolean": {"INTEGER"}, "number": {"INTEGER", "REAL"}}
+
+
+@pytest.fixture(scope="module")
+def conn(db_path: Path):
+    """A read-only connection to the built database."""
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def schema(descriptor: dict):
+    """The descriptor's tables."""
+    return tables(descriptor)
+
+
+def table_info(conn: sqlite3.Connection, table: str) -> list[tuple]:
+    """PRAGMA table_info rows: (cid, name, type, notnull, default, pk)."""
+    return conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+
+
+def test_every_table_has_the_descriptor_columns_in_order(conn, schema):
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert set(schema) <= names
+    for name, table in schema.items():
+        assert [r[1] for r in table_info(conn, name)] == table.columns, name
+
+
+def test_column_types_come_from_the_descriptor(conn, schema):
+    for name, table in schema.items():
+        declared = {r[1]: r[2] for r in table_info(conn, name)}
+        for field in table.fields:
+            assert declared[field.name] in DECLARED[field.type], (name, field.name)
+
+
+def test_whole_amounts_are_integer_and_shares_real(conn):
+    declared = {r[1]: r[2] for r in table_info(conn, "budgets")}
+    assert declared["total_budget"] == declared["eu_contribution"] == declared["cofinancing"] == "INTEGER"
+    assert declared["eu_share_percent"] == "REAL"
+    assert declared == {**declared, "currency": "TEXT", "project_id": "TEXT"}
+
+
+def test_not_null_is_exactly_the_required_fields(conn, schema):
+    for name, table in schema.items():
+        not_null = {r[1] for r in table_info(conn, name) if r[3]}
+        assert not_null == {f.name for f in table.fields if f.required}, name
+
+
+def test_primary_keys_match_the_descriptor_including_compound_ones(conn, schema):
+    for name, table in schema.items():
+        pk = [r[1] for r in sorted(table_info(conn, name), key=lambda r: r[5]) if r[5]]
+        assert tuple(pk) == table.primary_key, name
+    assert schema["project_organizations"].primary_key == ("project_id", "organization_id", "iati_role")
+
+
+def test_foreign_keys_match_the_descriptor(conn, schema):
+    for name, table in schema.items():
+        actual = {(r[3], r[2], r[4]) for r in conn.execute(f"PRAGMA foreign_key_list([{name}])")}
+        expected = {(fk.fields[0], fk.resource, fk.reference_fields[0]) for fk in table.foreign_keys}
+        assert actual == expected, name
+    assert ("parent_id", "organizations", "organization_id") in {
+        (r[3], r[2], r[4]) for r in conn.execute("PRAGMA foreign_key_list(organizations)")}
+
+
+def test_foreign_key_check_finds_nothing(conn):
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_every_foreign_key_column_leads_an_index(conn, schema):
+    for name, table in schema.items():
+        leading = {conn.execute(f"PRAGMA index_info([{index[1]}])").fetchall()[0][2]
+                   for index in conn.execute(f"PRAGMA index_list([{name}])")}
+        for fk in table.foreign_keys:
+            assert fk.fields[0] in leading, (name, fk.fields)
+
+
+def test_every_cell_reads_back_as_published_and_empty_cells_are_null(conn, schema, csv_rows):
+    for name, table in schema.items():
+        stored = conn.execute(f"SELECT * FROM [{name}] ORDER BY rowid").fetchall()
+        published = csv_rows(name)
+        assert len(stored) == len(published), name
+        for row, cells in zip(stored, published):
+            for field, value in zip(table.fields, row):
+                cell = cells[field.name]
+                if cell == "":
+                    assert value is None, (name, field.name)
+                elif field.type == "number":
+                    assert Decimal(repr(value)) == Decimal(cell), (name, field.name)
+                elif field.type in ("integer", "year"):
+                    assert value == int(cell), (name, field.name)
+                else:
+                    assert value == cell, (name, field.name)
+
+
+def test_organizations_without_a_kazakh_name_have_null(conn, csv_rows):
+    missing = sorted(r["organization_id"] for r in csv_rows("organizations") if not r["name_kk"])
+    assert "eu-delegation-kz" in missing
+    assert [r[0] for r in conn.execute(
+        "SELECT organization_id FROM organizations WHERE name_kk IS NULL ORDER BY 1")] == missing
+
+
+def test_search_covers_names_titles_and_texts_in_kazakh_and_english(conn):
+    def columns(fts: str) -> list[str]:
+        return [r[1] for r in table_info(conn, fts)]
+
+    assert columns("organizations_fts") == ["name_kk", "name_en"]
+    assert columns("projects_fts") == ["title_kk", "title_en"]
+    assert columns("statements_fts") == ["text_kk", "text_en"]
+    assert columns("iati_organisation_roles_fts") == ["name"]
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "budgets_fts" not in names and "credits_fts" not in names
+
+
+@pytest.mark.parametrize(("table", "query", "expected"), [
+    ("people", '"Симкич"', "aleska-simkic"),
+    ("people", '"симкич"', "aleska-simkic"),  # unicode61 folds Cyrillic case
+    ("people", '"Simkic"', "aleska-simkic"),  # and removes Latin diacritics: Simkić
+    ("organizations", '"құқықтық"', "lprc"),  # Kazakh letters are word characters
+    ("organizations", '"ҚҰҚЫҚТЫҚ"', "lprc"),
+    ("organizations", '"Partnership"', "iphr"),
+    ("projects", '"азаптау"*', "breaking-the-vicious-cycle"),
+    ("projects", '"torture"', "breaking-the-vicious-cycle"),
+    ("objectives", '"азаптау"*', "torture-prevention"),
+])
+def test_full_text_search_finds_kazakh_and_english_words(conn, table, query, expected):
+    pk = {"people": "person_id", "organizations": "organization_id", "projects": "project_id",
+          "objectives": "objective_id"}[table]
+    found = [r[0] for r in conn.execute(
+        f"SELECT t.{pk} FROM {table}_fts JOIN {table} AS t ON t.rowid = {table}_fts.rowid "
+        f"WHERE {table}_fts MATCH ?", [query])]
+    assert found == [expected]
+
+
+def test_a_kazakh_stem_without_prefix_search_matches_no_inflected_word(conn):
+    # азаптауға, азаптаулардың: the tokenizer keeps whole words, so searches must use prefixes.
+    assert conn.execute("SELECT count(*) FROM projects_fts WHERE projects_fts MATCH '\"азаптау\"'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("project", "total", "eu", "cofinancing", "share"), [
+    ("coordinated-actions-rule-of-law", 777895, 739000, 38895, "95.00"),
+    ("breaking-the-vicious-cycle", 768490, 730000, 38490, "94.99"),
+])
+def test_funding_view_gives_the_exact_amounts(conn, project, total, eu, cofinancing, share):
+    row = conn.execute("SELECT currency, total_budget, eu_contribution, cofinancing, eu_share_percent "
+                       "FROM funding_per_project WHERE project_id = ?", [project]).fetchone()
+    assert row[:4] == ("EUR", total, eu, cofinancing)
+    assert all(type(v) is int for v in row[1:4])
+    assert Decimal(repr(row[4])) == Decimal(share)
+
+
+def test_funding_view_has_the_project_titles(conn, csv_rows):
+    titles = {r["project_id"]: (r["title_kk"], r["title_en"]) for r in csv_rows("projects")}
+    rows = conn.execute("SELECT project_id, project_title_kk, project_title_en FROM funding_per_project")
+    assert {r[0]: r[1:] for r in rows} == titles
+
+
+def test_who_does_what_names_organizations_and_iati_roles(conn):
+    rows = conn.execute("SELECT organization_name_en, iati_role_name FROM who_does_what "
+                        "WHERE project_id = 'coordinated-actions-rule-of-law' ORDER BY 1").fetchall()
+    assert rows == [("European Union", "Funding"),
+                    ("International Partnership for Human Rights", "Implementing"),
+                    ("Legal Policy Research Centre", "Implementing")]
+
+
+def test_facts_with_quotes_has_every_quote_with_its_source_title(conn, csv_rows):
+    quotes, (source,) = csv_rows("quotes"), csv_rows("sources")
+    assert conn.execute("SELECT count(*) FROM facts_with_quotes").fetchone()[0] == len(quotes)
+    row = conn.execute(
+        "SELECT table_name, record_id, field, text_kk, text_en, source_title_kk FROM facts_with_quotes "
+        "WHERE quote_id = 'budgets/coordinated-actions-rule-of-law/total_budget'").fetchone()
+    assert row == ("budgets", "coordinated-actions-rule-of-law", "total_budget", "777 895 еуроны",
+                   "EUR 777,895", source["title_kk"])
+
+
+def test_rebuilding_writes_the_same_bytes(db_path, root, tmp_path):
+    again = tmp_path / "again.db"
+    write_database(root, again)
+    assert again.read_bytes() == db_path.read_bytes()
+
+
+def copy_package(root: Path, target: Path) -> Path:
+    """A copy of the package (descriptor and CSVs) to break."""
+    target.mkdir()
+    shutil.copy(root / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(root / "data", target / "data")
+    return target
+
+
+def test_a_dangling_foreign_key_is_an_input_error_and_leaves_the_old_database(root, tmp_path):
+    package = copy_package(root, tmp_path / "package")
+    with open(package / "data" / "project_organizations.csv", "a", encoding="utf-8") as handle:
+        handle.write("breaking-the-vicious-cycle,nobody,4\n")
+    db = tmp_path / "out" / "site.db"
+    db.parent.mkdir()
+    db.write_bytes(b"previous")
+    with pytest.raises(InputError) as caught:
+        write_database(package, db)
+    assert "data/project_organizations.csv" in str(caught.value)
+    assert "'nobody'" in str(caught.value) and "organizations" in str(caught.value)
+    assert db.read_bytes() == b"previous"
+    assert sorted(p.name for p in db.parent.iterdir()) == ["site.db"]
+
+
+def test_a_number_real_cannot_hold_exactly_is_refused_with_its_line(root, tmp_path):
+    package = copy_package(root, tmp_path / "package")
+    path = package / "data" / "budgets.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",94.123456789012345678"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        write_database(package, tmp_path / "site.db")
+    assert "data/budgets.csv:2" in str(caught.value)
+    assert "94.123456789012345678" in str(caught.value)
+    assert not (tmp_path / "site.db").exists()
