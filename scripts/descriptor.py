@@ -208,13 +208,13 @@ def cast(field: Field, value: Any) -> Any:
         if field.type == "boolean":
             return {"true": True, "false": False}[text.lower()]
     except (ValueError, KeyError, InvalidOperation):
-        raise InputError("wrong type", value=value, expected=f"{_article(field.type)} {field.type}") from None
+        raise InputError("wrong type", value=value, expected=f"{article(field.type)} {field.type}") from None
     if field.type != "string":
         raise InternalError(f"field {field.name}: type {field.type} is not supported by the build")
     return text
 
 
-def _article(word: str) -> str:
+def article(word: str) -> str:
     """'an' before a vowel, 'a' otherwise."""
     return "an" if word[:1] in "aeiou" else "a"
 

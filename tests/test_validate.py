@@ -10,7 +10,7 @@ import pytest
 from workspace import ROOT, cli, copy_project
 
 from scripts.descriptor import lint, load_descriptor
-from scripts.validate import validate_package
+from scripts.validate import frictionless_errors, validate_package
 
 
 @pytest.fixture
@@ -103,10 +103,12 @@ def test_descriptor_is_strict():
         assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
 
 
-def test_hand_edited_csv_fails_frictionless_hash(project: Path):
+def test_hand_edited_csv_fails_the_size_and_hash_checks(project: Path):
     edit(project / "data" / "people.csv", "Aleška Simkić", "Aleska Simkic")
     failures = validate_package(project)
-    assert any("hash-count" in f for f in failures), failures
+    assert any("data/people.csv: file hash differs from the descriptor" in f for f in failures), failures
+    assert any("data/people.csv: file size differs from the descriptor: got '80 bytes'" in f for f in failures)
+    assert any("hash-count" in f for f in frictionless_errors(project / "datapackage.json"))
 
 
 def test_descriptor_enums_match_what_the_normalizers_produce():

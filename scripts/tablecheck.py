@@ -1,0 +1,263 @@
+"""Check CSVs against their table schemas, column by column: what frictionless checks, faster.
+
+It reads each CSV once in chunks, checks every column of a chunk with one tight loop per rule
+(type, required, pattern, enum, minimum/maximum, length, unique), then the primary key, the
+foreign keys across tables, the header, the row width, and each file's size and sha256 against
+the descriptor. Memory grows with the distinct keys only, not with the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field as dataclass_field
+from decimal import Decimal, InvalidOperation
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .descriptor import Field, Table, article
+from .errors import Problem
+
+CHUNK_ROWS = 20_000
+MAX_PROBLEMS_PER_RULE = 20
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def _integer(text: str) -> int:
+    """Read an integer cell as frictionless does."""
+    return int(text)
+
+
+def _number(text: str) -> Decimal:
+    """Read a number cell as frictionless does (exact decimal)."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+def _year(text: str) -> int:
+    """Read a year cell: four digits."""
+    if not _YEAR.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
+
+
+def _date(text: str) -> dt.date:
+    """Read a date cell: ISO 8601 YYYY-MM-DD."""
+    if not _DATE.fullmatch(text):
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
+
+def _boolean(text: str) -> bool:
+    """Read a boolean cell with the spec's default true and false values."""
+    if text in ("true", "True", "TRUE", "1"):
+        return True
+    if text in ("false", "False", "FALSE", "0"):
+        return False
+    raise ValueError(text)
+
+
+READERS: dict[str, Callable[[str], Any] | None] = {
+    "string": None, "integer": _integer, "number": _number, "year": _year, "date": _date, "boolean": _boolean,
+}
+
+
+@dataclass
+class TableResult:
+    """What checking one table found: problems, and the keys other tables may refer to."""
+
+    problems: list[Problem] = dataclass_field(default_factory=list)
+    keys: dict[tuple[str, ...], set[tuple]] = dataclass_field(default_factory=dict)
+    references: dict[tuple[str, ...], dict[tuple, int]] = dataclass_field(default_factory=dict)
+
+
+class _Column:
+    """The compiled rules of one column."""
+
+    def __init__(self, field: Field, missing: set[str]) -> None:
+        """Compile the field's type and constraints."""
+        c = field.constraints
+        self.field, self.missing = field, missing
+        self.read = READERS.get(field.type, None)
+        self.required = bool(c.get("required"))
+        self.pattern = re.compile(c["pattern"]) if "pattern" in c else None
+        self.enum = set(c["enum"]) if "enum" in c else None
+        self.minimum, self.maximum = c.get("minimum"), c.get("maximum")
+        self.min_length, self.max_length = c.get("minLength"), c.get("maxLength")
+        self.unique = bool(c.get("unique"))
+        self.seen: set[Any] = set()
+
+    def check(self, cells: list[str], lines: list[int], out: Callable[[int, str, str, str], None]) -> list[Any]:
+        """Check one chunk of the column; return the typed values (None where missing or bad)."""
+        name, missing = self.field.name, self.missing
+        present = [(i, v) for i, v in enumerate(cells) if v not in missing]
+        if self.required and len(present) != len(cells):
+            for i, v in enumerate(cells):
+                if v in missing:
+                    out(lines[i], name, v, "a value (the field is required)")
+        values: list[Any] = [None] * len(cells)
+        read = self.read
+        for i, v in present:
+            if read is None:
+                values[i] = v
+                continue
+            try:
+                values[i] = read(v)
+            except (ValueError, ArithmeticError):
+                out(lines[i], name, v, f"{article(self.field.type)} {self.field.type}")
+        typed = [(i, values[i]) for i, _ in present if values[i] is not None]
+        if self.pattern is not None:
+            match = self.pattern.fullmatch
+            for i, v in present:
+                if not match(v):
+                    out(lines[i], name, v, f"text matching {self.pattern.pattern}")
+        if self.enum is not None:
+            for i, v in typed:
+                if v not in self.enum:
+                    out(lines[i], name, cells[i], "one of " + ", ".join(map(str, self.enum)))
+        if self.minimum is not None:
+            for i, v in typed:
+                if v < self.minimum:
+                    out(lines[i], name, cells[i], f"at least {self.minimum}")
+        if self.maximum is not None:
+            for i, v in typed:
+                if v > self.maximum:
+                    out(lines[i], name, cells[i], f"at most {self.maximum}")
+        if self.min_length is not None or self.max_length is not None:
+            low, high = self.min_length or 0, self.max_length
+            for i, v in present:
+                if len(v) < low or (high is not None and len(v) > high):
+                    out(lines[i], name, v, f"a length from {low}" + (f" to {high}" if high is not None else ""))
+        if self.unique:
+            seen = self.seen
+            for i, v in typed:
+                if v in seen:
+                    out(lines[i], name, cells[i], "a value used once in the column (unique)")
+                seen.add(v)
+        return values
+
+
+def check_table(table: Table, path: Path, missing_values: Iterable[str], size: int | None,
+                digest: str | None, key_sets: Iterable[tuple[str, ...]],
+                reference_sets: Iterable[tuple[str, ...]]) -> TableResult:
+    """Check one CSV against its table schema; collect the keys named by `key_sets` and `reference_sets`."""
+    result = TableResult()
+    shown = table.path
+    counts: dict[str, int] = {}
+
+    def out(line: int, field: str, value: str, expected: str, message: str = "") -> None:
+        rule = message or field
+        counts[rule] = counts.get(rule, 0) + 1
+        if counts[rule] <= MAX_PROBLEMS_PER_RULE:
+            result.problems.append(Problem(message or "constraint error", value=value, expected=expected,
+                                           file=shown, line=line, field=field))
+
+    if not path.is_file():
+        result.problems.append(Problem("file not found", file=shown))
+        return result
+    _check_file(path, size, digest, result, shown)
+    missing = set(missing_values)
+    columns = [_Column(f, missing) for f in table.fields]
+    width = len(columns)
+    pk_positions = [table.columns.index(k) for k in table.primary_key]
+    key_sets = [tuple(k) for k in key_sets]
+    reference_sets = [tuple(k) for k in reference_sets]
+    for k in key_sets:
+        result.keys[k] = set()
+    for k in reference_sets:
+        result.references[k] = {}
+    primary: set[tuple] = set()
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header != table.columns:
+            result.problems.append(Problem("header differs from the schema", value=",".join(header or []),
+                                           expected=",".join(table.columns), file=shown, line=1))
+            return result
+        while True:
+            chunk: list[list[str]] = []
+            lines: list[int] = []
+            for cells in islice(reader, CHUNK_ROWS):
+                if len(cells) != width:
+                    out(reader.line_num, "", ",".join(cells)[:80], f"{width} cells", f"row has {len(cells)} cells")
+                    continue
+                chunk.append(cells)
+                lines.append(reader.line_num)
+            if not chunk:
+                break
+            typed = [col.check(list(cells), lines, out) for col, cells in zip(columns, zip(*chunk))]
+            rows = list(zip(*typed))
+            if pk_positions:
+                for line, row in zip(lines, rows):
+                    key = tuple(row[p] for p in pk_positions)
+                    if key in primary:
+                        out(line, ",".join(table.primary_key), "/".join(map(str, key)),
+                            "a primary key used once", "duplicate primary key")
+                    primary.add(key)
+            for names in key_sets:
+                positions = [table.columns.index(n) for n in names]
+                result.keys[names].update(tuple(row[p] for p in positions) for row in rows)
+            for names in reference_sets:
+                positions = [table.columns.index(n) for n in names]
+                found = result.references[names]
+                for line, row in zip(lines, rows):
+                    key = tuple(row[p] for p in positions)
+                    if key not in found and any(v is not None for v in key):
+                        found[key] = line
+    return result
+
+
+def _check_file(path: Path, size: int | None, digest: str | None, result: TableResult, shown: str) -> None:
+    """Compare the file's size and sha256 with the descriptor's `bytes` and `hash`."""
+    hasher, total = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            hasher.update(block)
+            total += len(block)
+    if size is not None and size != total:
+        result.problems.append(Problem("file size differs from the descriptor", value=f"{total} bytes",
+                                       expected=f"{size} bytes", file=shown))
+    if digest:
+        algorithm, _, expected = digest.rpartition(":")
+        if algorithm not in ("", "sha256"):
+            hasher = hashlib.new(algorithm or "md5", path.read_bytes())
+        elif not algorithm:
+            hasher = hashlib.md5(path.read_bytes())
+        if hasher.hexdigest() != expected:
+            result.problems.append(Problem("file hash differs from the descriptor", value=hasher.hexdigest(),
+                                           expected=digest, file=shown))
+
+
+def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Table]) -> list[Problem]:
+    """Check every table of the package and the foreign keys between them."""
+    wanted_keys: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
+    wanted_refs: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
+    for name, table in schema.items():
+        for fk in table.foreign_keys:
+            wanted_keys[fk.resource].add(fk.reference_fields)
+            wanted_refs[name].add(fk.fields)
+    results: dict[str, TableResult] = {}
+    problems: list[Problem] = []
+    for resource in descriptor["resources"]:
+        table = schema[resource["name"]]
+        missing = resource["schema"].get("missingValues", [""])
+        results[table.name] = check_table(table, root / table.path, missing, resource.get("bytes"),
+                                          resource.get("hash"), wanted_keys[table.name], wanted_refs[table.name])
+        problems.extend(results[table.name].problems)
+    for name, table in schema.items():
+        for fk in table.foreign_keys:
+            keys = results[fk.resource].keys.get(fk.reference_fields, set())
+            refs = results[name].references.get(fk.fields, {})
+            bad = [(line, key) for key, line in refs.items() if key not in keys]
+            for line, key in sorted(bad)[:MAX_PROBLEMS_PER_RULE]:
+                problems.append(Problem(f"foreign key: no row of {fk.resource} with "
+                                        f"{','.join(fk.reference_fields)} = {'/'.join(map(str, key))}",
+                                        value="/".join(map(str, key)), expected=f"a key of {fk.resource}",
+                                        file=table.path, line=line, field=",".join(fk.fields)))
+    return problems
