@@ -3,26 +3,62 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import InputError
 
+_WORD = re.compile(r"\S+")
 
-@lru_cache(maxsize=4096)
-def _pattern(quote: str) -> re.Pattern[str]:
-    """A regex matching the quote with any run of whitespace where it has whitespace."""
-    words = quote.split()
-    body = r"\s+".join(re.escape(w) for w in words)
-    head = r"(?<!\w)" if words and words[0][:1].isalnum() else ""
-    tail = r"(?!\w)" if words and words[-1][-1:].isalnum() else ""
-    return re.compile(head + body + tail)
+
+@dataclass(frozen=True)
+class _Collapsed:
+    """A text with every run of whitespace made one space, and the way back to the original offsets."""
+
+    text: str
+    starts: list[int]  # where each word starts in the collapsed text
+    origins: list[int]  # where the same word starts in the original text
+
+
+@lru_cache(maxsize=16)
+def _collapsed(text: str) -> _Collapsed:
+    """Collapse the whitespace of a source text once, remembering where each word came from."""
+    words = list(_WORD.finditer(text))
+    starts, position = [], 0
+    for match in words:
+        starts.append(position)
+        position += match.end() - match.start() + 1
+    return _Collapsed(" ".join(m.group() for m in words), starts, [m.start() for m in words])
+
+
+def _original(collapsed: _Collapsed, position: int) -> int:
+    """The original offset of a character of the collapsed text."""
+    word = bisect_right(collapsed.starts, position) - 1
+    return collapsed.origins[word] + position - collapsed.starts[word]
+
+
+def _is_word(char: str) -> bool:
+    """Whether a character belongs to a word (as regex \\w does)."""
+    return char.isalnum() or char == "_"
 
 
 def spans(text: str, quote: str) -> list[tuple[int, int]]:
     """Every (start, end) character span at which the quote stands in the text."""
-    if not quote.split():
+    needle = " ".join(quote.split())
+    if not needle:
         return []
-    return [m.span() for m in _pattern(quote).finditer(text)]
+    collapsed = _collapsed(text)
+    haystack = collapsed.text
+    check_head, check_tail = _is_word(needle[0]), _is_word(needle[-1])
+    found, start = [], haystack.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        if not (check_head and start and _is_word(haystack[start - 1])) and \
+                not (check_tail and end < len(haystack) and _is_word(haystack[end])):
+            found.append((_original(collapsed, start), _original(collapsed, end - 1) + 1))
+        start = haystack.find(needle, start + 1)
+    return found
 
 
 def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
@@ -40,11 +76,6 @@ def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
         raise InputError(f"quote occurs {len(found)} time(s) in the source", value=f"at: {at}",
                          expected=f"at between 1 and {len(found)}")
     return found[at - 1]
-
-
-def same_words(a: str, b: str) -> bool:
-    """Whether two texts are equal once runs of whitespace are collapsed."""
-    return a.split() == b.split()
 
 
 def collapse(text: str) -> str:
