@@ -17,6 +17,10 @@ from scripts.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR
 from scripts.site import DOWNLOADS_MOUNT, render_metadata, write_downloads
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless Debian Chromium as root, with nothing reaching out to the network on its own.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 DB_NAME = "kz-rule-of-law"
 
 
@@ -71,3 +75,17 @@ def get(datasette: Datasette):
         return asyncio.run(datasette.client.get(path, params=params or None))
 
     return fetch
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (never a downloaded browser), per module: Playwright's
+    event loop runs while it is open, and asyncio.run in other modules' tests needs none running."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (make chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -12,11 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 DB = "kz-rule-of-law"
 
 
@@ -56,17 +53,6 @@ def server(root: Path, tmp_path_factory: pytest.TempPathFactory):
     # uvicorn shuts down gracefully, then re-raises the signal as its exit status
     assert process.wait(timeout=10) in (0, -signal.SIGTERM), log_path.read_text()
     assert "Finished server process" in log_path.read_text()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium through Playwright (never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (make chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -4,6 +4,18 @@ Self-contained (imports nothing from `scripts`): `datasette publish` copies this
 
 - Paths starting with two slashes or backslashes (`//example.com/`, `/\\example.com/`) answer 404:
   Datasette 0.65.5 redirects them to `/\\example.com`, which browsers follow off-site.
+- The site is read-only: methods other than GET, HEAD and OPTIONS answer 405. Request targets over
+  8 KiB answer 414; a format extension no renderer knows (`/db/table.xyz`) answers 404 instead of
+  the HTML page.
+- Errors are rendered as Datasette's default handler renders them, without its rich traceback
+  (printed with every local for every 404 when `rich` is installed: ~0.2 s of blocked event loop
+  per error, and a bare 500 for a 404 raised outside an `except`, e.g. `/a/b/c/d`). Bad `_sort`,
+  `_sort_desc` and `_through` parameters answer 400, not 500.
+- No SQL value (string, blob or row) may exceed 32 KiB (SQLite's length limit, 1 GB by default):
+  `select zeroblob(1000000000)` otherwise takes the server to gigabytes of memory. `printf()` and
+  `format()` answer NULL at once when their `%c` precisions add up to more than that: SQLite 3.40
+  loops once per unit of precision inside one step, where the time limit cannot interrupt
+  (`printf('%.*c', 2000000000, 'x')` takes 6 s to give NULL, and one call may hold thousands).
 - Static files (the downloads) are UTF-8: their text types get `charset=utf-8`, Markdown is
   shown as plain text.
 - `escape_fts()` makes every search term match the beginnings of words: Kazakh adds endings to
@@ -16,15 +28,34 @@ Self-contained (imports nothing from `scripts`): `datasette publish` copies this
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
+import traceback
 from typing import Any, Awaitable, Callable
 
 from datasette import hookimpl
-from datasette.utils import escape_sqlite, tilde_encode
-from datasette.utils.asgi import Response
+from datasette.utils import add_cors_headers, escape_sqlite, tilde_decode, tilde_encode
+from datasette.utils.asgi import Base400, Response
+from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
 UNSAFE_PATH = re.compile(r"[/\\]{2}")
 INVISIBLE = re.compile(r"[\t\n\r]")
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+MAX_TARGET_BYTES = 8192
+MAX_VALUE_BYTES = 32 * 1024
+# Datasette's database, table and row routes, each with a format extension (".json", ".csv", ...)
+FORMAT_ROUTES = (
+    (re.compile(r"/(?P<database>[^/.]+)\.(?P<format>\w+)$"), ("db",)),
+    (re.compile(r"/(?P<database>[^/.]+)/[^/.]+\.(?P<format>\w+)$"), ()),
+    (re.compile(r"/(?P<database>[^/.]+)/[^/]+?/[^/]+?\.(?P<format>\w+)$"), ()),
+)
+# A conversion of SQLite's printf(): flags, width, precision, length, type
+PRINTF_CONVERSION = re.compile(r"%[-+ #!0,]*(\*|\d+)?(?:\.(\*|\d*))?l*(.)?", re.S)
+PRINTF_TYPES = "dsgzqQwcoxXfieEGiprn%"
+LEADING_INTEGER = re.compile(rb"\s*[-+]?\d+")
+# Client errors Datasette 0.65.5 raises as DatasetteError with its default status, 500
+CLIENT_ERRORS = ("Cannot sort table by ", "Cannot use _sort and _sort_desc", "Invalid _through")
 FTS_TERMS = re.compile(r'\s+|(".*?")')
 FUNDING_VIEW = "funding_per_project"
 CHART_WIDTH = 760
@@ -42,15 +73,23 @@ def is_unsafe_path(path: str) -> bool:
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Refuse off-site paths; mark static files as UTF-8."""
+    """Refuse writes, overlong URLs, off-site paths and unknown formats; mark static files as UTF-8."""
 
     def wrap(app):
         async def wrapped(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            if scope.get("method", "GET") not in READ_METHODS:
+                return await Response.text("Method not allowed: this site is read-only", status=405, headers={
+                    "Allow": ", ".join(READ_METHODS)}).asgi_send(send)
             raw = (scope.get("raw_path") or b"").decode("latin-1")
+            if len(raw) + len(scope.get("query_string") or b"") > MAX_TARGET_BYTES:
+                return await Response.text("URI too long", status=414).asgi_send(send)
             if is_unsafe_path(scope.get("path", "")) or is_unsafe_path(raw):
                 return await Response.text("Not found", status=404).asgi_send(send)
+            extension = unknown_format(datasette, raw.partition("?")[0] or scope.get("path", ""))
+            if extension:
+                return await Response.text(f"Not found: no .{extension} format", status=404).asgi_send(send)
             mounts = tuple(f"/{mount}/" for mount, _ in datasette.static_mounts)
             if not scope.get("path", "").startswith(mounts):
                 return await app(scope, receive, send)
@@ -68,6 +107,17 @@ def asgi_wrapper(datasette):
         return wrapped
 
     return wrap
+
+
+def unknown_format(datasette, path: str) -> str | None:
+    """The format extension of a database, table or row path that no renderer knows, if any."""
+    routes = {db.route or name for name, db in datasette.databases.items()}
+    for pattern, extra in FORMAT_ROUTES:
+        match = pattern.match(path)
+        if match and tilde_decode(match["database"]) in routes:
+            known = {*datasette.renderers, "csv", "jsono", *extra}
+            return None if match["format"] in known else match["format"]
+    return None
 
 
 def _utf8(content_type: bytes) -> bytes:
@@ -92,8 +142,107 @@ def escape_fts(query: str | None) -> str:
 
 @hookimpl(trylast=True)
 def prepare_connection(conn):
-    """Replace Datasette's escape_fts (registered before this runs) with the prefix version."""
+    """Replace Datasette's escape_fts (registered before this runs) with the prefix version; cap values."""
     conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    for name in ("printf", "format"):
+        conn.create_function(name, -1, _guarded_printf(name), deterministic=True)
+
+
+_printf_connections = threading.local()
+
+
+def _guarded_printf(name: str) -> Callable[..., Any]:
+    """SQLite's own printf() (run on a private in-memory connection), minus the slow way to NULL."""
+
+    def printf(*args: Any) -> Any:
+        template = args[0] if args else None
+        if isinstance(template, bytes):
+            template = template.decode("utf-8", "replace")
+        if isinstance(template, str) and printf_repeats_too_much(template, args[1:]):
+            return None  # what SQLite returns for a result over the length limit, without the wait
+        side = getattr(_printf_connections, "connection", None)
+        if side is None:
+            side = _printf_connections.connection = sqlite3.connect(":memory:")
+            side.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        placeholders = ", ".join("?" * len(args))
+        return side.execute(f"SELECT {name}({placeholders})", args).fetchone()[0]
+
+    return printf
+
+
+def printf_repeats_too_much(template: str, args: tuple[Any, ...]) -> bool:
+    """Whether the %c conversions of `template` alone would write more than MAX_VALUE_BYTES."""
+    used = repeated = 0
+    for match in PRINTF_CONVERSION.finditer(template):
+        width, precision, kind = match.groups()
+        if width == "*":
+            used += 1
+        if precision == "*":
+            precision = _integer(args[used] if used < len(args) else None)
+            used += 1
+        if kind is None or kind not in PRINTF_TYPES:
+            break  # SQLite stops at an unknown conversion
+        if kind in "%n":
+            continue  # no argument
+        if kind == "c" and precision:
+            repeated += abs(int(precision))
+        used += 1
+    return repeated > MAX_VALUE_BYTES
+
+
+def _integer(value: Any) -> int:
+    """The integer SQLite reads from an argument (sqlite3_value_int64, roughly)."""
+    if isinstance(value, (int, float)):
+        return int(max(min(value, 2**63 - 1), -(2**63)))
+    if isinstance(value, (str, bytes)):
+        match = LEADING_INTEGER.match(value.encode() if isinstance(value, str) else value)
+        return int(match.group()) if match else 0
+    return 0
+
+
+@hookimpl(hookwrapper=True)
+def handle_exception(datasette, request, exception):
+    """Replace Datasette's default error handler (the last result) with `error_response`."""
+    outcome = yield
+    others = [r for r in outcome.get_result() if getattr(r, "__module__", None) != "datasette.handle_exception"]
+    outcome.force_result([*others, lambda: error_response(datasette, request, exception)])
+
+
+async def error_response(datasette, request, exception: Exception) -> Response:
+    """The error page (JSON for .json paths) of Datasette 0.65.5's handler, minus its rich traceback."""
+    title = None
+    info: dict[str, Any] = {}
+    if isinstance(exception, Base400):
+        status, message = exception.status, exception.args[0]
+    elif isinstance(exception, DatasetteError):
+        status, info, title = exception.status, dict(exception.error_dict), exception.title
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+        if status == 500 and str(exception.message).startswith(CLIENT_ERRORS):
+            status = 400
+    elif isinstance(exception, (ValueError, KeyError, TypeError)) and _raised_in(exception, "datasette/filters.py"):
+        status, message = 400, f"Invalid filter: {type(exception).__name__}: {exception}"
+    elif isinstance(exception, sqlite3.ProgrammingError) and _raised_in(exception, "datasette/views/row.py"):
+        status, message = 404, "Row not found (too few primary key values)"
+    else:
+        status, message = 500, str(exception)
+        traceback.print_exception(exception)
+    info.update({"ok": False, "error": message, "status": status, "title": title})
+    headers: dict[str, str] = {}
+    if datasette.cors:
+        add_cors_headers(headers)
+    if request.path.split("?")[0].endswith(".json"):
+        return Response.json(info, status=status, headers=headers)
+    template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+    return Response.html(await template.render_async(dict(
+        info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [],
+    )), status=status, headers=headers)
+
+
+def _raised_in(exception: BaseException, filename: str) -> bool:
+    """Whether `exception` was raised inside (or below) code of `filename`."""
+    return any(frame.f_code.co_filename.replace("\\", "/").endswith(filename)
+               for frame, _ in traceback.walk_tb(exception.__traceback__))
 
 
 @hookimpl

@@ -1,0 +1,1 @@
+"""Scale benchmarks: a synthetic corpus generator and a stage-by-stage benchmark runner."""
