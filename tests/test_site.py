@@ -335,3 +335,18 @@ def test_serve_with_a_corrupt_database_fails_with_one_line(root, tmp_path):
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: {tmp_path / 'build' / 'kz-rule-of-law.db'}: not a usable SQLite database")
+
+
+def test_pages_of_the_immutable_database_are_answered_from_memory_the_second_time(get):
+    first = get("/kz-rule-of-law/budgets", _sort="total_budget")
+    second = get("/kz-rule-of-law/budgets", _sort="total_budget")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (first.headers["x-kz-cache"], second.headers["x-kz-cache"]) == ("miss", "hit")
+    assert first.content == second.content and b"777895" in second.content
+    assert second.headers["content-type"] == first.headers["content-type"]
+
+
+def test_errors_are_never_cached(get):
+    path = "/kz-rule-of-law/no_such_table_for_the_cache_test"
+    assert [get(path).headers.get("x-kz-cache") for _ in range(2)] == ["miss", "miss"]
+    assert get(path).status_code == 404

@@ -16,6 +16,10 @@ Self-contained (imports nothing from `scripts`): `datasette publish` copies this
   `format()` answer NULL at once when their `%c` precisions add up to more than that: SQLite 3.40
   loops once per unit of precision inside one step, where the time limit cannot interrupt
   (`printf('%.*c', 2000000000, 'x')` takes 6 s to give NULL, and one call may hold thousands).
+- Complete 200 responses to GET and HEAD are kept in memory (64 MiB at most, none over 1 MiB,
+  least recently used out first): the database is immutable, so a page does not change while the
+  server runs. Responses that set a cookie and requests that carry an actor are never cached;
+  the `x-kz-cache` header says `hit` or `miss`.
 - Static files (the downloads) are UTF-8: their text types get `charset=utf-8`, Markdown is
   shown as plain text.
 - `escape_fts()` makes every search term match the beginnings of words: Kazakh adds endings to
@@ -31,6 +35,7 @@ import re
 import sqlite3
 import threading
 import traceback
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable
 
 from datasette import hookimpl
@@ -44,6 +49,8 @@ INVISIBLE = re.compile(r"[\t\n\r]")
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_TARGET_BYTES = 8192
 MAX_VALUE_BYTES = 32 * 1024
+CACHE_BYTES = 64 * 1024 * 1024
+CACHE_ITEM_BYTES = 1024 * 1024
 # Datasette's database, table and row routes, each with a format extension (".json", ".csv", ...)
 FORMAT_ROUTES = (
     (re.compile(r"/(?P<database>[^/.]+)\.(?P<format>\w+)$"), ("db",)),
@@ -92,7 +99,7 @@ def asgi_wrapper(datasette):
                 return await Response.text(f"Not found: no .{extension} format", status=404).asgi_send(send)
             mounts = tuple(f"/{mount}/" for mount, _ in datasette.static_mounts)
             if not scope.get("path", "").startswith(mounts):
-                return await app(scope, receive, send)
+                return await cache.serve(scope, receive, send, app)
 
             async def utf8_send(message):
                 if message["type"] == "http.response.start":
@@ -102,11 +109,69 @@ def asgi_wrapper(datasette):
                     ])
                 await send(message)
 
-            return await app(scope, receive, utf8_send)
+            return await cache.serve(scope, receive, utf8_send, app)
 
         return wrapped
 
+    cache = ResponseCache(CACHE_BYTES, CACHE_ITEM_BYTES)
+
     return wrap
+
+
+class ResponseCache:
+    """Complete 200 responses to GET and HEAD, kept in memory: the database is immutable, so a page
+    is the same until the server restarts. Bounded in bytes (least recently used first out); no
+    response that sets a cookie, no request that carries an actor; `x-kz-cache` says hit or miss."""
+
+    def __init__(self, max_bytes: int, max_item_bytes: int) -> None:
+        """An empty cache of at most `max_bytes`, keeping no response over `max_item_bytes`."""
+        self.max_bytes, self.max_item_bytes = max_bytes, max_item_bytes
+        self.entries: OrderedDict[tuple, tuple[dict, bytes]] = OrderedDict()
+        self.size = 0
+
+    async def serve(self, scope, receive, send, app) -> None:
+        """Answer from the cache, or run `app` and keep its answer if it may be kept."""
+        headers = dict(scope.get("headers") or [])
+        if b"ds_actor" in headers.get(b"cookie", b"") or b"authorization" in headers:
+            return await app(scope, receive, send)
+        key = (scope.get("method"), scope.get("raw_path") or scope.get("path", "").encode(), scope.get("query_string", b""))
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+            start, body = entry
+            await send(dict(start, headers=[*start["headers"], (b"x-kz-cache", b"hit")]))
+            await send({"type": "http.response.body", "body": body})
+            return
+        captured: dict[str, Any] = {"start": None, "body": [], "size": 0, "keep": True}
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                keep = message.get("status") == 200 and not any(
+                    k.lower() == b"set-cookie" for k, _ in message.get("headers", []))
+                captured.update(start=message, keep=keep)
+                message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"miss")])
+            elif message["type"] == "http.response.body" and captured["keep"]:
+                captured["size"] += len(message.get("body", b""))
+                if captured["size"] > self.max_item_bytes:
+                    captured.update(keep=False, body=[])
+                else:
+                    captured["body"].append(message.get("body", b""))
+            await send(message)
+
+        await app(scope, receive, capture)
+        if captured["keep"] and captured["start"] is not None:
+            self.put(key, captured["start"], b"".join(captured["body"]))
+
+    def put(self, key: tuple, start: dict, body: bytes) -> None:
+        """Keep one response, dropping the least recently used ones beyond the byte bound."""
+        size = len(body) + sum(len(k) + len(v) for k, v in start.get("headers", []))
+        if key in self.entries or size > self.max_item_bytes:
+            return
+        self.entries[key] = (start, body)
+        self.size += size
+        while self.size > self.max_bytes and self.entries:
+            _, (old_start, old_body) = self.entries.popitem(last=False)
+            self.size -= len(old_body) + sum(len(k) + len(v) for k, v in old_start.get("headers", []))
 
 
 def unknown_format(datasette, path: str) -> str | None:
