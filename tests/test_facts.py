@@ -105,3 +105,33 @@ def test_any_unique_slice_of_the_source_is_found_where_it_stands(start: int, len
         return
     found = locate(TEXT, piece)
     assert TEXT[found[0]:found[1]].split() == piece.split()
+
+
+SECTION_NAMES = st.sampled_from(["source", "organizations", "projects", "budgets", "events", "people",
+                                 "quotes", "countries", "id", "kk", "name", "date", "total_budget"])
+SCALARS = st.one_of(st.text(max_size=12), st.sampled_from(["ҚҚ", "2025 жылғы 21 қарашада", "777 895 еуроны",
+                                                           "80-нен астам", "lprc", "1", "", "Q458"]))
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.one_of(SECTION_NAMES, st.text(max_size=6)), children, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(DOCUMENTS)
+def test_any_facts_document_compiles_or_raises_the_project_error(tmp_path_factory, document):
+    import yaml as pyyaml
+
+    from scripts.descriptor import load_descriptor, tables
+    from scripts.rows import compile_files
+
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "archive").mkdir()
+    (root / "archive" / f"{SEED}.txt").write_bytes((ROOT / "archive" / f"{SEED}.txt").read_bytes())
+    path = root / "facts.yml"
+    path.write_text(pyyaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    schema = tables(load_descriptor(ROOT / "datapackage.json"))
+    compiled = compile_files([path], root, schema)  # problems are collected, never raised
+    assert all(problem.file for problem in compiled.problems)
