@@ -35,7 +35,6 @@ import argparse
 import asyncio
 import collections
 import datetime as dt
-import importlib.metadata
 import os
 import platform
 import shutil
@@ -53,6 +52,8 @@ from typing import Any
 
 import httpx
 import yaml
+
+from benchmarks.machine import cpu_and_memory, version
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS-load.md"
@@ -326,24 +327,7 @@ def service_times(root: Path) -> None:
 
 def machine() -> dict[str, str]:
     """What the figures were measured on."""
-    def version(package: str) -> str:
-        try:
-            return importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            return "not installed"
-
-    memory = "?"
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu, memory = cpu_and_memory()
     return {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": str(os.cpu_count()),

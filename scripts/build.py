@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
 from .checks import run_checks
 from .database import database_name, write_database
 from .descriptor import lint, load_descriptor, tables
 from .errors import InputError, Problem, ValidationFailed
+from .gcpause import paused_gc
 from .package import render
-from .rows import Compiled, Origin, compile_files, display_path, sort_rows
+from .rows import Compiled, Origin, compile_files, sort_rows
 from .site import render_dictionary, render_metadata
 from .validate import validate_package
 
@@ -33,19 +32,6 @@ class Built:
 
     files: dict[str, bytes]
     compiled: Compiled
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the build makes millions of acyclic rows, and each
-    full collection would walk all of them again (time grows with the square of the rows)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def facts_files(root: Path) -> list[Path]:

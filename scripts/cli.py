@@ -108,6 +108,7 @@ def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding da
 def check(facts_file: Path = typer.Argument(..., help="The facts file to check.")) -> None:
     """Report every problem of one facts file at once, with line numbers."""
     from . import build as building
+    from .rows import display_path
 
     root = project_root()
 
@@ -117,7 +118,7 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
         try:
             building.compile_package(root, [*others, target])
         except InputError as e:
-            shown = building.display_path(target, root)
+            shown = display_path(target, root)
             mine = [p for p in e.problems if p.file in (shown, None)]
             if mine:
                 raise InputError(*mine) from None

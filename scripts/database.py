@@ -30,6 +30,7 @@ import sqlite_utils
 
 from .descriptor import Field, Table, lint, load_descriptor, tables
 from .errors import InputError, InternalError, Problem
+from .gcpause import paused_gc
 from .package import read_rows
 
 TEXT_TYPES = {"string", "date", "time", "datetime", "yearmonth", "duration"}
@@ -166,7 +167,8 @@ def write_database(package_root: Path, db_path: Path) -> None:
     if problems:
         raise InputError(*(Problem(p, file="datapackage.json") for p in problems))
     schema = tables(descriptor)
-    rows, problems = read_rows(package_root, schema)
+    with paused_gc():
+        rows, problems = read_rows(package_root, schema)
     if problems:
         raise InputError(*problems)
     db_path.parent.mkdir(parents=True, exist_ok=True)

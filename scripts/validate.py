@@ -12,6 +12,7 @@ from typing import Any
 from .checks import run_checks
 from .descriptor import lint, load_descriptor, tables
 from .errors import InputError, Problem
+from .gcpause import paused_gc
 from .package import read_rows
 from .sources import read_source
 from .tablecheck import check_package
@@ -50,6 +51,12 @@ def source_texts(rows: dict[str, list[dict[str, Any]]], archive_root: Path) -> t
 
 def validate_package(package_root: Path, archive_root: Path | None = None) -> list[str]:
     """All failures of the package under `package_root`; an empty list means it is valid."""
+    with paused_gc():
+        return _validate_package(package_root, archive_root)
+
+
+def _validate_package(package_root: Path, archive_root: Path | None) -> list[str]:
+    """validate_package, with the garbage collector paused."""
     archive_root = archive_root or package_root
     descriptor_path = package_root / "datapackage.json"
     descriptor = load_descriptor(descriptor_path)
