@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .descriptor import Table
 from .errors import Problem
+from .rows import DERIVED
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
@@ -39,13 +39,13 @@ def run_checks(rows: dict[str, list[dict[str, Any]]], tables: dict[str, Table],
         if eu > total:
             fail("budgets", row, "EU contribution above the total budget", "eu_contribution", eu,
                  f"at most the total budget {total} {row['currency']}")
-        if row["cofinancing"] != total - eu:
+        derived = DERIVED["budgets"](row)
+        if row["cofinancing"] != derived["cofinancing"]:
             fail("budgets", row, "co-financing is not total minus EU contribution", "cofinancing",
-                 row["cofinancing"], f"{total - eu} (computed)")
-        share = (eu * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else None
-        if row["eu_share_percent"] != share:
+                 row["cofinancing"], f"{derived['cofinancing']} (computed)")
+        if row["eu_share_percent"] != derived["eu_share_percent"]:
             fail("budgets", row, "EU share does not follow from the amounts", "eu_share_percent",
-                 row["eu_share_percent"], f"{share} (computed)")
+                 row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)")
     for row in rows.get("projects", []):
         start, end, stated = row["start_year"], row["end_year"], row.get("duration_years")
         if end < start:

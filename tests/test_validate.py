@@ -121,3 +121,12 @@ def test_descriptor_enums_match_what_the_normalizers_produce():
     import re
     pattern = schema["organizations"].field("legal_form").constraints["pattern"]
     assert all(re.fullmatch(pattern, code) for code in LEGAL_FORMS)
+
+
+def test_derived_values_edited_by_hand_fail(project: Path):
+    edit(project / "data" / "budgets.csv", "768490,730000,38490,94.99", "768490,730000,38000,95.99")
+    failures = validate_package(project)
+    assert any("co-financing is not total minus EU contribution: got '38000', expected 38490 (computed)" in f
+               for f in failures), failures
+    assert any("EU share does not follow from the amounts: got '95.99', expected 94.99 (computed)" in f
+               for f in failures), failures
