@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
+from .errors import InputError
 
 ARCHIVE_DIR = "archive"
 MAX_SOURCE_BYTES = 5_000_000
@@ -69,11 +69,3 @@ def read_source(root: Path, relative: str, sha256: str, size: int | None = None)
         raise InputError("archived source is not in Unicode NFC", value=relative,
                          expected="NFC text (quotes are matched in NFC)")
     return SourceText(relative, len(data), digest, text)
-
-
-def digest_of(path: Path) -> str:
-    """The sha256 of a file, for writing a new source record."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-__all__ = ["SourceText", "read_source", "resolve_archive_path", "digest_of", "Problem"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from .checks import run_checks
 from .descriptor import lint, load_descriptor, tables
-from .errors import InputError, Problem
+from .errors import InputError
 from .gcpause import paused_gc
 from .package import read_rows
 from .sources import read_source
@@ -75,5 +75,3 @@ def _validate_package(package_root: Path, archive_root: Path | None) -> list[str
         failures.append(str(failure.problem.located(file=schema[failure.table].path)))
     return failures
 
-
-__all__ = ["validate_package", "frictionless_errors", "Problem"]
