@@ -8,12 +8,11 @@
 For every size a corpus is generated (benchmarks.generate, under build/synthetic/<n>/), then every stage
 runs in its own child process, so its peak memory (ru_maxrss of the child) is its own:
 
-    facts->rows   scripts.build.compile_package up to the rows (compile_files, run_checks, sort_rows;
-                  its render step is timed apart and counted in rows->CSV)
-    rows->CSV     scripts.package.render and writing data/*.csv and datapackage.json
+    facts->rows   scripts.build.compile_package(root, None): every facts file compiled and checked, nothing written
+    rows->CSV     the time scripts.package.PackageWriter takes writing the rows as they stream from the facts
     validate      scripts.validate.validate_package
     sqlite        scripts.database.write_database (skipped, with a note, when it does not exist)
-    build         scripts.build.build (compile, render, validate in a scratch folder, publish)
+    build         scripts.build.build (compile and write, validate in a scratch folder, load SQLite, publish)
 
 and the baselines on the same CSVs:
 
@@ -103,48 +102,30 @@ class Timers:
 
 
 def stage_compile(root: Path, scratch: Path) -> dict[str, Any]:
-    """facts->rows: compile_package, its render step timed apart; the rows are pickled for rows->CSV."""
-    import pickle
-
+    """facts->rows: compile every facts file and check its rows, writing nothing (as `check` does)."""
     from scripts import build
 
-    timers = Timers()
-    timers.wrap(build, "compile_files", "run_checks", "sort_rows", "render")
     started = time.perf_counter()
-    built = build.compile_package(root)
-    total = time.perf_counter() - started
-    peak = _peak_mb()
-    rows = built.compiled.rows
-    with open(scratch / "rows.pickle", "wb") as handle:
-        pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    parts = timers.called()
-    render = parts.pop("render", 0.0)
-    return {"seconds": total - render, "parts": parts, "peak_mb": peak,
-            "note": f"compile_package took {total:.2f} s in all; its render ({render:.2f} s) is counted in rows->CSV",
-            "tables": {name: len(r) for name, r in rows.items()}}
+    built = build.compile_package(root, None)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "tables": built.counts}
 
 
 def stage_csv(root: Path, scratch: Path) -> dict[str, Any]:
-    """rows->CSV: render the package's files from the compiled rows and write them."""
-    import pickle
+    """rows->CSV: the time the build spends writing rows as CSV (and the descriptor), as rows stream by."""
+    from scripts import build
+    from scripts.package import PackageWriter
 
-    from scripts.descriptor import load_descriptor, tables
-    from scripts.package import render
-
-    with open(scratch / "rows.pickle", "rb") as handle:
-        rows = pickle.load(handle)
-    descriptor = load_descriptor(root / "datapackage.json")
-    schema = tables(descriptor)
-    input_mb = _peak_mb()
+    timers = Timers()
+    timers.wrap(PackageWriter, "write", "close")
     started = time.perf_counter()
-    files = render(descriptor, schema, rows)
-    rendered = time.perf_counter()
-    for path, data in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(data)
-    written = time.perf_counter()
-    return {"seconds": written - started, "parts": {"render": rendered - started, "write": written - rendered},
-            "peak_mb": _peak_mb(), "input_mb": input_mb, "bytes": sum(len(d) for d in files.values())}
+    built = build.compile_package(root, root)
+    total = time.perf_counter() - started
+    parts = timers.called()
+    written = sum(parts.values())
+    return {"seconds": written, "parts": parts, "peak_mb": _peak_mb(),
+            "note": f"compile and write took {total:.2f} s in all; facts->rows is the rest",
+            "bytes": sum((root / path).stat().st_size for path in built.files)}
 
 
 def stage_validate(root: Path, scratch: Path) -> dict[str, Any]:
@@ -152,7 +133,7 @@ def stage_validate(root: Path, scratch: Path) -> dict[str, Any]:
     from scripts import validate
 
     timers = Timers()
-    timers.wrap(validate, "frictionless_errors", "check_package", "read_rows", "source_texts", "run_checks")
+    timers.wrap(validate, "check_package")
     started = time.perf_counter()
     failures = validate.validate_package(root)
     seconds = time.perf_counter() - started
@@ -181,7 +162,7 @@ def stage_sqlite(root: Path, scratch: Path) -> dict[str, Any]:
 
 
 def stage_build(root: Path, scratch: Path) -> dict[str, Any]:
-    """whole build: scripts.build.build (compile, render, validate in scratch, publish)."""
+    """whole build: scripts.build.build (compile and write, validate in scratch, load SQLite, publish)."""
     from scripts import build
 
     timers = Timers()

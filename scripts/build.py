@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -10,13 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .checks import run_checks
 from .database import database_name, write_database
 from .descriptor import lint, load_descriptor, tables
 from .errors import InputError, Problem, ValidationFailed
 from .gcpause import paused_gc
-from .package import render
-from .rows import Compiled, Origin, compile_files, sort_rows
+from .package import PackageWriter
+from .rows import Compiler
 from .site import render_dictionary, render_metadata
 from .validate import validate_package
 
@@ -28,10 +28,10 @@ DICTIONARY = "docs/data-dictionary.md"
 
 @dataclass
 class Built:
-    """The files a build produces, by path relative to the project root."""
+    """What a build wrote, by path relative to the package root, and the rows of each table."""
 
-    files: dict[str, bytes]
-    compiled: Compiled
+    files: list[str]
+    counts: dict[str, int]
 
 
 def facts_files(root: Path) -> list[Path]:
@@ -39,61 +39,79 @@ def facts_files(root: Path) -> list[Path]:
     return sorted((root / FACTS_DIR).glob("*.yml"))
 
 
-def compile_package(root: Path, paths: list[Path] | None = None) -> Built:
-    """Compile facts into the package's files in memory, raising InputError with every problem."""
+def compile_package(root: Path, out: Path | None, paths: list[Path] | None = None) -> Built:
+    """Compile the facts into the package's files under `out` (only check them when None).
+
+    Rows stream from facts file to CSV one file at a time; every problem is collected and
+    raised at the end as one InputError, and then nothing under `out` is to be used.
+    """
     with paused_gc():
-        return _compile_package(root, paths)
+        return _compile_package(root, out, paths)
 
 
-def _compile_package(root: Path, paths: list[Path] | None) -> Built:
+def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> Built:
     """compile_package, with the garbage collector paused."""
     descriptor = load_descriptor(root / "datapackage.json")
     problems = lint(descriptor)
     if problems:
         raise InputError(*(Problem(p, file="datapackage.json") for p in problems))
     schema = tables(descriptor)
-    compiled = compile_files(paths if paths is not None else facts_files(root), root, schema)
-    if not compiled.problems:
-        texts = {sid: text.text for sid, text in compiled.texts.items()}
-        for failure in run_checks(compiled.rows, schema, texts):
-            origin = compiled.origins.get((failure.table, failure.key), Origin("?", 0))
-            compiled.problems.append(failure.problem.located(file=origin.file, line=origin.line))
-    if compiled.problems:
-        raise InputError(*compiled.problems)
-    sort_rows(compiled.rows, schema)
-    files = render(descriptor, schema, compiled.rows)
-    files[METADATA] = render_metadata(descriptor, compiled.rows["sources"])
-    files[DICTIONARY] = render_dictionary(descriptor)
-    return Built(files, compiled)
+    compiler = Compiler(root, schema)
+    writer = PackageWriter(out, descriptor, schema) if out is not None else None
+    try:
+        for chunk in compiler.run(paths if paths is not None else facts_files(root)):
+            if writer is not None and not compiler.problems:
+                writer.write(chunk.rows)
+    finally:
+        if writer is not None and compiler.problems:
+            writer.abort()
+    if compiler.problems:
+        raise InputError(*compiler.problems)
+    if writer is None:
+        return Built([], compiler.counts)
+    files = writer.close()
+    (out / METADATA).write_bytes(render_metadata(descriptor, compiler.sources))
+    (out / DICTIONARY).parent.mkdir(parents=True, exist_ok=True)
+    (out / DICTIONARY).write_bytes(render_dictionary(descriptor))
+    return Built(files + [METADATA, DICTIONARY], compiler.counts)
 
 
-def stale_files(root: Path, built: Built) -> list[str]:
-    """Published files that differ from what the facts produce (or are missing, or extra CSVs)."""
-    stale = [path for path, data in built.files.items()
-             if not (root / path).is_file() or (root / path).read_bytes() != data]
+def stale_files(root: Path, built: Built, out: Path) -> list[str]:
+    """Published files that differ from those built under `out` (or are missing, or extra CSVs)."""
+    stale = [path for path in built.files
+             if not (root / path).is_file() or not filecmp.cmp(root / path, out / path, shallow=False)]
     extra = [str(p.relative_to(root)) for p in sorted((root / "data").glob("*.csv"))
              if str(p.relative_to(root)) not in built.files]
     return stale + extra
 
 
+def check_published(root: Path) -> tuple[Built, list[str]]:
+    """Build into a scratch folder and list the published files that differ from the result."""
+    scratch = Path(tempfile.mkdtemp(prefix=".check-", dir=root))
+    try:
+        built = compile_package(root, scratch)
+        return built, stale_files(root, built, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 JOURNAL = ".build-journal.json"
 
 
-def publish(root: Path, files: dict[str, bytes],
+def publish(root: Path, write: Callable[[Path], list[str]],
             finish: Callable[[Path], list[str]] | None = None) -> None:
-    """Validate the files in a scratch folder, then swap them in; any failure restores the old ones.
+    """Write the outputs into a scratch folder, validate them, then swap them in; any failure restores the old ones.
 
-    `finish(scratch)` may write more outputs (the database) into the scratch folder after validation
-    and return their relative paths. Old files are kept as hard links until the swap is complete; a
+    `write(scratch)` writes the package into the scratch folder and returns the relative paths of
+    what it wrote; `finish(scratch)` may write more outputs (the database) after validation and
+    return their relative paths. Old files are kept as hard links until the swap is complete; a
     journal names them, so a build killed mid-swap is rolled back by the next command (`recover`).
     """
     recover(root)
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
-        for path, data in files.items():
-            target = scratch / "new" / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        (scratch / "new").mkdir()
+        files = write(scratch / "new")
         failures = validate_package(scratch / "new", archive_root=root)
         if failures:
             raise ValidationFailed(failures)
@@ -160,16 +178,19 @@ def recover(root: Path) -> bool:
 
 def build(root: Path) -> Built:
     """Compile, validate and publish the package and its database under `root`."""
-    built = compile_package(root)
     database = database_path(root)
+    built: list[Built] = []
+
+    def write(package_root: Path) -> list[str]:
+        built.append(compile_package(root, package_root))
+        return built[-1].files
 
     def write_db(package_root: Path) -> list[str]:
         write_database(package_root, package_root / database)
         return [database]
 
-    with paused_gc():
-        publish(root, built.files, write_db)
-    return built
+    publish(root, write, write_db)
+    return built[-1]
 
 
 def database_path(root: Path) -> str:

@@ -1,14 +1,20 @@
-"""Rules frictionless cannot express, run on typed rows (from facts before writing, or read back from CSVs)."""
+"""Rules frictionless cannot express, run on typed rows (from facts before writing, or read back from CSVs).
+
+`Checker` takes rows one at a time, so neither the build nor validation holds a whole table:
+the rules on one row run at once, and the one rule across tables (an event's date within the
+period of the projects it presents) runs in `finish`, from the few columns it keeps.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from .descriptor import Table
 from .errors import Problem
-from .rows import DERIVED
+from .derive import DERIVED
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
@@ -23,61 +29,107 @@ class Failure:
     problem: Problem
 
 
+class Checker:
+    """Run every rule over rows fed one at a time; `texts(source_id)` gives a source's text or None."""
+
+    def __init__(self, tables: dict[str, Table], texts: Callable[[str], str | None]) -> None:
+        """Prepare the rules for the package's tables."""
+        self.tables, self.texts = tables, texts
+        self.text_fields = {name: [f.name for f in t.fields if f.type == "string"] for name, t in tables.items()}
+        self.event_dates: dict[Any, dt.date] = {}
+        self.project_periods: dict[Any, tuple[int, int]] = {}
+        self.event_projects: list[tuple[tuple, Any, Any]] = []
+
+    def fail(self, table: str, row: dict[str, Any], message: str, field: str, value: Any,
+             expected: str) -> Failure:
+        """A failure of `row`, named by its primary key."""
+        key = tuple(row.get(k) for k in self.tables[table].primary_key)
+        return Failure(table, key, Problem(message, value=value, expected=expected,
+                                           record="/".join(map(str, key)), field=field))
+
+    def check(self, table: str, row: dict[str, Any]) -> list[Failure]:
+        """The failures of one row; rules across tables are kept for `finish`."""
+        failures = []
+        rule = getattr(self, f"_{table}", None)
+        if rule is not None:
+            failures.extend(rule(row))
+        for column in self.text_fields.get(table, ()):
+            value = row.get(column)
+            if not isinstance(value, str):
+                continue
+            if value.startswith(FORMULA_PREFIXES):
+                failures.append(self.fail(table, row, "text begins like a spreadsheet formula", column, value,
+                                          "text that does not begin with =, +, -, @, tab or carriage return"))
+            if MARKUP.search(value):
+                failures.append(self.fail(table, row, "markup in text", column, value,
+                                          "plain text without HTML tags"))
+        return failures
+
+    def _budgets(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """The EU part is within the total; derived values follow from the amounts."""
+        total, eu = row["total_budget"], row["eu_contribution"]
+        if eu > total:
+            yield self.fail("budgets", row, "EU contribution above the total budget", "eu_contribution", eu,
+                            f"at most the total budget {total} {row['currency']}")
+        derived = DERIVED["budgets"](row)
+        if row["cofinancing"] != derived["cofinancing"]:
+            yield self.fail("budgets", row, "co-financing is not total minus EU contribution", "cofinancing",
+                            row["cofinancing"], f"{derived['cofinancing']} (computed)")
+        if row["eu_share_percent"] != derived["eu_share_percent"]:
+            yield self.fail("budgets", row, "EU share does not follow from the amounts", "eu_share_percent",
+                            row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)")
+
+    def _projects(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """The period runs forward and holds the stated duration."""
+        start, end, stated = row["start_year"], row["end_year"], row.get("duration_years")
+        self.project_periods[row["project_id"]] = (start, end)
+        if end < start:
+            yield self.fail("projects", row, "period ends before it starts", "end_year", end, f"a year from {start}")
+        elif stated is not None and stated > end - start + 1:
+            yield self.fail("projects", row, f"stated duration is longer than the period {start}-{end}",
+                            "duration_years", stated, f"at most {end - start + 1} years")
+
+    def _events(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """Keep the event's date for the rule across tables."""
+        if row.get("date") is not None:
+            self.event_dates[row["event_id"]] = row["date"]
+        return ()
+
+    def _event_projects(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """Keep the pair for the rule across tables."""
+        key = tuple(row.get(k) for k in self.tables["event_projects"].primary_key)
+        self.event_projects.append((key, row["event_id"], row["project_id"]))
+        return ()
+
+    def _quotes(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """The quote stands in its source at the recorded span."""
+        text = self.texts(row["source_id"])
+        if text is None:
+            yield self.fail("quotes", row, "source text not available", "source_id", row["source_id"],
+                            "an archived source")
+        elif text[row["char_start"]:row["char_end"]] != row["text_kk"]:
+            yield self.fail("quotes", row, "quote not found at its recorded span", "char_start",
+                            f"{row['char_start']}-{row['char_end']}",
+                            f"the span of '{row['text_kk'][:40]}' in the source")
+
+    def finish(self) -> list[Failure]:
+        """The failures of the rule across tables: an event's date within its projects' periods."""
+        failures = []
+        names = self.tables["event_projects"].primary_key if "event_projects" in self.tables else ()
+        for key, event_id, project_id in self.event_projects:
+            date, period = self.event_dates.get(event_id), self.project_periods.get(project_id)
+            if date is None or period is None or period[0] <= date.year <= period[1]:
+                continue
+            row = dict(zip(names, key)) | {"project_id": project_id}
+            failures.append(self.fail("event_projects", row, f"event date {date} outside the project's period",
+                                      "project_id", project_id, f"a project running in {date.year} "
+                                      f"(it runs {period[0]}-{period[1]})"))
+        return failures
+
+
 def run_checks(rows: dict[str, list[dict[str, Any]]], tables: dict[str, Table],
                texts: dict[str, str]) -> list[Failure]:
     """Every failure of every rule over the package's rows; `texts` maps source ids to their text."""
-    failures: list[Failure] = []
-    by_id = {name: {tuple(r[k] for k in t.primary_key): r for r in rows.get(name, [])} for name, t in tables.items()}
-
-    def fail(table: str, row: dict[str, Any], message: str, field: str, value: Any, expected: str) -> None:
-        key = tuple(row.get(k) for k in tables[table].primary_key)
-        failures.append(Failure(table, key, Problem(message, value=value, expected=expected,
-                                                    record="/".join(map(str, key)), field=field)))
-
-    for row in rows.get("budgets", []):
-        total, eu = row["total_budget"], row["eu_contribution"]
-        if eu > total:
-            fail("budgets", row, "EU contribution above the total budget", "eu_contribution", eu,
-                 f"at most the total budget {total} {row['currency']}")
-        derived = DERIVED["budgets"](row)
-        if row["cofinancing"] != derived["cofinancing"]:
-            fail("budgets", row, "co-financing is not total minus EU contribution", "cofinancing",
-                 row["cofinancing"], f"{derived['cofinancing']} (computed)")
-        if row["eu_share_percent"] != derived["eu_share_percent"]:
-            fail("budgets", row, "EU share does not follow from the amounts", "eu_share_percent",
-                 row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)")
-    for row in rows.get("projects", []):
-        start, end, stated = row["start_year"], row["end_year"], row.get("duration_years")
-        if end < start:
-            fail("projects", row, "period ends before it starts", "end_year", end, f"a year from {start}")
-        elif stated is not None and stated > end - start + 1:
-            fail("projects", row, f"stated duration is longer than the period {start}-{end}", "duration_years",
-                 stated, f"at most {end - start + 1} years")
-    events = by_id.get("events", {})
-    projects = by_id.get("projects", {})
-    for row in rows.get("event_projects", []):
-        event, project = events.get((row["event_id"],)), projects.get((row["project_id"],))
-        if event and project and not project["start_year"] <= event["date"].year <= project["end_year"]:
-            fail("event_projects", row, f"event date {event['date']} outside the project's period", "project_id",
-                 row["project_id"], f"a project running in {event['date'].year} "
-                 f"(it runs {project['start_year']}-{project['end_year']})")
-    for row in rows.get("quotes", []):
-        text = texts.get(row["source_id"])
-        if text is None:
-            fail("quotes", row, "source text not available", "source_id", row["source_id"], "an archived source")
-        elif text[row["char_start"]:row["char_end"]] != row["text_kk"]:
-            fail("quotes", row, "quote not found at its recorded span", "char_start",
-                 f"{row['char_start']}-{row['char_end']}", f"the span of '{row['text_kk'][:40]}' in the source")
-    for name, table in tables.items():
-        text_fields = [f.name for f in table.fields if f.type == "string"]
-        for row in rows.get(name, []):
-            for column in text_fields:
-                value = row.get(column)
-                if not isinstance(value, str):
-                    continue
-                if value.startswith(FORMULA_PREFIXES):
-                    fail(name, row, "text begins like a spreadsheet formula", column, value,
-                         "text that does not begin with =, +, -, @, tab or carriage return")
-                if MARKUP.search(value):
-                    fail(name, row, "markup in text", column, value, "plain text without HTML tags")
-    return failures
+    checker = Checker(tables, texts.get)
+    failures = [f for name in tables for row in rows.get(name, []) for f in checker.check(name, row)]
+    return failures + checker.finish()

@@ -68,8 +68,7 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
 
     def body() -> None:
         if check:
-            built = building.compile_package(root)
-            stale = building.stale_files(root, built)
+            built, stale = building.check_published(root)
             if stale:
                 for path in stale:
                     err.print(f"stale: {path} differs from what the facts produce", markup=False)
@@ -78,7 +77,7 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
             out.print(f"up to date: {len(built.files)} files match the facts", markup=False)
             return
         built = building.build(root)
-        counts = ", ".join(f"{name} {len(rows)}" for name, rows in built.compiled.rows.items())
+        counts = ", ".join(f"{name} {count}" for name, count in built.counts.items())
         csvs = sum(1 for path in built.files if path.startswith("data/"))
         out.print(f"built {root / 'datapackage.json'}, {csvs} CSVs in {root / 'data'}, "
                   f"{building.METADATA} and {building.database_path(root)}", markup=False)
@@ -116,7 +115,7 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
         target = facts_file.resolve()
         others = [p for p in building.facts_files(root) if p.name != target.name]
         try:
-            building.compile_package(root, [*others, target])
+            building.compile_package(root, None, [*others, target])
         except InputError as e:
             shown = display_path(target, root)
             mine = [p for p in e.problems if p.file in (shown, None)]

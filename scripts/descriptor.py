@@ -130,6 +130,22 @@ def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
     return result
 
 
+def dependency_order(schema: dict[str, Table]) -> list[str]:
+    """Table names with every table a foreign key refers to before the tables referring to it."""
+    order: list[str] = []
+    pending = list(schema)
+    while pending:
+        for name in pending:
+            needs = {fk.resource for fk in schema[name].foreign_keys} - {name}
+            if needs <= set(order):
+                order.append(name)
+                pending.remove(name)
+                break
+        else:
+            raise InputError("foreign keys form a cycle among: " + ", ".join(pending))
+    return order
+
+
 def _as_list(value: str | list[str]) -> list[str]:
     """A key given as one name or a list of names, as a list."""
     return [value] if isinstance(value, str) else list(value)

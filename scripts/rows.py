@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable, Iterator
 
 from . import normalize
+from .checks import Checker
+from .derive import DERIVED, DERIVED_COLUMNS
 from .descriptor import Table, cast
-from .errors import InputError, Problem
+from .errors import InputError, InternalError, Problem
 from .facts import Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
-from .sources import SourceText, read_source
+from .sources import read_source
 
 REFERENCE_FILE = "reference.yml"
 REFERENCE_SECTIONS = ("countries", "iati_organisation_types", "iati_organisation_roles")
-GENERATED_TABLES = ("sources", "legal_forms", "quotes")
+QUOTES = "quotes"
+GENERATED_TABLES = ("sources", "legal_forms", QUOTES)
 PROVENANCE_ONLY = "evidence"
 
 # Fields whose quote the build normalizes, and the normalizer that does it.
@@ -31,19 +34,6 @@ KIND_BY_FIELD = {
 }
 
 
-def _budget(row: dict[str, Any]) -> dict[str, Any]:
-    """Co-financing and EU share of a budget row, computed from the stated amounts."""
-    total, eu = row.get("total_budget"), row.get("eu_contribution")
-    if total is None or eu is None:
-        return {}
-    share = (eu * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else None
-    return {"cofinancing": total - eu, "eu_share_percent": share}
-
-
-DERIVED: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"budgets": _budget}
-DERIVED_COLUMNS = {"budgets": ("cofinancing", "eu_share_percent")}
-
-
 @dataclass
 class Origin:
     """Where a row was written: the facts file and line."""
@@ -53,13 +43,21 @@ class Origin:
 
 
 @dataclass
+class FileRows:
+    """The rows one facts file contributes (or the code, for the legal forms), and their lines."""
+
+    name: str
+    number: int
+    rows: dict[str, list[dict[str, Any]]]
+    lines: dict[tuple[str, tuple], int] = field(default_factory=dict)
+
+
+@dataclass
 class Compiled:
-    """Rows of every table, where each came from, and the problems found on the way."""
+    """Rows of every table held in memory, and the problems found on the way (for small packages)."""
 
     rows: dict[str, list[dict[str, Any]]]
-    origins: dict[tuple[str, tuple], Origin] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    texts: dict[str, SourceText] = field(default_factory=dict)
 
 
 def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
@@ -85,17 +83,17 @@ def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
 class _FileCompiler:
     """Compiles the sections of one facts file into rows; collects every problem."""
 
-    def __init__(self, path: Path, root: Path, tables: dict[str, Table], out: Compiled) -> None:
-        """Prepare to compile `path` into `out`."""
-        self.path, self.root, self.tables, self.out = path, root, tables, out
-        self.name = display_path(path, root)
+    def __init__(self, path: Path, compiler: "Compiler", chunk: FileRows) -> None:
+        """Prepare to compile `path` into `chunk`."""
+        self.path, self.root, self.tables = path, compiler.root, compiler.tables
+        self.compiler, self.chunk, self.name = compiler, chunk, chunk.name
         self.source_id: str | None = None
         self.text: str | None = None
 
     def problem(self, problem: Problem | InputError, **where: Any) -> None:
         """Record one or more problems, located in this file."""
         items = problem.problems if isinstance(problem, InputError) else [problem]
-        self.out.problems.extend(p.located(file=self.name, **where) for p in items)
+        self.compiler.problems.extend(p.located(file=self.name, **where) for p in items)
 
     def run(self, document: Mapping) -> None:
         """Compile every section of the document."""
@@ -144,8 +142,6 @@ class _FileCompiler:
             self.problem(e, line=record.lines.get(key, record.line), record=sid, field=key)
         else:
             self.text = text.text
-            if self.source_id:
-                self.out.texts[self.source_id] = text
         self.compile_record(self.tables["sources"], record)
 
     def compile_record(self, table: Table, record: Mapping) -> None:
@@ -154,7 +150,7 @@ class _FileCompiler:
         row: dict[str, Any] = {}
         facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
         rid = _record_id(table, record)
-        bad = len(self.out.problems)
+        bad = len(self.compiler.problems)
 
         def put(column: str, value: Any, line: int, key: str, overridable: bool = False) -> None:
             if column in row and not overridable and row[column] != value:
@@ -237,29 +233,34 @@ class _FileCompiler:
         for f in table.fields:
             if f.name == "source_id" and self.source_id is None and table.name != "sources":
                 continue  # the missing source record is reported once
-            if f.required and row.get(f.name) is None and len(self.out.problems) == bad:
+            if f.required and row.get(f.name) is None and len(self.compiler.problems) == bad:
                 self.problem(Problem("missing required field", line=record.line, record=rid, field=f.name,
                                      expected=f.description or "a value"))
         key = tuple(row.get(k) for k in table.primary_key)
         record_id = "/".join(str(k) for k in key)
-        rows = self.out.rows.setdefault(table.name, [])
-        origin = self.out.origins.get((table.name, key))
-        if origin is not None:
-            self.problem(Problem(f"duplicate id in table {table.name} (first defined at {origin.file}:{origin.line})",
-                                 line=record.line, record=record_id, field=table.primary_key[0] if len(key) == 1 else None,
-                                 value=record_id, expected="an id used once across all facts files"))
-            return
-        self.out.origins[(table.name, key)] = Origin(self.name, record.line)
+        index = self.compiler.keys.get(table.name)
+        if index is not None:
+            compact = key_of(key)
+            first = index.get(compact)
+            if first is not None:
+                origin = self.compiler.origin(first)
+                self.problem(Problem(f"duplicate id in table {table.name} (first defined at {origin.file}:{origin.line})",
+                                     line=record.line, record=record_id,
+                                     field=table.primary_key[0] if len(key) == 1 else None,
+                                     value=record_id, expected="an id used once across all facts files"))
+                return
+            index[compact] = self.compiler.code(self.chunk.number, record.line)
+        self.chunk.lines[(table.name, key)] = record.line
         for f in table.fields:
             row.setdefault(f.name, None)
-        rows.append(row)
+        self.chunk.rows[table.name].append(row)
         for key_name, fact, span in facts:
             if span is None or self.text is None:
                 continue
             start, end = span
             quote_id = f"{table.name}/{record_id}/{key_name}"
-            self.out.origins[("quotes", (quote_id,))] = Origin(self.name, fact.line)
-            self.out.rows.setdefault("quotes", []).append({
+            self.chunk.lines[(QUOTES, (quote_id,))] = fact.line
+            self.chunk.rows[QUOTES].append({
                 "quote_id": quote_id,
                 "source_id": self.source_id,
                 "table_name": table.name,
@@ -325,43 +326,140 @@ def reference_rows() -> dict[str, list[dict[str, Any]]]:
     ]}
 
 
-def compile_files(paths: Iterable[Path], root: Path, tables: dict[str, Table]) -> Compiled:
-    """Compile facts files into rows of every table; problems are collected, not raised."""
-    out = Compiled(rows={name: [] for name in tables})
-    for name, rows in reference_rows().items():
-        out.rows[name].extend(rows)
-        for row in rows:
-            out.origins[(name, tuple(row[k] for k in tables[name].primary_key))] = Origin("scripts/normalize.py", 0)
-    for path in paths:
+def key_of(values: tuple) -> Any:
+    """A key as the indexes hold it: the value itself when the key has one column."""
+    return values[0] if len(values) == 1 else values
+
+
+class Compiler:
+    """Compile facts files one at a time, checking keys, references and rules across files.
+
+    Only what spans files stays in memory: every key with the file and line that defined it
+    (quote ids are unique by construction and not kept), references not yet resolved, and the
+    few columns of the rule across tables. Rows are handed on file by file.
+    """
+
+    def __init__(self, root: Path, tables: dict[str, Table]) -> None:
+        """Prepare to compile facts files of the project at `root` into `tables`."""
+        self.root, self.tables = root, tables
+        self.problems: list[Problem] = []
+        self.names: list[str] = []
+        self.keys: dict[str, dict[Any, int]] = {name: {} for name in tables if name != QUOTES}
+        self.pending: list[tuple[str, tuple, tuple, Any, int]] = []
+        self.counts = {name: 0 for name in tables}
+        self.sources: list[dict[str, Any]] = []
+        self.texts: dict[str, str] = {}
+        self.checker = Checker(tables, self.texts.get)
+
+    @staticmethod
+    def code(number: int, line: int) -> int:
+        """An origin packed in one int: the file's number and the line."""
+        return number << 32 | line
+
+    def origin(self, code: int) -> Origin:
+        """The origin a packed int stands for."""
+        return Origin(self.names[code >> 32], code & 0xFFFFFFFF)
+
+    def run(self, paths: Iterable[Path]) -> Iterator[FileRows]:
+        """Each file's rows, sorted by primary key within the file, code-owned rows first; then `finish`."""
+        yield self._accept(self._reference_rows(), clean=True)
+        for path in paths:
+            before = len(self.problems)
+            chunk = self._compile(path)
+            if chunk is not None:
+                yield self._accept(chunk, clean=len(self.problems) == before)
+        self.finish()
+
+    def _reference_rows(self) -> FileRows:
+        """The rows the code owns, as if from a file of their own."""
+        chunk = self._chunk("scripts/normalize.py")
+        for name, rows in reference_rows().items():
+            pk = self.tables[name].primary_key
+            for row in rows:
+                key = tuple(row[k] for k in pk)
+                self.keys[name][key_of(key)] = self.code(chunk.number, 0)
+                chunk.lines[(name, key)] = 0
+                chunk.rows[name].append(row)
+        return chunk
+
+    def _chunk(self, name: str) -> FileRows:
+        """An empty chunk for the next file, numbered in the order files come."""
+        self.names.append(name)
+        return FileRows(name, len(self.names) - 1, {table: [] for table in self.tables})
+
+    def _compile(self, path: Path) -> FileRows | None:
+        """Compile one facts file; None if it cannot be read at all."""
+        name = display_path(path, self.root)
         try:
-            document = load(path, display_path(path, root))
+            document = load(path, name)
         except InputError as e:
-            out.problems.extend(e.problems)
-            continue
-        _FileCompiler(path, root, tables, out).run(document)
-    check_references(out, tables)
+            self.problems.extend(e.problems)
+            return None
+        chunk = self._chunk(name)
+        compiler = _FileCompiler(path, self, chunk)
+        compiler.run(document)
+        self.texts.clear()
+        if compiler.source_id and compiler.text is not None:
+            self.texts[compiler.source_id] = compiler.text
+        return chunk
+
+    def _accept(self, chunk: FileRows, clean: bool) -> FileRows:
+        """Check a file's rows against the rules and references, sort them, and count them."""
+        for name, table in self.tables.items():
+            rows = chunk.rows[name]
+            if clean:
+                for row in rows:
+                    for failure in self.checker.check(name, row):
+                        line = chunk.lines.get((name, failure.key), 0)
+                        self.problems.append(failure.problem.located(file=chunk.name, line=line))
+            for fk in table.foreign_keys:
+                for row in rows:
+                    value = tuple(row.get(k) for k in fk.fields)
+                    if all(v is None for v in value) or self._known(fk.resource, fk.reference_fields, value):
+                        continue
+                    pk = tuple(row.get(k) for k in table.primary_key)
+                    self.pending.append((name, fk.fields, pk, value,
+                                         self.code(chunk.number, chunk.lines.get((name, pk), 0))))
+            if name == "sources":
+                self.sources.extend(rows)
+            self.counts[name] += len(rows)
+        sort_rows(chunk.rows, self.tables)
+        return chunk
+
+    def _known(self, table: str, fields: tuple[str, ...], value: tuple) -> bool:
+        """Whether a row of `table` has `value` in `fields` (its primary key)."""
+        if fields != self.tables[table].primary_key or table not in self.keys:
+            raise InternalError(f"foreign keys must name the primary key of {table} (got {', '.join(fields)})")
+        return key_of(value) in self.keys[table]
+
+    def finish(self) -> None:
+        """Report references that no file resolved, then the rule across tables."""
+        for name, fields, pk, value, code in self.pending:
+            fk = next(fk for fk in self.tables[name].foreign_keys if fk.fields == fields)
+            if self._known(fk.resource, fk.reference_fields, value):
+                continue
+            origin = self.origin(code)
+            self.problems.append(Problem(
+                f"unknown {fk.resource} reference", file=origin.file, line=origin.line,
+                record="/".join(str(k) for k in pk), field=",".join(fields),
+                value="/".join(str(v) for v in value),
+                expected=f"the id of a row of {fk.resource} defined in a facts file"))
+        self.pending.clear()
+        if self.problems:
+            return
+        for failure in self.checker.finish():
+            origin = self.origin(self.keys[failure.table][key_of(failure.key)])
+            self.problems.append(failure.problem.located(file=origin.file, line=origin.line))
+
+
+def compile_files(paths: Iterable[Path], root: Path, tables: dict[str, Table]) -> Compiled:
+    """Compile facts files into rows of every table held in memory; problems are collected, not raised."""
+    compiler = Compiler(root, tables)
+    out = Compiled(rows={name: [] for name in tables}, problems=compiler.problems)
+    for chunk in compiler.run(paths):
+        for name, rows in chunk.rows.items():
+            out.rows[name].extend(rows)
     return out
-
-
-def check_references(out: Compiled, tables: dict[str, Table]) -> None:
-    """Every foreign key value must name an existing row; report each one that does not."""
-    keys = {name: {tuple(r[k] for k in t.primary_key) for r in out.rows.get(name, [])} for name, t in tables.items()}
-    for name, table in tables.items():
-        for fk in table.foreign_keys:
-            target = tables[fk.resource]
-            index = keys[fk.resource] if tuple(fk.reference_fields) == target.primary_key else {
-                tuple(r[k] for k in fk.reference_fields) for r in out.rows.get(fk.resource, [])}
-            for row in out.rows.get(name, []):
-                value = tuple(row.get(k) for k in fk.fields)
-                if all(v is None for v in value) or value in index:
-                    continue
-                pk = tuple(row.get(k) for k in table.primary_key)
-                origin = out.origins.get((name, pk), Origin("?", 0))
-                out.problems.append(Problem(
-                    f"unknown {fk.resource} reference", file=origin.file, line=origin.line,
-                    record="/".join(str(k) for k in pk), field=",".join(fk.fields),
-                    value="/".join(str(v) for v in value),
-                    expected=f"the id of a row of {fk.resource} defined in a facts file"))
 
 
 def sort_rows(rows: dict[str, list[dict[str, Any]]], tables: dict[str, Table]) -> None:

@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .descriptor import Field, Table, article
+from .descriptor import Field, Table, article, dependency_order
 from .errors import Problem
 
 CHUNK_ROWS = 20_000
@@ -93,14 +93,20 @@ class _Column:
         self.unique = bool(c.get("unique"))
         self.seen: set[Any] = set()
 
-    def check(self, cells: list[str], lines: list[int], out: Callable[[int, str, str, str], None]) -> list[Any]:
-        """Check one chunk of the column; return the typed values (None where missing or bad)."""
+    def check(self, cells: list[str], lines: list[int], out: Callable[[int, str, str, str], None],
+              unreadable: set[int]) -> list[Any]:
+        """Check one chunk of the column; return the typed values (None where missing or bad).
+
+        The positions of rows with a cell that is missing though required, or that does not read
+        as the column's type, are added to `unreadable`.
+        """
         name, missing = self.field.name, self.missing
         present = [(i, v) for i, v in enumerate(cells) if v not in missing]
         if self.required and len(present) != len(cells):
             for i, v in enumerate(cells):
                 if v in missing:
                     out(lines[i], name, v, "a value (the field is required)")
+                    unreadable.add(i)
         values: list[Any] = [None] * len(cells)
         read = self.read
         for i, v in present:
@@ -111,6 +117,7 @@ class _Column:
                 values[i] = read(v)
             except (ValueError, ArithmeticError):
                 out(lines[i], name, v, f"{article(self.field.type)} {self.field.type}")
+                unreadable.add(i)
         typed = [(i, values[i]) for i, _ in present if values[i] is not None]
         if self.pattern is not None:
             match = self.pattern.fullmatch
@@ -143,10 +150,17 @@ class _Column:
         return values
 
 
+RowsCallback = Callable[[Table, list[int], list[tuple]], None]
+
+
 def check_table(table: Table, path: Path, missing_values: Iterable[str], size: int | None,
                 digest: str | None, key_sets: Iterable[tuple[str, ...]],
-                reference_sets: Iterable[tuple[str, ...]]) -> TableResult:
-    """Check one CSV against its table schema; collect the keys named by `key_sets` and `reference_sets`."""
+                reference_sets: Iterable[tuple[str, ...]], on_rows: RowsCallback | None = None) -> TableResult:
+    """Check one CSV against its table schema; collect the keys named by `key_sets` and `reference_sets`.
+
+    `on_rows(table, lines, rows)` receives each chunk of typed rows (tuples in column order) that
+    broke no rule, so further checks run on the same single read of the file.
+    """
     result = TableResult()
     shown = table.path
     counts: dict[str, int] = {}
@@ -191,8 +205,12 @@ def check_table(table: Table, path: Path, missing_values: Iterable[str], size: i
                 lines.append(reader.line_num)
             if not chunk:
                 break
-            typed = [col.check(list(cells), lines, out) for col, cells in zip(columns, zip(*chunk))]
+            unreadable: set[int] = set()
+            typed = [col.check(list(cells), lines, out, unreadable) for col, cells in zip(columns, zip(*chunk))]
             rows = list(zip(*typed))
+            if on_rows is not None:
+                readable = [i for i in range(len(rows)) if i not in unreadable] if unreadable else range(len(rows))
+                on_rows(table, [lines[i] for i in readable], [rows[i] for i in readable])
             if pk_positions:
                 for line, row in zip(lines, rows):
                     key = tuple(row[p] for p in pk_positions)
@@ -234,8 +252,9 @@ def _check_file(path: Path, size: int | None, digest: str | None, result: TableR
                                            expected=digest, file=shown))
 
 
-def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Table]) -> list[Problem]:
-    """Check every table of the package and the foreign keys between them."""
+def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Table],
+                  on_rows: RowsCallback | None = None) -> list[Problem]:
+    """Check every table of the package, referenced tables first, and the foreign keys between them."""
     wanted_keys: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
     wanted_refs: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
     for name, table in schema.items():
@@ -244,11 +263,13 @@ def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Tabl
             wanted_refs[name].add(fk.fields)
     results: dict[str, TableResult] = {}
     problems: list[Problem] = []
-    for resource in descriptor["resources"]:
-        table = schema[resource["name"]]
+    resources = {resource["name"]: resource for resource in descriptor["resources"]}
+    for name in dependency_order(schema):
+        table, resource = schema[name], resources[name]
         missing = resource["schema"].get("missingValues", [""])
         results[table.name] = check_table(table, root / table.path, missing, resource.get("bytes"),
-                                          resource.get("hash"), wanted_keys[table.name], wanted_refs[table.name])
+                                          resource.get("hash"), wanted_keys[table.name], wanted_refs[table.name],
+                                          on_rows)
         problems.extend(results[table.name].problems)
     for name, table in schema.items():
         for fk in table.foreign_keys:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .checks import run_checks
-from .descriptor import lint, load_descriptor, tables
+from .checks import Checker
+from .descriptor import Table, lint, load_descriptor, tables
 from .errors import InputError
 from .gcpause import paused_gc
-from .package import read_rows
 from .sources import read_source
 from .tablecheck import check_package
 
@@ -38,15 +37,40 @@ def frictionless_errors(descriptor_path: Path) -> list[str]:
     return lines
 
 
-def source_texts(rows: dict[str, list[dict[str, Any]]], archive_root: Path) -> tuple[dict[str, str], list[str]]:
-    """The text of every source row, read from the archive and checked against its digest."""
-    texts, failures = {}, []
-    for row in rows.get("sources", []):
+class SourceTexts:
+    """The archived texts of the sources rows: each checked once, and read again when quotes need it."""
+
+    KEEP = 8
+
+    def __init__(self, archive_root: Path) -> None:
+        """Prepare to read texts under `archive_root`."""
+        self.archive_root = archive_root
+        self.records: dict[str, tuple[str, str, int | None]] = {}
+        self.cache: dict[str, str] = {}
+
+    def add(self, row: dict[str, Any]) -> list[str]:
+        """Record a sources row and check its text against its digest; the failures found."""
+        record = (row["path"], row["sha256"], row["bytes"])
         try:
-            texts[row["source_id"]] = read_source(archive_root, row["path"], row["sha256"], row["bytes"]).text
+            self._remember(row["source_id"], read_source(self.archive_root, *record).text)
         except InputError as e:
-            failures.extend(f"data/sources.csv: record {row['source_id']}: {p}" for p in e.problems)
-    return texts, failures
+            return [f"data/sources.csv: record {row['source_id']}: {p}" for p in e.problems]
+        self.records[row["source_id"]] = record
+        return []
+
+    def get(self, source_id: str) -> str | None:
+        """The text of a source, or None if it has no valid sources row."""
+        text = self.cache.get(source_id)
+        if text is None and source_id in self.records:
+            text = self._remember(source_id, read_source(self.archive_root, *self.records[source_id]).text)
+        return text
+
+    def _remember(self, source_id: str, text: str) -> str:
+        """Keep a text among the last few read."""
+        self.cache[source_id] = text
+        if len(self.cache) > self.KEEP:
+            del self.cache[next(iter(self.cache))]
+        return text
 
 
 def validate_package(package_root: Path, archive_root: Path | None = None) -> list[str]:
@@ -64,14 +88,22 @@ def _validate_package(package_root: Path, archive_root: Path | None) -> list[str
     if failures:
         return failures
     schema = tables(descriptor)
-    failures.extend(str(p) for p in check_package(package_root, descriptor, schema))
-    rows, problems = read_rows(package_root, schema)
+    texts = SourceTexts(archive_root)
+    checker = Checker(schema, texts.get)
+    rule_failures: list[str] = []
+
+    def on_rows(table: Table, lines: list[int], rows: list[tuple]) -> None:
+        columns, name = table.columns, table.name
+        for line, values in zip(lines, rows):
+            row = dict(zip(columns, values))
+            if name == "sources":
+                rule_failures.extend(texts.add(row))
+            for failure in checker.check(name, row):
+                rule_failures.append(str(failure.problem.located(file=table.path, line=line)))
+
+    problems = check_package(package_root, descriptor, schema, on_rows)
     failures.extend(str(p) for p in problems)
-    if problems:
-        return failures
-    texts, source_failures = source_texts(rows, archive_root)
-    failures.extend(source_failures)
-    for failure in run_checks(rows, schema, texts):
+    failures.extend(rule_failures)
+    for failure in checker.finish():
         failures.append(str(failure.problem.located(file=schema[failure.table].path)))
     return failures
-

@@ -1,0 +1,19 @@
+"""Values the build computes from stated ones: never typed into a facts file, checked on validation."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable
+
+
+def budget(row: dict[str, Any]) -> dict[str, Any]:
+    """Co-financing and EU share of a budget row, computed from the stated amounts."""
+    total, eu = row.get("total_budget"), row.get("eu_contribution")
+    if total is None or eu is None:
+        return {}
+    share = (eu * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else None
+    return {"cofinancing": total - eu, "eu_share_percent": share}
+
+
+DERIVED: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"budgets": budget}
+DERIVED_COLUMNS = {"budgets": ("cofinancing", "eu_share_percent")}
