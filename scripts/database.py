@@ -1,4 +1,4 @@
-"""Load the published package into SQLite with sqlite-utils: types, keys, indexes, search, views.
+"""Load the published package into SQLite: types, keys, indexes, search, views, streamed.
 
 Everything is derived from datapackage.json. Column types:
 
@@ -9,35 +9,64 @@ Everything is derived from datapackage.json. Column types:
   hold exactly (more than 15 significant digits) is refused. Trailing zeros are not kept
   (95.00 reads back as 95.0): the CSVs served with the site keep the published text.
 
-Empty cells are NULL, `required` is NOT NULL, primary and foreign keys are declared, every
-foreign key column is indexed, and the name, title and text columns (Kazakh and English) get an
-FTS5 index with the default unicode61 tokenizer.
+Empty cells (and the resource's other missingValues) are NULL, `required` is NOT NULL, primary and
+foreign keys are declared, every foreign key column is indexed, and the name, title and text
+columns (Kazakh and English) get an FTS5 index with the default unicode61 tokenizer.
+
+The load streams, so its memory stays flat whatever the size of the package: each CSV is read
+with csv.reader and inserted with one executemany, each cell converted by a converter chosen once
+per column (only the tables with number columns are read twice, first to choose INTEGER or REAL).
+The build validated the CSVs; a cell that still does not convert, or breaks NOT NULL or a key, is an
+InputError with its file, line, record and field. The database is written to a scratch file that
+is swapped in whole or deleted, so the load runs without a journal or syncing; secondary indexes
+and search come after the rows, then ANALYZE: with its statistics SQLite walks the primary key
+instead of sorting when a filtered column has few distinct values (fast for a common value,
+slower for a rare one; mostly-empty columns look like few values). There is no VACUUM: it would rewrite the whole
+file to reclaim the few pages full-text segment merges free (0.4% of the file at 2.3 M rows). The
+same package always gives the same bytes.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import re
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from .descriptor import Field, Table, lint, load_descriptor, tables
+from .descriptor import Field, Table, article, dependency_order, lint, load_descriptor, tables
 from .errors import InputError, InternalError, Problem
-from .gcpause import paused_gc
-from .package import read_rows
 
 TEXT_TYPES = {"string", "date", "time", "datetime", "yearmonth", "duration"}
 INTEGER_TYPES = {"integer", "year", "boolean"}
 SEARCHABLE = re.compile(r"(name|title|text)(_kk|_en)?")
 LABELS = re.compile(r"(name|title)(_kk|_en)?")
 LABEL_PREFERENCE = ("name_en", "title_en", "name", "title", "text_en")
+BOOLEANS = {"true": 1, "false": 0}
+MAX_PROBLEMS = 100
+# The scratch file is swapped in whole or deleted: no journal, no syncing, no sharing. Rows come in
+# key order within each press release, so a 16 MiB cache holds what the inserts touch (a larger one
+# is no faster). Index sorts spill to temporary files, the default: in memory they would grow with
+# the largest table (57 MB more at 2.3 M rows) and run no faster.
+LOAD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
+                "cache_size = -16384")
+
+
+# The orders the site's canned queries list rows in, beyond key order: an index each, so the first
+# page of a list is read in order instead of sorting the whole table.
+SORT_INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "budgets": (("total_budget DESC", "project_id"),),
+    "events": (("date", "event_id"),),
+    "organizations": (("name_en", "organization_id"),),
+}
 
 
 @dataclass(frozen=True)
@@ -86,15 +115,21 @@ def label_column(table: Table) -> str | None:
     return next((c for c in LABEL_PREFERENCE if c in table.columns), None)
 
 
-def sqlite_type(field: Field, values: list[Any]) -> str:
+def sqlite_type(field: Field, values: Iterable[Any]) -> str:
     """The SQLite type of a column, from its descriptor type (and, for numbers, its values)."""
     if field.type in TEXT_TYPES:
         return "TEXT"
     if field.type in INTEGER_TYPES:
         return "INTEGER"
     if field.type == "number":
-        present = [v for v in values if v is not None]
-        return "INTEGER" if present and all(v == v.to_integral_value() for v in present) else "REAL"
+        kind = "REAL"
+        for value in values:
+            if value is None:
+                continue
+            if value != value.to_integral_value():
+                return "REAL"
+            kind = "INTEGER"
+        return kind
     raise InternalError(f"field {field.name}: type {field.type} cannot be stored in SQLite")
 
 
@@ -115,26 +150,11 @@ def sqlite_value(value: Any, column_type: str) -> Any:
     return value
 
 
-def creation_order(schema: dict[str, Table]) -> list[str]:
-    """Table names with every referenced table before the tables referring to it."""
-    order: list[str] = []
-    pending = list(schema)
-    while pending:
-        for name in pending:
-            needs = {fk.resource for fk in schema[name].foreign_keys} - {name}
-            if needs <= set(order):
-                order.append(name)
-                pending.remove(name)
-                break
-        else:
-            raise InternalError("foreign keys form a cycle among: " + ", ".join(pending))
-    return order
-
-
 def views(schema: dict[str, Table]) -> list[View]:
-    """The views of the database, their SQL and column descriptions derived from the schema."""
+    """The views of the database, their SQL and column descriptions derived from the schema (a view
+    whose base table the schema lacks is left out)."""
     return [_labelled_view(name, schema[base], schema, title, description)
-            for name, base, title, description in VIEWS]
+            for name, base, title, description in VIEWS if base in schema]
 
 
 def _labelled_view(name: str, base: Table, schema: dict[str, Table], title: str, description: str) -> View:
@@ -167,19 +187,19 @@ def write_database(package_root: Path, db_path: Path) -> None:
     if problems:
         raise InputError(*(Problem(p, file="datapackage.json") for p in problems))
     schema = tables(descriptor)
-    with paused_gc():
-        rows, problems = read_rows(package_root, schema)
-    if problems:
-        raise InputError(*problems)
+    missing = {res["name"]: frozenset(res["schema"].get("missingValues", [""]))
+               for res in descriptor["resources"]}
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, scratch = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(handle)
     try:
-        db = sqlite_utils.Database(scratch)
+        conn = sqlite3.connect(scratch, isolation_level=None)
         try:
-            _fill(db, schema, rows)
+            for pragma in LOAD_PRAGMAS:
+                conn.execute(f"PRAGMA {pragma}")
+            _fill(conn, package_root, schema, missing)
         finally:
-            db.close()
+            conn.close()
         os.chmod(scratch, 0o644)
         os.replace(scratch, db_path)
     except sqlite3.Error as e:
@@ -189,13 +209,16 @@ def write_database(package_root: Path, db_path: Path) -> None:
             os.unlink(scratch)
 
 
-def _fill(db: sqlite_utils.Database, schema: dict[str, Table], rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Create and fill every table, then add indexes, search and views, and check the keys."""
-    for name in creation_order(schema):
+def _fill(conn: sqlite3.Connection, root: Path, schema: dict[str, Table],
+          missing: dict[str, frozenset[str]]) -> None:
+    """Create and fill every table, check the keys, then add indexes, search, views and statistics."""
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    order = dependency_order(schema)
+    types = {name: _column_types(schema[name], root, missing[name]) for name in order}
+    for name in order:
         table = schema[name]
-        types = {f.name: sqlite_type(f, [r.get(f.name) for r in rows[name]]) for f in table.fields}
         db[name].create(
-            types,
+            types[name],
             pk=table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key,
             not_null={f.name for f in table.fields if f.required},
             foreign_keys=[
@@ -204,47 +227,251 @@ def _fill(db: sqlite_utils.Database, schema: dict[str, Table], rows: dict[str, l
                 for fk in table.foreign_keys
             ],
         )
-        db[name].insert_all(_stored(table, types, rows[name]))
+    problems: list[Problem] = []
+    conn.execute("BEGIN")
+    for name in order:
+        _load(conn, schema[name], root, types[name], missing[name], problems)
+    conn.execute("COMMIT")
+    if problems:
+        raise InputError(*problems)
+    _check_foreign_keys(conn, schema)
     for name, table in schema.items():
         _index(db, table)
+    for name, table in schema.items():
         columns = searchable_columns(table)
         if columns:
             db[name].enable_fts(columns, create_triggers=False)
     for view in views(schema):
         db.create_view(view.name, view.sql)
-    _check_foreign_keys(db, schema)
-    db.vacuum()
+    conn.execute("ANALYZE")
 
 
-def _stored(table: Table, types: dict[str, str], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as SQLite stores them; a value that would not be exact is an error with its location."""
-    stored = []
-    for number, row in enumerate(rows, start=2):
+def _column_types(table: Table, root: Path, missing: frozenset[str]) -> dict[str, str]:
+    """The SQLite type of every column; number columns need a pass over the table's CSV."""
+    numbers = [i for i, f in enumerate(table.fields) if f.type == "number"]
+    whole = _whole_columns(table, root, missing, numbers) if numbers else set()
+    return {f.name: ("INTEGER" if i in whole else "REAL") if f.type == "number" else sqlite_type(f, ())
+            for i, f in enumerate(table.fields)}
+
+
+def _whole_columns(table: Table, root: Path, missing: frozenset[str], numbers: list[int]) -> set[int]:
+    """The number columns (by position) that have values, all whole: sqlite_type's rule, streamed.
+
+    Cells that are not numbers are skipped here: the load reports them with their location."""
+    present: set[int] = set()
+    fractional: set[int] = set()
+    try:
+        with open(root / table.path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            if next(reader, None) != table.columns:
+                return set()
+            for cells in reader:
+                if len(cells) != len(table.fields):
+                    continue
+                for i in numbers:
+                    cell = cells[i]
+                    if cell in missing or i in fractional:
+                        continue
+                    try:
+                        value = _decimal(cell)
+                    except ValueError:
+                        continue
+                    present.add(i)
+                    if value != value.to_integral_value():
+                        fractional.add(i)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()  # the load reports it
+    return present - fractional
+
+
+@dataclass
+class _Position:
+    """Where the load is in a CSV: the line and cells of the row last handed to SQLite."""
+
+    line: int | None = None
+    cells: Sequence[str] = ()
+
+
+def _load(conn: sqlite3.Connection, table: Table, root: Path, types: dict[str, str],
+          missing: frozenset[str], problems: list[Problem]) -> None:
+    """Insert the rows of one table's CSV, streamed; cells that do not convert become problems."""
+    converters = [(i, convert) for i, f in enumerate(table.fields)
+                  if (convert := _converter(f, types[f.name])) is not None]
+    insert = f"INSERT INTO [{table.name}] VALUES ({', '.join('?' * len(table.fields))})"
+    at = _Position()
+    try:
+        with open(root / table.path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            if header != table.columns:
+                problems.append(Problem("header differs from the descriptor", file=table.path, line=1,
+                                        value=",".join(header), expected=",".join(table.columns)))
+                return
+            try:
+                conn.executemany(insert, _rows(reader, table, converters, missing, problems, at))
+            except sqlite3.IntegrityError as e:
+                raise InputError(*problems, _constraint_problem(e, table, missing, at)) from None
+    except OSError as e:
+        problems.append(Problem(f"cannot read: {e}", file=table.path))
+    except UnicodeDecodeError as e:  # decoding runs ahead of the rows read: no exact line
+        problems.append(Problem(f"cannot read: not UTF-8 ({e.reason}) after line {at.line or 1}",
+                                file=table.path))
+    except csv.Error as e:
+        problems.append(Problem(f"cannot read: {e}", file=table.path, line=(at.line or 1) + 1))
+
+
+def _rows(reader: Any, table: Table, converters: list[tuple[int, Callable[[str], Any]]],
+          missing: frozenset[str], problems: list[Problem], at: _Position) -> Iterator[list[Any]]:
+    """The CSV's rows as SQLite stores them: missing values None, typed cells converted.
+
+    A row with a cell that does not convert is left out and its problems recorded; the load
+    stops after MAX_PROBLEMS."""
+    width = len(table.fields)
+    blank_only = missing == {""}
+    for cells in reader:
+        at.line, at.cells = reader.line_num, cells
+        if len(cells) != width:
+            _add(problems, Problem("wrong number of cells", value=len(cells), expected=str(width),
+                                   file=table.path, line=reader.line_num))
+            continue
+        row = [c or None for c in cells] if blank_only else [None if c in missing else c for c in cells]
         try:
-            stored.append({c: sqlite_value(row.get(c), types[c]) for c in table.columns})
+            for i, convert in converters:
+                value = row[i]
+                if value is not None:
+                    row[i] = convert(value)
+        except (ValueError, InputError):
+            for problem in _cell_problems(table, cells, converters, missing, reader.line_num):
+                _add(problems, problem)
+            continue
+        yield row
+
+
+def _add(problems: list[Problem], problem: Problem) -> None:
+    """Record a problem; past MAX_PROBLEMS stop the load with every problem so far."""
+    problems.append(problem)
+    if len(problems) >= MAX_PROBLEMS:
+        raise InputError(*problems, Problem(f"stopped after {MAX_PROBLEMS} problems"))
+
+
+def _cell_problems(table: Table, cells: list[str], converters: list[tuple[int, Callable[[str], Any]]],
+                   missing: frozenset[str], line: int) -> Iterator[Problem]:
+    """Every cell of a row that does not convert, located."""
+    where = {"file": table.path, "line": line, "record": _record(table, cells, missing)}
+    for i, convert in converters:
+        cell, field = cells[i], table.fields[i]
+        if cell in missing:
+            continue
+        try:
+            convert(cell)
+        except ValueError:
+            yield Problem("wrong type", value=cell, expected=f"{article(field.type)} {field.type}",
+                          field=field.name, **where)
         except InputError as e:
-            raise e.located(file=table.path, line=number) from None
-    return stored
+            yield from (p.located(field=field.name, **where) for p in e.problems)
+
+
+def _record(table: Table, cells: Sequence[str], missing: frozenset[str]) -> str | None:
+    """The primary key of a row, as the error messages show it; None when a key cell is missing."""
+    columns = table.columns
+    if len(cells) != len(columns):
+        return None
+    key = [cells[columns.index(c)] for c in table.primary_key]
+    return None if not key or any(c in missing for c in key) else "/".join(key)
+
+
+def _constraint_problem(error: sqlite3.IntegrityError, table: Table, missing: frozenset[str],
+                        at: _Position) -> Problem:
+    """A constraint the row last handed to SQLite broke (NOT NULL, a repeated key), located."""
+    text = str(error)
+    where = {"file": table.path, "line": at.line, "record": _record(table, at.cells, missing)}
+    columns = [c.split(".", 1)[-1] for c in text.split(": ", 1)[-1].split(", ")]
+    if text.startswith("NOT NULL constraint failed"):
+        return Problem("required cell is empty", field=columns[0], **where)
+    if text.startswith("UNIQUE constraint failed"):
+        return Problem("key already used by an earlier row", field=",".join(columns),
+                       expected="a key of its own", **where)
+    return Problem(f"cannot be stored: {text}", **where)
+
+
+def _converter(field: Field, column_type: str) -> Callable[[str], Any] | None:
+    """How a present cell of `field` becomes the value SQLite stores; None: the text as it is."""
+    if field.type in ("integer", "year"):
+        return _integer
+    if field.type == "boolean":
+        return _boolean
+    if field.type == "number":
+        return _whole if column_type == "INTEGER" else _real
+    return None
+
+
+def _integer(cell: str) -> int:
+    """An integer cell: ASCII digits after an optional minus sign."""
+    if cell.isdigit() and cell.isascii():
+        return int(cell)
+    digits = cell[1:] if cell[:1] == "-" else ""
+    if digits.isdigit() and digits.isascii():
+        return int(cell)
+    raise ValueError(cell)
+
+
+def _boolean(cell: str) -> int:
+    """A boolean cell, true or false in any case, as 1 or 0."""
+    value = BOOLEANS.get(cell.lower())
+    if value is None:
+        raise ValueError(cell)
+    return value
+
+
+def _decimal(cell: str) -> Decimal:
+    """A number cell as an exact Decimal; ValueError unless a finite number."""
+    try:
+        value = Decimal(cell)
+    except InvalidOperation:
+        raise ValueError(cell) from None
+    if not value.is_finite():
+        raise ValueError(cell)
+    return value
+
+
+def _whole(cell: str) -> int:
+    """A cell of a number column whose values are all whole, as an int."""
+    return int(_decimal(cell))
+
+
+def _real(cell: str) -> float:
+    """A cell of a REAL number column; InputError if REAL cannot hold it exactly."""
+    return sqlite_value(_decimal(cell), "REAL")
 
 
 def _index(db: sqlite_utils.Database, table: Table) -> None:
-    """Index every foreign key not already led by the primary key, and every unique column."""
+    """Index every foreign key not already led by the primary key, every unique column, and the
+    orders the site lists rows in (SORT_INDEXES)."""
+    for columns in SORT_INDEXES.get(table.name, ()):
+        names = [c.split()[0] for c in columns]
+        if all(n in table.columns for n in names):
+            db.execute(f"CREATE INDEX [idx_{table.name}_{'_'.join(names)}] ON [{table.name}] "
+                       f"({', '.join(f'[{n}]' + c[len(n):] for n, c in zip(names, columns))})")
     for fk in table.foreign_keys:
         if table.primary_key[: len(fk.fields)] != fk.fields:
             db[table.name].create_index(list(fk.fields))
     for field in table.fields:
         if field.constraints.get("unique") and table.primary_key != (field.name,):
-            db[table.name].create_index([field.name], unique=True)
+            try:
+                db[table.name].create_index([field.name], unique=True)
+            except sqlite3.IntegrityError:
+                raise InputError(Problem("values of a unique column repeat", file=table.path,
+                                         field=field.name)) from None
 
 
-def _check_foreign_keys(db: sqlite_utils.Database, schema: dict[str, Table]) -> None:
+def _check_foreign_keys(conn: sqlite3.Connection, schema: dict[str, Table]) -> None:
     """Raise InputError naming every row whose foreign key points at no row."""
     problems = []
-    for name, rowid, target, fkid in db.execute("PRAGMA foreign_key_check").fetchall():
+    for name, rowid, target, fkid in conn.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS):
         table = schema[name]
-        columns = [r[3] for r in db.execute(f"PRAGMA foreign_key_list([{name}])") if r[0] == fkid]
+        columns = [r[3] for r in conn.execute(f"PRAGMA foreign_key_list([{name}])") if r[0] == fkid]
         keys = ", ".join(f"[{c}]" for c in (*table.primary_key, *columns))
-        values = db.execute(f"SELECT {keys} FROM [{name}] WHERE rowid = ?", [rowid]).fetchone()
+        values = conn.execute(f"SELECT {keys} FROM [{name}] WHERE rowid = ?", [rowid]).fetchone()
         size = len(table.primary_key)
         problems.append(Problem("foreign key points at no row", value="/".join(map(str, values[size:])),
                                 expected=f"a key of {target}", file=table.path,

@@ -163,35 +163,38 @@ def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
         },
         "organizations_and_roles": {
             "title": "Every organization and what it does",
-            "description": "Each organization with its roles in projects (IATI role), at events, in "
-                           "the press releases' credits and the posts people hold in it.",
+            "description": "Each organization, by name, with its roles in projects (IATI role), at "
+                           "events, in the press releases (publisher, credits) and the posts people "
+                           "hold in it.",
             "sql": _sql("""
                 SELECT o.organization_id, o.name_en, o.name_kk, o.abbreviation,
-                  a.activity, a.title_en, a.title_kk, a.role
+                  (SELECT group_concat(x, '; ') FROM (
+                    SELECT p.title_en || ' (' || r.name || ')' AS x
+                    FROM project_organizations AS po
+                    JOIN projects AS p ON p.project_id = po.project_id
+                    JOIN iati_organisation_roles AS r ON r.code = po.iati_role
+                    WHERE po.organization_id = o.organization_id
+                    ORDER BY p.title_en, r.name)) AS projects,
+                  (SELECT group_concat(x, '; ') FROM (
+                    SELECT e.title_en || ' (' || eo.role || ')' AS x
+                    FROM event_organizations AS eo JOIN events AS e ON e.event_id = eo.event_id
+                    WHERE eo.organization_id = o.organization_id
+                    ORDER BY e.title_en, eo.role)) AS events,
+                  (SELECT group_concat(x, '; ') FROM (
+                    SELECT s.title_en || ' (publisher)' AS x FROM sources AS s
+                    WHERE s.publisher_id = o.organization_id
+                    UNION ALL
+                    SELECT s.title_en || ' (' || replace(c.credit, '_', ' ') || ')'
+                    FROM credits AS c JOIN sources AS s ON s.source_id = c.source_id
+                    WHERE c.organization_id = o.organization_id
+                    ORDER BY 1)) AS press_releases,
+                  (SELECT group_concat(x, '; ') FROM (
+                    SELECT ps.title_en || ' (held by ' || pe.name_en || ')' AS x
+                    FROM positions AS ps JOIN people AS pe ON pe.person_id = ps.person_id
+                    WHERE ps.organization_id = o.organization_id
+                    ORDER BY ps.title_en)) AS positions
                 FROM organizations AS o
-                LEFT JOIN (
-                  SELECT po.organization_id, 'project' AS activity, p.title_en, p.title_kk,
-                    r.name AS role
-                  FROM project_organizations AS po
-                  JOIN projects AS p ON p.project_id = po.project_id
-                  JOIN iati_organisation_roles AS r ON r.code = po.iati_role
-                  UNION ALL
-                  SELECT eo.organization_id, 'event', e.title_en, e.title_kk, eo.role
-                  FROM event_organizations AS eo JOIN events AS e ON e.event_id = eo.event_id
-                  UNION ALL
-                  SELECT s.publisher_id, 'press release', s.title_en, s.title_kk, 'publisher'
-                  FROM sources AS s
-                  UNION ALL
-                  SELECT c.organization_id, 'press release', s.title_en, s.title_kk,
-                    replace(c.credit, '_', ' ')
-                  FROM credits AS c JOIN sources AS s ON s.source_id = c.source_id
-                  WHERE c.organization_id IS NOT NULL
-                  UNION ALL
-                  SELECT ps.organization_id, 'position', ps.title_en, ps.title_kk,
-                    'held by ' || pe.name_en
-                  FROM positions AS ps JOIN people AS pe ON pe.person_id = ps.person_id
-                ) AS a ON a.organization_id = o.organization_id
-                ORDER BY o.name_en, a.activity, a.title_en, a.role
+                ORDER BY o.name_en, o.organization_id
             """),
         },
         "forum_at_a_glance": {
@@ -208,8 +211,8 @@ def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
                       THEN CAST(e.participants AS TEXT)
                     ELSE replace(e.participants_qualifier, '_', ' ') || ' ' || e.participants
                   END AS participants,
-                  (SELECT q.text_kk FROM quotes AS q WHERE q.table_name = 'events'
-                    AND q.record_id = e.event_id AND q.field = 'participants') AS participants_kk,
+                  (SELECT q.text_kk FROM quotes AS q
+                    WHERE q.quote_id = 'events/' || e.event_id || '/participants') AS participants_kk,
                   (SELECT group_concat(name_en, '; ') FROM (
                     SELECT k.name_en FROM event_countries AS ec
                     JOIN countries AS k ON k.country = ec.country
@@ -251,8 +254,10 @@ def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
                 SELECT table_name, record_id, field, text_kk AS quote_kk, text_en AS quote_en,
                   source_title_kk, source_title_en, char_start, char_end
                 FROM facts_with_quotes
-                WHERE :table = '' OR table_name = :table
-                ORDER BY table_name, record_id, field
+                -- quote ids are table/record/field: a table's run from 'table/' to 'table0'
+                -- ('0' follows '/'); no table given: every id ('{' follows every table name)
+                WHERE quote_id >= :table AND quote_id < iif(:table = '', '{', :table || '0')
+                ORDER BY quote_id
             """),
         },
         "who_said_what": {

@@ -229,3 +229,159 @@ def test_a_number_real_cannot_hold_exactly_is_refused_with_its_line(root, tmp_pa
     assert "data/budgets.csv:2" in str(caught.value)
     assert "94.123456789012345678" in str(caught.value)
     assert not (tmp_path / "site.db").exists()
+
+
+# A small package of its own, to pin how cells are converted and how bad cells are reported.
+
+MINI = {
+    "name": "mini",
+    "resources": [
+        {"name": "groups", "path": "data/groups.csv", "schema": {
+            "fields": [{"name": "group_id", "type": "string", "constraints": {"required": True}},
+                       {"name": "name", "type": "string"}],
+            "primaryKey": ["group_id"], "missingValues": ["", "NA"]}},
+        {"name": "items", "path": "data/items.csv", "schema": {
+            "fields": [{"name": "item_id", "type": "string", "constraints": {"required": True}},
+                       {"name": "group_id", "type": "string"},
+                       {"name": "count", "type": "integer"},
+                       {"name": "whole", "type": "number"},
+                       {"name": "share", "type": "number"},
+                       {"name": "none", "type": "number"},
+                       {"name": "active", "type": "boolean"},
+                       {"name": "day", "type": "date"}],
+            "primaryKey": ["item_id"], "missingValues": ["", "NA"],
+            "foreignKeys": [{"fields": ["group_id"], "reference": {"resource": "groups", "fields": ["group_id"]}}]}},
+    ],
+}
+GROUPS = "group_id,name\ng1,First\ng2,NA\n"
+ITEMS = ("item_id,group_id,count,whole,share,none,active,day\n"
+         "a,g1,3,777895,94.99,,true,2024-01-31\n"
+         "b,g2,NA,12.00,95,NA,false,\n"
+         "c,NA,-7,0,0.5,,,2023-12-01\n")
+
+
+def mini_package(tmp_path: Path, groups: str = GROUPS, items: str = ITEMS) -> Path:
+    """A two-table package: a parent, and a child with every cell type and 'NA' as a missing value."""
+    import json
+
+    root = tmp_path / "mini"
+    (root / "data").mkdir(parents=True)
+    (root / "datapackage.json").write_text(json.dumps(MINI), encoding="utf-8")
+    (root / "data" / "groups.csv").write_text(groups, encoding="utf-8")
+    (root / "data" / "items.csv").write_text(items, encoding="utf-8")
+    return root
+
+
+def load_error(tmp_path: Path, **files: str) -> str:
+    """The message of the InputError writing the mini package with `files` raises; no database is left."""
+    db = tmp_path / "out" / "mini.db"
+    with pytest.raises(InputError) as caught:
+        write_database(mini_package(tmp_path, **files), db)
+    assert not db.parent.exists() or list(db.parent.iterdir()) == []
+    return str(caught.value)
+
+
+@pytest.fixture()
+def mini(tmp_path: Path) -> sqlite3.Connection:
+    """The mini package's database."""
+    db = tmp_path / "mini.db"
+    write_database(mini_package(tmp_path), db)
+    connection = sqlite3.connect(db)
+    yield connection
+    connection.close()
+
+
+def test_a_number_column_is_integer_when_every_value_is_whole_and_real_otherwise(mini):
+    declared = {r[1]: r[2] for r in table_info(mini, "items")}
+    assert declared == {"item_id": "TEXT", "group_id": "TEXT", "count": "INTEGER", "whole": "INTEGER",
+                        "share": "REAL", "none": "REAL", "active": "INTEGER", "day": "TEXT"}
+    rows = mini.execute("SELECT whole, typeof(whole), share, typeof(share) FROM items ORDER BY rowid").fetchall()
+    assert rows == [(777895, "integer", 94.99, "real"), (12, "integer", 95.0, "real"), (0, "integer", 0.5, "real")]
+
+
+def test_cells_convert_by_their_descriptor_type(mini):
+    rows = mini.execute("SELECT item_id, count, active, day FROM items ORDER BY rowid").fetchall()
+    assert rows == [("a", 3, 1, "2024-01-31"), ("b", None, 0, None), ("c", -7, None, "2023-12-01")]
+    assert [type(r[0]) for r in mini.execute("SELECT count FROM items WHERE count IS NOT NULL")] == [int, int]
+
+
+def test_every_missing_value_marker_loads_as_null(mini):
+    assert mini.execute("SELECT name FROM groups ORDER BY rowid").fetchall() == [("First",), (None,)]
+    assert mini.execute("SELECT group_id, count, none FROM items WHERE item_id IN ('b', 'c') ORDER BY rowid"
+                        ).fetchall() == [("g2", None, None), (None, -7, None)]
+
+
+def test_the_mini_database_is_the_same_bytes_every_time(tmp_path):
+    root = mini_package(tmp_path)
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    write_database(root, first)
+    write_database(root, second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_the_database_has_planner_statistics(mini):
+    assert mini.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'items'").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("three", "an integer"), ("1.5", "an integer"), ("٣", "an integer"), (" 3", "an integer"),
+])
+def test_an_integer_cell_that_does_not_convert_is_a_located_input_error(tmp_path, cell, expected):
+    message = load_error(tmp_path, items=ITEMS.replace("c,NA,-7,", f'c,NA,"{cell}",'))
+    assert f"data/items.csv:4: record c: count: wrong type: got '{cell}', expected {expected}" in message
+
+
+@pytest.mark.parametrize(("column", "row", "expected"), [
+    ("whole", "c,NA,-7,zero,0.5,,,2023-12-01", "whole: wrong type: got 'zero', expected a number"),
+    ("share", "c,NA,-7,0,NaN,,,2023-12-01", "share: wrong type: got 'NaN', expected a number"),
+    ("active", "c,NA,-7,0,0.5,,yes,2023-12-01", "active: wrong type: got 'yes', expected a boolean"),
+])
+def test_other_cells_that_do_not_convert_are_located_input_errors(tmp_path, column, row, expected):
+    message = load_error(tmp_path, items=ITEMS.replace("c,NA,-7,0,0.5,,,2023-12-01", row))
+    assert f"data/items.csv:4: record c: {expected}" in message
+
+
+def test_every_bad_cell_of_every_row_is_reported(tmp_path):
+    items = ITEMS.replace("a,g1,3,", "a,g1,x,").replace(",false,", ",nope,")
+    message = load_error(tmp_path, items=items)
+    assert message.splitlines() == [
+        "data/items.csv:2: record a: count: wrong type: got 'x', expected an integer",
+        "data/items.csv:3: record b: active: wrong type: got 'nope', expected a boolean",
+    ]
+
+
+def test_a_required_cell_left_empty_is_a_located_input_error(tmp_path):
+    message = load_error(tmp_path, groups=GROUPS + "NA,Third\n")
+    assert message == "data/groups.csv:4: group_id: required cell is empty"
+
+
+def test_a_repeated_primary_key_is_a_located_input_error(tmp_path):
+    message = load_error(tmp_path, items=ITEMS + "b,g1,1,1,1,1,true,2024-02-01\n")
+    assert message == ("data/items.csv:5: record b: item_id: key already used by an earlier row: "
+                       "expected a key of its own")
+
+
+def test_a_row_with_the_wrong_number_of_cells_is_a_located_input_error(tmp_path):
+    message = load_error(tmp_path, items=ITEMS + "d,g1,1\n")
+    assert message == "data/items.csv:5: wrong number of cells: got '3', expected 8"
+
+
+def test_a_header_that_differs_from_the_descriptor_is_an_input_error(tmp_path):
+    message = load_error(tmp_path, groups=GROUPS.replace("name", "title", 1))
+    assert message.startswith("data/groups.csv:1: header differs from the descriptor: got 'group_id,title'")
+
+
+def test_a_csv_that_is_not_utf8_is_a_located_input_error(tmp_path):
+    root = mini_package(tmp_path)
+    (root / "data" / "groups.csv").write_bytes(b"group_id,name\ng1,\xff\n")
+    with pytest.raises(InputError) as caught:
+        write_database(root, tmp_path / "mini.db")
+    assert str(caught.value).startswith("data/groups.csv")
+    assert "not UTF-8" in str(caught.value)
+
+
+def test_the_load_stops_after_a_hundred_problems(tmp_path):
+    bad = "".join(f"x{n},g1,bad,1,1,1,true,2024-01-01\n" for n in range(150))
+    lines = load_error(tmp_path, items=ITEMS + bad).splitlines()
+    assert len(lines) == 101 and lines[-1] == "stopped after 100 problems"
+    assert lines[0] == "data/items.csv:5: record x0: count: wrong type: got 'bad', expected an integer"
