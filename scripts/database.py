@@ -237,10 +237,8 @@ def _fill(conn: sqlite3.Connection, root: Path, schema: dict[str, Table],
     _check_foreign_keys(conn, schema)
     for name, table in schema.items():
         _index(db, table)
-    for name, table in schema.items():
-        columns = searchable_columns(table)
-        if columns:
-            db[name].enable_fts(columns, create_triggers=False)
+    for table in schema.values():
+        _search(db, table)
     for view in views(schema):
         db.create_view(view.name, view.sql)
     conn.execute("ANALYZE")
@@ -462,6 +460,13 @@ def _index(db: sqlite_utils.Database, table: Table) -> None:
             except sqlite3.IntegrityError:
                 raise InputError(Problem("values of a unique column repeat", file=table.path,
                                          field=field.name)) from None
+
+
+def _search(db: sqlite_utils.Database, table: Table) -> None:
+    """Add the table's full-text index (FTS5) over its searchable columns, if it has any."""
+    columns = searchable_columns(table)
+    if columns:
+        db[table.name].enable_fts(columns, create_triggers=False)
 
 
 def _check_foreign_keys(conn: sqlite3.Connection, schema: dict[str, Table]) -> None:

@@ -92,6 +92,7 @@ class _Column:
         self.min_length, self.max_length = c.get("minLength"), c.get("maxLength")
         self.unique = bool(c.get("unique"))
         self.seen: set[Any] = set()
+        self.repeated: list[int] = []
 
     def check(self, cells: list[str], lines: list[int], out: Callable[[int, str, str, str], None],
               unreadable: set[int]) -> list[Any]:
@@ -142,10 +143,11 @@ class _Column:
                 if len(v) < low or (high is not None and len(v) > high):
                     out(lines[i], name, v, f"a length from {low}" + (f" to {high}" if high is not None else ""))
         if self.unique:
-            seen = self.seen
+            seen, self.repeated = self.seen, []
             for i, v in typed:
                 if v in seen:
                     out(lines[i], name, cells[i], "a value used once in the column (unique)")
+                    self.repeated.append(i)
                 seen.add(v)
         return values
 
@@ -182,11 +184,13 @@ def check_table(table: Table, path: Path, missing_values: Iterable[str], size: i
     pk_positions = [table.columns.index(k) for k in table.primary_key]
     key_sets = [tuple(k) for k in key_sets]
     reference_sets = [tuple(k) for k in reference_sets]
+    # A primary key of one unique column shares that column's set of values: keys are held once.
+    pk_column = columns[pk_positions[0]] if len(pk_positions) == 1 and columns[pk_positions[0]].unique else None
+    primary: set[Any] = pk_column.seen if pk_column is not None else set()
     for k in key_sets:
-        result.keys[k] = set()
+        result.keys[k] = primary if k == table.primary_key else set()
     for k in reference_sets:
         result.references[k] = {}
-    primary: set[tuple] = set()
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -211,24 +215,40 @@ def check_table(table: Table, path: Path, missing_values: Iterable[str], size: i
             if on_rows is not None:
                 readable = [i for i in range(len(rows)) if i not in unreadable] if unreadable else range(len(rows))
                 on_rows(table, [lines[i] for i in readable], [rows[i] for i in readable])
-            if pk_positions:
+            if pk_column is not None:
+                for i in pk_column.repeated:
+                    out(lines[i], table.primary_key[0], str(rows[i][pk_positions[0]]),
+                        "a primary key used once", "duplicate primary key")
+            elif pk_positions:
                 for line, row in zip(lines, rows):
-                    key = tuple(row[p] for p in pk_positions)
+                    key = _key(row, pk_positions)
                     if key in primary:
-                        out(line, ",".join(table.primary_key), "/".join(map(str, key)),
-                            "a primary key used once", "duplicate primary key")
+                        out(line, ",".join(table.primary_key), _shown(key), "a primary key used once",
+                            "duplicate primary key")
                     primary.add(key)
             for names in key_sets:
-                positions = [table.columns.index(n) for n in names]
-                result.keys[names].update(tuple(row[p] for p in positions) for row in rows)
+                if names != table.primary_key:
+                    positions = [table.columns.index(n) for n in names]
+                    result.keys[names].update(_key(row, positions) for row in rows)
             for names in reference_sets:
                 positions = [table.columns.index(n) for n in names]
                 found = result.references[names]
                 for line, row in zip(lines, rows):
-                    key = tuple(row[p] for p in positions)
-                    if key not in found and any(v is not None for v in key):
+                    key = _key(row, positions)
+                    if key not in found and (key is not None if len(positions) == 1
+                                             else any(v is not None for v in key)):
                         found[key] = line
     return result
+
+
+def _key(row: tuple, positions: list[int]) -> Any:
+    """A row's key in `positions`: the value itself for one column (held once, no tuple), else a tuple."""
+    return row[positions[0]] if len(positions) == 1 else tuple(row[p] for p in positions)
+
+
+def _shown(key: Any) -> str:
+    """A key as messages show it: its values joined by '/'."""
+    return "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
 def _check_file(path: Path, size: int | None, digest: str | None, result: TableResult, shown: str) -> None:
@@ -276,9 +296,9 @@ def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Tabl
             keys = results[fk.resource].keys.get(fk.reference_fields, set())
             refs = results[name].references.get(fk.fields, {})
             bad = [(line, key) for key, line in refs.items() if key not in keys]
-            for line, key in sorted(bad)[:MAX_PROBLEMS_PER_RULE]:
+            for line, key in sorted(bad, key=lambda b: b[0])[:MAX_PROBLEMS_PER_RULE]:
                 problems.append(Problem(f"foreign key: no row of {fk.resource} with "
-                                        f"{','.join(fk.reference_fields)} = {'/'.join(map(str, key))}",
-                                        value="/".join(map(str, key)), expected=f"a key of {fk.resource}",
+                                        f"{','.join(fk.reference_fields)} = {_shown(key)}",
+                                        value=_shown(key), expected=f"a key of {fk.resource}",
                                         file=table.path, line=line, field=",".join(fk.fields)))
     return problems
