@@ -24,6 +24,18 @@ benchmarks/RESULTS-load.md (text below the NOTES marker of an existing file is k
 --only, --exclude or --setting are printed, never written.
 
 --setting NAME VALUE runs our server as `serve` does but with that Datasette setting changed.
+--no-cache runs our server with its response cache off (KZ_SITE_CACHE=off): every request is real
+work, as on a page's first request. --mix scale replaces the mix by the pages of the scale targets,
+chosen from the database at hand (any size, e.g. the 20,000-source corpus of benchmarks.generate):
+every canned query, a row page of the largest tables, and their table pages with the facets of
+metadata.yml (on the default server, which has no metadata, the same facets as ?_facet=). --per-url N
+requests each URL of the mix N times on its own (the clients in parallel) instead of the mixed run,
+and prints p50/p95 per URL. --readiness N starts `serve` N times (the database, inspect file and
+downloads already prepared) and times each start to the first 200 on `/`. Runs other than the
+default mix are printed, never written:
+
+    python -m benchmarks.load --root /tmp/scale20k --mix scale --per-url 40 --clients 1 --no-cache
+    python -m benchmarks.load --root /tmp/scale20k --readiness 5 --only ours
 --service-times measures, without servers or load, what each URL of the mix costs alone: the mean
 time of 20 requests through Datasette's in-process client, and how many SQL round trips (thread-pool
 hops) each makes, for our configuration and the default one.
@@ -119,6 +131,8 @@ class Result:
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     by_kind: dict[str, list[float]] = field(default_factory=dict)
+    by_path: dict[str, list[float]] = field(default_factory=dict)
+    statuses: dict[str, collections.Counter] = field(default_factory=dict)
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
@@ -144,21 +158,69 @@ class Result:
 # The site's URLs
 
 
+def load_metadata(root: Path) -> dict[str, Any]:
+    """metadata.yml (10 MB for 20,000 sources: the C loader when there is one)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((root / "metadata.yml").read_text(encoding="utf-8"), Loader=loader)
+
+
 def canned_queries(root: Path) -> dict[str, str]:
     """The SQL of each canned query of metadata.yml."""
-    metadata = yaml.safe_load((root / "metadata.yml").read_text(encoding="utf-8"))
+    metadata = load_metadata(root)
     return {name: query["sql"] for name, query in metadata["databases"][DB]["queries"].items()}
 
 
-def urls(root: Path, server: str, exclude: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """The mix as (kind, path) for `server` ("ours", or "default": canned queries as ?sql=)."""
+# The scale mix: the tables whose row and table pages are measured, and parameters of canned queries
+SCALE_TABLES = ("quotes", "organizations", "project_organizations")
+SCALE_PARAMETERS: dict[str, list[dict[str, str]]] = {
+    "facts_with_sources": [{"table": "budgets"}, {"table": ""}],
+    "search": [{"q": "азаптау"}],
+}
+
+
+def scale_mix(root: Path) -> list[tuple[str, Any]]:
+    """The pages of the scale targets, from the database under `root`: every canned query (each set of
+    SCALE_PARAMETERS), the middle row of each of SCALE_TABLES, and their table pages."""
+    from datasette.utils import tilde_encode
+
+    metadata = load_metadata(root)["databases"][DB]
+    mix: list[tuple[str, Any]] = []
+    for name in metadata.get("queries", {}):
+        for params in SCALE_PARAMETERS.get(name, [{}]):
+            mix.append(("canned", (name, params, "")))
+    conn = sqlite3.connect(f"file:{root / 'build' / f'{DB}.db'}?mode=ro", uri=True)
+    try:
+        for table in SCALE_TABLES:
+            info = sorted(conn.execute(f"PRAGMA table_info([{table}])"), key=lambda column: column[5])
+            keys = [column[1] for column in info if column[5]]  # the primary key, in order
+            count = conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+            select = ", ".join(f"[{c}]" for c in keys) if keys else "rowid"
+            row = conn.execute(f"SELECT {select} FROM [{table}] LIMIT 1 OFFSET ?", [count // 2]).fetchone()
+            mix.append(("row", f"/{DB}/{table}/" + ",".join(tilde_encode(str(v)) for v in row)))
+    finally:
+        conn.close()
+    for table in SCALE_TABLES:
+        facets = metadata.get("tables", {}).get(table, {}).get("facets", [])
+        mix.append(("table", (f"/{DB}/{table}", facets)))
+    return mix
+
+
+def urls(root: Path, server: str, exclude: tuple[str, ...] = (), mix: list[tuple[str, Any]] | None = None
+         ) -> list[tuple[str, str]]:
+    """The mix as (kind, path) for `server` ("ours", or "default": canned queries as ?sql=, the
+    configured facets of a table page as ?_facet=)."""
     queries = canned_queries(root)
     paths = []
-    for kind, item in MIX:
+    for kind, item in MIX if mix is None else mix:
         if kind in exclude:
             continue
         if isinstance(item, str):
             paths.append((kind, item))
+            continue
+        if len(item) == 2:  # a table page and its configured facets
+            path, facets = item
+            query = urllib.parse.urlencode([("_facet", f) for f in facets])
+            paths.append((kind, path if server == "ours" or not query else f"{path}?{query}"))
             continue
         name, params, extension = item
         if server == "ours":
@@ -192,12 +254,13 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def start(name: str, command: list[str], port: int, cwd: Path, logs: Path) -> Server:
+def start(name: str, command: list[str], port: int, cwd: Path, logs: Path, env: dict[str, str] | None = None
+          ) -> Server:
     """Start a server listening on 127.0.0.1:`port` and wait until it answers /-/versions.json."""
     log = logs / f"{name}.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(REPO)})
+                                   env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
     server = Server(name, f"http://127.0.0.1:{port}", process, log, command)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -230,14 +293,18 @@ def stop(server: Server) -> None:
 # Load
 
 
-async def warm_up(url: str, paths: list[tuple[str, str]]) -> None:
-    """Request every URL of the mix twice; stop if one does not answer 200."""
+async def warm_up(url: str, paths: list[tuple[str, str]], strict: bool = True) -> None:
+    """Request every URL of the mix twice; stop if one does not answer 200 (unless not `strict`:
+    then say so and go on, the run counts it as an error)."""
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_S) as client:
         for _ in range(2):
             for _, path in paths:
                 response = await client.get(url + path)
                 if response.status_code != 200:
-                    raise SystemExit(f"{url}{path} answered {response.status_code}: {response.text[:300]}")
+                    message = f"{url}{path} answered {response.status_code}: {response.text[:300]}"
+                    if strict:
+                        raise SystemExit(message)
+                    print(f"warning: {urllib.parse.unquote(message[:400])}", flush=True)
 
 
 class Connection:
@@ -283,19 +350,23 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def drive(name: str, url: str, paths: list[tuple[str, str]], clients: int, seconds: float) -> Result:
-    """`clients` concurrent clients, one keep-alive connection each, requesting the mix in turn."""
-    result = Result(name, seconds, clients, load_before=os.getloadavg())
+async def drive(name: str, url: str, paths: list[tuple[str, str]], clients: int, seconds: float,
+                requests: int = 0, result: Result | None = None) -> Result:
+    """`clients` concurrent clients, one keep-alive connection each, requesting the mix in turn, for
+    `seconds` or, when `requests` is given, until that many have been sent (into `result` if given)."""
+    result = result or Result(name, seconds, clients, load_before=os.getloadavg())
     started = time.perf_counter()
     deadline = started + seconds
+    budget = [requests or MAX_REQUESTS_PER_CLIENT * clients]
 
     async def one(index: int) -> None:
         connection = Connection(url)
         position = index * 7 % len(paths)
         try:
             for _ in range(MAX_REQUESTS_PER_CLIENT):
-                if time.perf_counter() >= deadline:
+                if time.perf_counter() >= deadline or budget[0] <= 0:
                     return
+                budget[0] -= 1
                 kind, path = paths[position]
                 position = (position + 1) % len(paths)
                 sent = time.perf_counter()
@@ -308,6 +379,8 @@ async def drive(name: str, url: str, paths: list[tuple[str, str]], clients: int,
                 elapsed = (time.perf_counter() - sent) * 1000
                 result.latencies_ms.append(elapsed)
                 result.by_kind.setdefault(kind, []).append(elapsed)
+                result.by_path.setdefault(path, []).append(elapsed)
+                result.statuses.setdefault(path, collections.Counter())[detail.split(" ", 1)[0]] += 1
                 if failed:
                     result.errors += 1
                     if len(result.error_samples) < 10:
@@ -319,6 +392,49 @@ async def drive(name: str, url: str, paths: list[tuple[str, str]], clients: int,
     result.seconds = time.perf_counter() - started
     result.load_after = os.getloadavg()
     return result
+
+
+async def drive_each(name: str, url: str, paths: list[tuple[str, str]], clients: int, count: int,
+                     seconds: float) -> Result:
+    """Each URL on its own: `count` requests by `clients` concurrent clients (at most `seconds` each)."""
+    result = Result(name, 0.0, clients, load_before=os.getloadavg())
+    started = time.perf_counter()
+    for kind, path in paths:
+        await drive(name, url, [(kind, path)], clients, seconds, requests=count, result=result)
+    result.seconds = time.perf_counter() - started
+    result.load_after = os.getloadavg()
+    return result
+
+
+def readiness(root: Path, times: int) -> list[float]:
+    """Seconds from starting `serve` to its first 200 on `/`, `times` times (prepared once before)."""
+    from scripts.serve import prepare
+
+    prepare(root)
+    results = []
+    for _ in range(times):
+        port = free_port()
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve", "--host", "127.0.0.1",
+                                    "--port", str(port)], cwd=root, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)})
+        try:
+            while time.perf_counter() - started < START_TIMEOUT_S:
+                if process.poll() is not None:
+                    raise SystemExit(f"serve exited {process.returncode}")
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/", timeout=START_TIMEOUT_S).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.02)
+            elapsed = time.perf_counter() - started
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)
+        results.append(elapsed)
+        print(f"ready in {elapsed:.2f} s (load average {load:.2f})", flush=True)
+    return results
 
 
 def service_times(root: Path) -> None:
@@ -411,6 +527,30 @@ def kinds_table(results: list[Result]) -> list[str]:
     return lines
 
 
+def paths_table(results: list[Result], paths: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """p50/p95 per URL (as on our site), per server, with the ratio of the p95s, as Markdown lines."""
+    names = [r.name for r in results]
+    head = "| kind | URL | " + " | ".join(f"{n} p50 | {n} p95" for n in names) + " |"
+    ratio = len(results) == 2
+    lines = [head + (f" {names[0]}/{names[1]} p95 |" if ratio else ""),
+             "| --- | --- |" + " ---: | ---: |" * len(results) + (" ---: |" if ratio else "")]
+    first = paths[names[0]]
+    for index, (kind, path) in enumerate(first):
+        cells, p95s = [], []
+        for r in results:
+            other = paths[r.name][index][1]
+            values = r.by_path.get(other, [])
+            statuses = {k: v for k, v in r.statuses.get(other, {}).items() if k != "200"}
+            p95s.append(r.percentile(95, values))
+            cells += [f"{r.percentile(50, values):.1f}",
+                      f"{p95s[-1]:.1f}" + (f" ({', '.join(f'{v}x {k}' for k, v in statuses.items())})"
+                                           if statuses else "")]
+        shown = urllib.parse.unquote(path if len(path) < 90 else path[:87] + "...")
+        lines.append(f"| {kind} | `{shown}` | " + " | ".join(cells) + " |"
+                     + (f" {p95s[0] / p95s[1]:.3g} |" if ratio and p95s[1] else ""))
+    return lines
+
+
 def report(results: list[Result], servers: list[Server], paths: dict[str, list]) -> str:
     """RESULTS-load.md without its notes."""
     info = machine()
@@ -472,6 +612,13 @@ def main() -> None:
     parser.add_argument("--setting", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="run our server with this Datasette setting changed")
     parser.add_argument("--service-times", action="store_true", help="each URL alone, in process; no servers")
+    parser.add_argument("--mix", choices=("site", "scale"), default="site",
+                        help="site: the pages of the site (default); scale: the pages of the scale targets")
+    parser.add_argument("--no-cache", action="store_true", help="our server without its response cache")
+    parser.add_argument("--per-url", type=int, default=0, metavar="N",
+                        help="request each URL N times on its own instead of the mixed run")
+    parser.add_argument("--readiness", type=int, default=0, metavar="N",
+                        help="time N starts of serve to the first 200 on / (no load)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the report")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
@@ -480,7 +627,8 @@ def main() -> None:
     unknown = set(args.exclude) - {kind for kind, _ in MIX}
     if unknown:
         parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
-    write = not (args.no_write or args.only or args.exclude or args.setting)
+    write = not (args.no_write or args.only or args.exclude or args.setting or args.mix != "site"
+                 or args.no_cache or args.per_url or args.readiness)
 
     scratch = Path(tempfile.mkdtemp(prefix="kz-load-"))
     servers: list[Server] = []
@@ -488,6 +636,11 @@ def main() -> None:
         root = args.root.resolve() if args.root else copy_project(scratch / "project")
         if args.service_times:
             service_times(root)
+            return
+        if args.readiness:
+            times = sorted(readiness(root, args.readiness))
+            print(f"serve ready in {times[len(times) // 2]:.2f} s (median of {len(times)}; "
+                  f"min {times[0]:.2f}, max {times[-1]:.2f})")
             return
         logs = scratch / "logs"
         logs.mkdir()
@@ -500,7 +653,8 @@ def main() -> None:
             our_command[index:index] = [part for name, value in args.setting for part in ("--setting", name, value)]
         wanted = [args.only] if args.only else ["ours", "default"]
         print(f"starting servers ({root})", flush=True)
-        ours = start("ours", our_command, port, root, logs)  # serve builds the database when needed
+        ours = start("ours", our_command, port, root, logs,  # serve builds the database when needed
+                     {"KZ_SITE_CACHE": "off"} if args.no_cache else None)
         servers.append(ours)
         if "default" in wanted:
             database = root / "build" / f"{DB}.db"
@@ -512,14 +666,21 @@ def main() -> None:
             stop(ours)
             servers.remove(ours)
 
-        paths = {s.name: urls(root, s.name, tuple(args.exclude)) for s in servers}
+        mix = scale_mix(root) if args.mix == "scale" else None
+        paths = {s.name: urls(root, s.name, tuple(args.exclude), mix) for s in servers}
         results = []
         for server in servers:
-            asyncio.run(warm_up(server.url, paths[server.name]))
-            print(f"driving {server.name} ({server.url}): {args.clients} clients for {args.seconds:.0f} s",
-                  flush=True)
-            results.append(asyncio.run(drive(server.name, server.url, paths[server.name],
-                                             args.clients, args.seconds)))
+            asyncio.run(warm_up(server.url, paths[server.name], strict=mix is None))
+            if args.per_url:
+                print(f"driving {server.name} ({server.url}): each URL {args.per_url} times, "
+                      f"{args.clients} clients", flush=True)
+                results.append(asyncio.run(drive_each(server.name, server.url, paths[server.name],
+                                                      args.clients, args.per_url, args.seconds)))
+            else:
+                print(f"driving {server.name} ({server.url}): {args.clients} clients for {args.seconds:.0f} s",
+                      flush=True)
+                results.append(asyncio.run(drive(server.name, server.url, paths[server.name],
+                                                 args.clients, args.seconds)))
         print()
         print("\n".join(table(results)))
         by_name = {r.name: r for r in results}
@@ -527,6 +688,11 @@ def main() -> None:
             print(f"throughput ours/default: {by_name['ours'].rps / by_name['default'].rps:.2f}")
         print()
         print("\n".join(kinds_table(results)))
+        if mix is not None or args.per_url:
+            print()
+            print("\n".join(paths_table(results, paths)))
+        for r in results:
+            print(f"- {r.name}: load average before {r.load_before[0]:.2f}, after {r.load_after[0]:.2f}")
         if write:
             write_results(args.results, report(results, servers, paths))
             print(f"\nwrote {args.results}")

@@ -125,11 +125,3 @@ class Checker:
                                       "project_id", project_id, f"a project running in {date.year} "
                                       f"(it runs {period[0]}-{period[1]})"))
         return failures
-
-
-def run_checks(rows: dict[str, list[dict[str, Any]]], tables: dict[str, Table],
-               texts: dict[str, str]) -> list[Failure]:
-    """Every failure of every rule over the package's rows; `texts` maps source ids to their text."""
-    checker = Checker(tables, texts.get)
-    failures = [f for name in tables for row in rows.get(name, []) for f in checker.check(name, row)]
-    return failures + checker.finish()

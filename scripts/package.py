@@ -1,4 +1,4 @@
-"""Write rows as CSVs and the descriptor with their sizes and digests; read CSVs back as typed rows."""
+"""Write rows as CSVs and the descriptor with their sizes and digests."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .descriptor import Table, cast, format_cell
-from .errors import InputError, Problem
+from .descriptor import Table, format_cell
 
 DESCRIPTOR = "datapackage.json"
 
@@ -76,33 +75,3 @@ class PackageWriter:
 def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
     """The descriptor as the build writes it: indented JSON, UTF-8, trailing newline."""
     return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def read_rows(root: Path, tables: dict[str, Table]) -> tuple[dict[str, list[dict[str, Any]]], list[Problem]]:
-    """Read every table's CSV back into typed rows; cells that do not cast are problems."""
-    rows: dict[str, list[dict[str, Any]]] = {}
-    problems: list[Problem] = []
-    for name, table in tables.items():
-        path = root / table.path
-        rows[name] = []
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            problems.append(Problem(f"cannot read: {e}", file=table.path))
-            continue
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, [])
-        if header != table.columns:
-            problems.append(Problem("header differs from the descriptor", file=table.path, line=1,
-                                    value=",".join(header), expected=",".join(table.columns)))
-            continue
-        for cells in reader:
-            number = reader.line_num
-            row = {}
-            for field, cell in zip(table.fields, cells):
-                try:
-                    row[field.name] = cast(field, cell)
-                except InputError as e:
-                    problems.extend(p.located(file=table.path, line=number, field=field.name) for p in e.problems)
-            rows[name].append(row)
-    return rows, problems

@@ -52,14 +52,6 @@ class FileRows:
     lines: dict[tuple[str, tuple], int] = field(default_factory=dict)
 
 
-@dataclass
-class Compiled:
-    """Rows of every table held in memory, and the problems found on the way (for small packages)."""
-
-    rows: dict[str, list[dict[str, Any]]]
-    problems: list[Problem] = field(default_factory=list)
-
-
 def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
     """The columns a normalizer fills from one quote."""
     if kind == "date":
@@ -450,16 +442,6 @@ class Compiler:
         for failure in self.checker.finish():
             origin = self.origin(self.keys[failure.table][key_of(failure.key)])
             self.problems.append(failure.problem.located(file=origin.file, line=origin.line))
-
-
-def compile_files(paths: Iterable[Path], root: Path, tables: dict[str, Table]) -> Compiled:
-    """Compile facts files into rows of every table held in memory; problems are collected, not raised."""
-    compiler = Compiler(root, tables)
-    out = Compiled(rows={name: [] for name in tables}, problems=compiler.problems)
-    for chunk in compiler.run(paths):
-        for name, rows in chunk.rows.items():
-            out.rows[name].extend(rows)
-    return out
 
 
 def sort_rows(rows: dict[str, list[dict[str, Any]]], tables: dict[str, Table]) -> None:

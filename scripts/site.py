@@ -23,6 +23,8 @@ DOWNLOADS_MOUNT = "package"
 DICTIONARY = "data-dictionary.md"
 FUNDING_CHART = "/-/funding"
 SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", "topics", "statements")
+SEARCH_RANKED = 1000  # matches ranked per table by the search query
+HOME_SOURCES = 10  # press releases listed on the home page, latest first
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 
@@ -106,6 +108,7 @@ def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
 def _home_html(descriptor: dict[str, Any], schema: dict[str, Table], sources: list[Mapping[str, Any]]) -> str:
     """The home page's introduction: what the data is, where it comes from, where to get it."""
     name = database_name(descriptor)
+    latest = sorted(sources, key=lambda s: (str(s["date"]), s["source_id"]), reverse=True)[:HOME_SOURCES]
     parts = [
         f"<p>{_text(descriptor['description'])}</p>",
         "<p>Where it comes from:</p>",
@@ -114,7 +117,9 @@ def _home_html(descriptor: dict[str, Any], schema: dict[str, Table], sources: li
           f'{_text(s["place_en"])}, {_text(str(s["date"]))}: '
           f'<a href="{_attr(downloads_url(s["path"]))}">archived text</a>, '
           f'<a href="/{name}/sources/{_attr(s["source_id"])}">record</a></li>'
-          for s in sources),
+          for s in latest),
+        *([f'<li>the {len(latest)} latest of {len(sources):,} press releases: '
+           f'<a href="/{name}/sources">every one</a></li>'] if len(sources) > len(latest) else []),
         "</ul>",
         "<p>Start with:</p>",
         "<ul>",
@@ -279,7 +284,9 @@ def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
 
 
 def search_sql(schema: dict[str, Table]) -> str:
-    """One full-text search over the Kazakh and English names, titles and texts of SEARCH_TABLES."""
+    """One full-text search over the Kazakh and English names, titles and texts of SEARCH_TABLES;
+    the first SEARCH_RANKED matches of each table are ranked (ranking every prefix match of a common
+    word stem among millions of rows would take longer than the page may)."""
     selects = []
     for order, name in enumerate(SEARCH_TABLES, start=1):
         table = schema[name]
@@ -289,8 +296,9 @@ def search_sql(schema: dict[str, Table]) -> str:
         selects.append(
             f"  SELECT {order} AS kind_order, '{name}' AS kind, t.[{table.primary_key[0]}] AS id,\n"
             f"    t.[{kk}] AS text_kk, t.[{en}] AS text_en, f.rank\n"
-            f"  FROM [{name}_fts] AS f JOIN [{name}] AS t ON t.rowid = f.rowid\n"
-            f"  WHERE [{name}_fts] MATCH escape_fts(:q)\n"
+            f"  FROM (SELECT rowid, rank FROM [{name}_fts] WHERE [{name}_fts] MATCH escape_fts(:q)\n"
+            f"    LIMIT {SEARCH_RANKED}) AS f\n"
+            f"  JOIN [{name}] AS t ON t.rowid = f.rowid\n"
         )
     return ("SELECT kind, id, text_kk, text_en FROM (\n" + "  UNION ALL\n".join(selects)
             + ")\nORDER BY kind_order, rank, id\n")
@@ -400,7 +408,8 @@ def downloads(package_root: Path) -> dict[str, bytes]:
     """The files the site serves for download, by path: the package, its zip, the archived texts."""
     descriptor = load_descriptor(package_root / "datapackage.json")
     package_paths = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
-    archive_paths = sorted({s["path"] for s in descriptor.get("sources", []) if s.get("path")}
+    archive_paths = sorted({s["path"] for s in descriptor.get("sources", [])
+                            if s.get("path") and not (package_root / s["path"]).is_dir()}
                            | set(_archived_paths(package_root, descriptor)))
     files = {}
     for path in package_paths + archive_paths:

@@ -125,7 +125,7 @@ def test_any_facts_document_compiles_or_raises_the_project_error(tmp_path_factor
     import yaml as pyyaml
 
     from scripts.descriptor import load_descriptor, tables
-    from scripts.rows import compile_files
+    from scripts.rows import Compiler
 
     root = tmp_path_factory.mktemp("fuzz")
     (root / "archive").mkdir()
@@ -133,5 +133,7 @@ def test_any_facts_document_compiles_or_raises_the_project_error(tmp_path_factor
     path = root / "facts.yml"
     path.write_text(pyyaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     schema = tables(load_descriptor(ROOT / "datapackage.json"))
-    compiled = compile_files([path], root, schema)  # problems are collected, never raised
-    assert all(problem.file for problem in compiled.problems)
+    compiler = Compiler(root, schema)
+    for _ in compiler.run([path]):  # problems are collected, never raised
+        pass
+    assert all(problem.file for problem in compiler.problems)

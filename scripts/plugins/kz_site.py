@@ -19,18 +19,32 @@ Self-contained (imports nothing from `scripts`): `datasette publish` copies this
 - Complete 200 responses to GET and HEAD are kept in memory (64 MiB at most, none over 1 MiB,
   least recently used out first): the database is immutable, so a page does not change while the
   server runs. Responses that set a cookie and requests that carry an actor are never cached;
-  the `x-kz-cache` header says `hit` or `miss`.
+  the `x-kz-cache` header says `hit` or `miss`. A request with `Cache-Control: no-cache` is
+  answered afresh (and its answer kept); the environment variable `KZ_SITE_CACHE=off` turns the
+  cache off (`x-kz-cache: off`), to measure what pages cost.
 - Static files (the downloads) are UTF-8: their text types get `charset=utf-8`, Markdown is
   shown as plain text.
 - `escape_fts()` makes every search term match the beginnings of words: Kazakh adds endings to
   words (азаптау, азаптауға, азаптаулардың), so whole-word matching finds almost nothing. Table
   search, search-all and the canned search query all use it. An empty search matches nothing.
 - Row pages show each foreign key with the label of the row it points to, as table pages do.
+- A query that fails in an SQL thread (above all one cut at the time limit) lets go of its cursor
+  in that thread. In Datasette 0.65.5 the exception's traceback keeps the cursor alive until the
+  error page is done, on the event loop; freeing it there calls sqlite3_reset, which waits for the
+  connection's mutex while its thread runs the next slow query: with more slow queries than SQL
+  threads, every request (cached pages too) stopped for up to the time limit per interrupted query
+  (3-4 s seen with 8 clients on the 1M-row database; benchmarks/RESULTS-site-scale.md).
+- The metadata and the schema do not change while the site runs (immutable database, metadata
+  read once), so two of Datasette 0.65.5's lookups are remembered: the view-table permission rules
+  of a table (each check deep-copied the whole metadata: 8 a row page, ~4 ms of its 15 ms profiled) and
+  the hidden tables of an immutable database (~140 FTS shadow tables matched by prefix, twice a page).
 - `/-/funding`: a bar chart of the EU contribution and co-financing of each project.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import sqlite3
 import threading
@@ -51,6 +65,8 @@ MAX_TARGET_BYTES = 8192
 MAX_VALUE_BYTES = 32 * 1024
 CACHE_BYTES = 64 * 1024 * 1024
 CACHE_ITEM_BYTES = 1024 * 1024
+CACHE_SWITCH = "KZ_SITE_CACHE"  # "off" (or "0", "no", "false") turns the response cache off
+PERMISSION_CACHE_SIZE = 4096  # (database, table) pairs; a URL can name any table
 # Datasette's database, table and row routes, each with a format extension (".json", ".csv", ...)
 FORMAT_ROUTES = (
     (re.compile(r"/(?P<database>[^/.]+)\.(?P<format>\w+)$"), ("db",)),
@@ -113,7 +129,8 @@ def asgi_wrapper(datasette):
 
         return wrapped
 
-    cache = ResponseCache(CACHE_BYTES, CACHE_ITEM_BYTES)
+    off = os.environ.get(CACHE_SWITCH, "").strip().lower() in ("off", "0", "no", "false")
+    cache = ResponseCache(0 if off else CACHE_BYTES, CACHE_ITEM_BYTES)
 
     return wrap
 
@@ -124,18 +141,26 @@ class ResponseCache:
     response that sets a cookie, no request that carries an actor; `x-kz-cache` says hit or miss."""
 
     def __init__(self, max_bytes: int, max_item_bytes: int) -> None:
-        """An empty cache of at most `max_bytes`, keeping no response over `max_item_bytes`."""
+        """An empty cache of at most `max_bytes` (0: no cache), keeping no response over `max_item_bytes`."""
         self.max_bytes, self.max_item_bytes = max_bytes, max_item_bytes
         self.entries: OrderedDict[tuple, tuple[dict, bytes]] = OrderedDict()
         self.size = 0
 
     async def serve(self, scope, receive, send, app) -> None:
         """Answer from the cache, or run `app` and keep its answer if it may be kept."""
+        if not self.max_bytes:
+            async def marked(message):
+                if message["type"] == "http.response.start":
+                    message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"off")])
+                await send(message)
+
+            return await app(scope, receive, marked)
         headers = dict(scope.get("headers") or [])
         if b"ds_actor" in headers.get(b"cookie", b"") or b"authorization" in headers:
             return await app(scope, receive, send)
         key = (scope.get("method"), scope.get("raw_path") or scope.get("path", "").encode(), scope.get("query_string", b""))
-        entry = self.entries.get(key)
+        fresh = b"no-cache" in headers.get(b"cache-control", b"").lower()
+        entry = None if fresh else self.entries.get(key)
         if entry is not None:
             self.entries.move_to_end(key)
             start, body = entry
@@ -165,8 +190,11 @@ class ResponseCache:
     def put(self, key: tuple, start: dict, body: bytes) -> None:
         """Keep one response, dropping the least recently used ones beyond the byte bound."""
         size = len(body) + sum(len(k) + len(v) for k, v in start.get("headers", []))
-        if key in self.entries or size > self.max_item_bytes:
+        if size > self.max_item_bytes:
             return
+        if key in self.entries:
+            old_start, old_body = self.entries.pop(key)
+            self.size -= len(old_body) + sum(len(k) + len(v) for k, v in old_start.get("headers", []))
         self.entries[key] = (start, body)
         self.size += size
         while self.size > self.max_bytes and self.entries:
@@ -337,6 +365,62 @@ def render_cell(value, column, table, database, datasette) -> Callable[[], Await
         return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, row[0], value)
 
     return label
+
+
+@hookimpl
+def startup(datasette):
+    """Run each database's SQL through `_frees_cursor_in_thread`; remember the permission rules of
+    tables and the hidden tables of immutable databases (see the module's docstring)."""
+    for db in datasette.databases.values():
+        if not getattr(db.execute_fn, "_kz_frees_cursor", False):
+            db.execute_fn = _frees_cursor_in_thread(db.execute_fn)
+        if not db.is_mutable and not getattr(db.hidden_table_names, "_kz_remembered", False):
+            db.hidden_table_names = _remembered(db.hidden_table_names)
+    rules = getattr(datasette, "_table_permission_allows", None)
+    if rules is not None and not hasattr(rules, "cache_info"):
+        datasette._table_permission_allows = functools.lru_cache(maxsize=PERMISSION_CACHE_SIZE)(
+            lambda database, table: tuple(rules(database, table)))
+
+
+def _remembered(lookup: Callable[[], Awaitable[list[str]]]) -> Callable[[], Awaitable[list[str]]]:
+    """An async lookup without arguments, run once; each caller gets its own copy of the list."""
+    known: list[list[str]] = []
+
+    async def remembered() -> list[str]:
+        if not known:
+            known.append(list(await lookup()))
+        return list(known[0])
+
+    remembered._kz_remembered = True
+    return remembered
+
+
+def _frees_cursor_in_thread(original: Callable[[Callable], Awaitable[Any]]) -> Callable[[Callable], Awaitable[Any]]:
+    """`Database.execute_fn` whose function, when it raises, drops the locals of its finished frames
+    (the cursor among them) in the SQL thread, before the exception reaches the event loop."""
+
+    async def execute_fn(fn):
+        def in_thread(conn):
+            try:
+                return fn(conn)
+            except BaseException as e:
+                for exception in _chain(e):
+                    traceback.clear_frames(exception.__traceback__)
+                raise
+
+        return await original(in_thread)
+
+    execute_fn._kz_frees_cursor = True
+    return execute_fn
+
+
+def _chain(exception: BaseException) -> list[BaseException]:
+    """An exception and those it was raised from or during."""
+    seen: list[BaseException] = []
+    while exception is not None and not any(exception is s for s in seen):
+        seen.append(exception)
+        exception = exception.__cause__ or exception.__context__
+    return seen
 
 
 @hookimpl
