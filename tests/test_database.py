@@ -195,6 +195,19 @@ def test_rebuilding_writes_the_same_bytes(db_path, root, tmp_path):
     assert again.read_bytes() == db_path.read_bytes()
 
 
+def test_the_fast_load_and_the_careful_load_write_the_same_bytes(db_path, root, tmp_path, monkeypatch):
+    from scripts import database
+
+    taken = []
+    fast = database._load_fast
+    monkeypatch.setattr(database, "_load_fast", lambda *args: taken.append(fast(*args)) or taken[-1])
+    write_database(root, tmp_path / "fast.db")
+    assert taken.count(True) >= 20, "the fast path should take every table without REAL or boolean columns"
+    monkeypatch.setattr(database, "_load_fast", lambda *args: False)
+    write_database(root, tmp_path / "careful.db")
+    assert (tmp_path / "fast.db").read_bytes() == (tmp_path / "careful.db").read_bytes() == db_path.read_bytes()
+
+
 def copy_package(root: Path, target: Path) -> Path:
     """A copy of the package (descriptor and CSVs) to break."""
     target.mkdir()
