@@ -438,25 +438,26 @@ def _suffix(n: int, case: str) -> str:
     return nz._declension(word)[case][len(word):]
 
 
+# How a participant count is written: Kazakh, English, and whether the Kazakh already names the
+# people. {ablative} and {dative} are the case endings the number takes ('80-нен', '60-қа').
+COUNT_FORMS = (
+    ("{n}-{ablative} астам", "more than {n}", False),
+    ("{n}-{ablative} артық", "more than {n}", False),
+    ("{n}-{dative} жуық", "nearly {n}", False),
+    ("шамамен {n}", "about {n}", False),
+    ("кемінде {n}", "at least {n}", False),
+    ("{n} адамнан астам", "more than {n} people", True),
+    ("{n}-{dative} дейін", "up to {n}", False),
+    ("{n}", "{n}", False),
+)
+
+
 def _count(rng: random.Random) -> tuple[str, str, bool]:
     """A participant count with a qualifier: (Kazakh, English, whether it already names the people)."""
     n = rng.choice((rng.randint(2, 40) * 10, rng.randint(15, 400)))
-    form = rng.randrange(8)
-    if form == 0:
-        return f"{n}-{_suffix(n, 'ablative')} астам", f"more than {n}", False
-    if form == 1:
-        return f"{n}-{_suffix(n, 'ablative')} артық", f"more than {n}", False
-    if form == 2:
-        return f"{n}-{_suffix(n, 'dative')} жуық", f"nearly {n}", False
-    if form == 3:
-        return f"шамамен {n}", f"about {n}", False
-    if form == 4:
-        return f"кемінде {n}", f"at least {n}", False
-    if form == 5:
-        return f"{n} адамнан астам", f"more than {n} people", True
-    if form == 6:
-        return f"{n}-{_suffix(n, 'dative')} дейін", f"up to {n}", False
-    return str(n), str(n), False
+    kk, en, names_people = COUNT_FORMS[rng.randrange(len(COUNT_FORMS))]
+    endings = {"ablative": _suffix(n, "ablative"), "dative": _suffix(n, "dative")}
+    return kk.format(n=n, **endings), en.format(n=n), names_people
 
 
 def _money(rng: random.Random, amount: Decimal, currency: str, case: str) -> tuple[str, str]:

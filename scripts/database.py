@@ -35,12 +35,11 @@ rewrite the whole file to reclaim the few pages full-text segment merges free (0
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -121,39 +120,16 @@ def label_column(table: Table) -> str | None:
     return next((c for c in LABEL_PREFERENCE if c in table.columns), None)
 
 
-def sqlite_type(field: Field, values: Iterable[Any]) -> str:
-    """The SQLite type of a column, from its descriptor type (and, for numbers, its values)."""
+def sqlite_type(field: Field, all_whole: bool = False) -> str:
+    """The SQLite type of a column, from its descriptor type; a number column is INTEGER when it
+    has values and all of them are whole (`all_whole`, found by reading the column)."""
     if field.type in TEXT_TYPES:
         return "TEXT"
     if field.type in INTEGER_TYPES:
         return "INTEGER"
     if field.type == "number":
-        kind = "REAL"
-        for value in values:
-            if value is None:
-                continue
-            if value != value.to_integral_value():
-                return "REAL"
-            kind = "INTEGER"
-        return kind
+        return "INTEGER" if all_whole else "REAL"
     raise InternalError(f"field {field.name}: type {field.type} cannot be stored in SQLite")
-
-
-def sqlite_value(value: Any, column_type: str) -> Any:
-    """A typed cell as the value SQLite stores, or raise InputError if it would not be exact."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, Decimal):
-        if column_type == "INTEGER":
-            return int(value)
-        number = float(value)
-        if Decimal(repr(number)) != value:
-            raise InputError("number cannot be stored exactly", value=str(value),
-                             expected="at most 15 significant digits")
-        return number
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def views(schema: dict[str, Table]) -> list[View]:
@@ -269,12 +245,11 @@ def _column_types(table: Table, root: Path, missing: frozenset[str]) -> dict[str
     """The SQLite type of every column; number columns need a pass over the table's CSV."""
     numbers = [i for i, f in enumerate(table.fields) if f.type == "number"]
     whole = _whole_columns(table, root, missing, numbers) if numbers else set()
-    return {f.name: ("INTEGER" if i in whole else "REAL") if f.type == "number" else sqlite_type(f, ())
-            for i, f in enumerate(table.fields)}
+    return {f.name: sqlite_type(f, i in whole) for i, f in enumerate(table.fields)}
 
 
 def _whole_columns(table: Table, root: Path, missing: frozenset[str], numbers: list[int]) -> set[int]:
-    """The number columns (by position) that have values, all whole: sqlite_type's rule, streamed.
+    """The number columns (by position) that have values, all whole (see sqlite_type), streamed.
 
     Cells that are not numbers are skipped here: the load reports them with their location."""
     present: set[int] = set()
@@ -489,7 +464,12 @@ def _whole(cell: str) -> int:
 
 def _real(cell: str) -> float:
     """A cell of a REAL number column; InputError if REAL cannot hold it exactly."""
-    return sqlite_value(_decimal(cell), "REAL")
+    value = _decimal(cell)
+    number = float(value)
+    if Decimal(repr(number)) != value:
+        raise InputError("number cannot be stored exactly", value=str(value),
+                         expected="at most 15 significant digits")
+    return number
 
 
 def _index(db: sqlite_utils.Database, table: Table) -> None:
