@@ -23,6 +23,11 @@ runs again on the careful path. Both paths give the same bytes. The build valida
 cell that still does not convert, or breaks NOT NULL or a key, is an InputError with its file,
 line, record and field.
 
+A large package (SPLIT_BYTES) uses both cores: a helper process loads the largest table into a
+scratch database while this one loads, checks and indexes the rest; the helper's tables are then
+copied in whole. Any problem in the helper sends the whole load to the careful path, in one
+process, which locates it. The split gives the same rows, indexes and search as one process.
+
 The database is written to a scratch file that is swapped in whole or deleted, so the load runs
 without a journal or syncing; secondary indexes and search come after the rows, then ANALYZE:
 with its statistics SQLite walks the primary key instead of sorting when a filtered column has few
@@ -35,11 +40,16 @@ rewrite the whole file to reclaim the few pages full-text segment merges free (0
 from __future__ import annotations
 
 import csv
+import itertools
 import os
+import pickle
 import re
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -63,6 +73,13 @@ MAX_PROBLEMS = 100
 # the largest table (57 MB more at 2.3 M rows) and run no faster.
 LOAD_PRAGMAS = ("page_size = 8192", "journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
                 "cache_size = -16384")
+# A package whose largest CSV has at least this many bytes loads its rows in two processes when a
+# second core is free: a helper process loads the largest table (and whatever else balances the
+# bytes) into a scratch database of its own while this one loads the rest and indexes it; then
+# SQLite copies the helper's tables in whole (INSERT INTO ... SELECT * into an empty table of the
+# same shape copies the stored records without decoding them). Below it, starting the helper
+# (about 0.3 s) costs more than it saves.
+SPLIT_BYTES = 32 * 2**20
 
 
 # The orders the site's canned queries list rows in, beyond key order: an index each, so the first
@@ -176,7 +193,7 @@ def write_database(package_root: Path, db_path: Path) -> None:
     os.close(handle)
     try:
         try:
-            _write(scratch, package_root, schema, missing, fast=True)
+            _write(scratch, package_root, schema, missing, fast=True, aside=aside_tables(schema, package_root))
         except _Careful:  # a row the fast path cannot take: the careful path locates every problem
             os.unlink(scratch)
             _write(scratch, package_root, schema, missing, fast=False)
@@ -193,24 +210,77 @@ class _Careful(Exception):
     """The fast load met a row it cannot take as it is: load again on the careful path."""
 
 
+def aside_tables(schema: dict[str, Table], root: Path) -> tuple[str, ...]:
+    """The tables a helper process loads while this one loads the others (see SPLIT_BYTES): the
+    largest table's share when the CSV bytes are split in two, or none."""
+    try:
+        sizes = {name: (root / table.path).stat().st_size for name, table in schema.items()}
+    except OSError:
+        return ()  # the load reports the missing file
+    if _cores() < 2 or max(sizes.values(), default=0) < SPLIT_BYTES:
+        return ()
+    shares: tuple[list[str], list[str]] = ([], [])
+    weights = [0, 0]
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):  # largest first, into the lighter share
+        lighter = weights.index(min(weights))
+        shares[lighter].append(name)
+        weights[lighter] += sizes[name]
+    return tuple(name for name in dependency_order(schema) if name in shares[0])
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _write(path: str, root: Path, schema: dict[str, Table], missing: dict[str, frozenset[str]],
-           fast: bool) -> None:
-    """Create the database file at `path` and fill it (`fast`: tables through `_load_fast`)."""
+           fast: bool, aside: tuple[str, ...] = ()) -> None:
+    """Create the database file at `path` and fill it (`fast`: tables through `_load_fast`;
+    `aside`: tables a helper process loads)."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        for pragma in LOAD_PRAGMAS:
-            conn.execute(f"PRAGMA {pragma}")
-        _fill(conn, root, schema, missing, fast)
+        _prepare(conn)
+        _fill(conn, root, schema, missing, fast, aside)
     finally:
         conn.close()
 
 
+def _prepare(conn: sqlite3.Connection) -> None:
+    """Set a new database file up for the load."""
+    for pragma in LOAD_PRAGMAS:
+        conn.execute(f"PRAGMA {pragma}")
+
+
 def _fill(conn: sqlite3.Connection, root: Path, schema: dict[str, Table],
-          missing: dict[str, frozenset[str]], fast: bool = False) -> None:
-    """Create and fill every table, check the keys, then add indexes, search, views and statistics."""
+          missing: dict[str, frozenset[str]], fast: bool = False, aside: tuple[str, ...] = ()) -> None:
+    """Create and fill every table, check the keys, then add indexes, search, views and statistics.
+
+    With tables `aside`, a helper process loads them meanwhile; the other tables are indexed while
+    it works and its tables are copied in when it is done."""
     db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
     order = dependency_order(schema)
     types = {name: _column_types(schema[name], root, missing[name]) for name in order}
+    _create(db, schema, order, types)
+    done: list[str] = []
+    with _helper(conn, root, schema, missing, types, aside) as copy_aside:
+        _load_tables(conn, schema, [n for n in order if n not in aside], root, types, missing, fast)
+        if aside:  # meanwhile, finish the tables loaded here that point at none of the helper's
+            done = [n for n in order if n not in aside
+                    and not any(fk.resource in aside for fk in schema[n].foreign_keys)]
+            _check_foreign_keys(conn, schema, done)
+            _index_and_search(db, schema, set(done))
+            copy_aside()
+    rest = [n for n in order if n not in done]
+    _check_foreign_keys(conn, schema, rest)
+    _index_and_search(db, schema, set(rest))
+    for view in views(schema):
+        db.create_view(view.name, view.sql)
+    conn.execute("ANALYZE")
+
+
+def _create(db: sqlite_utils.Database, schema: dict[str, Table], order: list[str],
+            types: dict[str, dict[str, str]]) -> None:
+    """Create every table, empty, with its columns, keys and NOT NULL constraints."""
     for name in order:
         table = schema[name]
         db[name].create(
@@ -223,22 +293,103 @@ def _fill(conn: sqlite3.Connection, root: Path, schema: dict[str, Table],
                 for fk in table.foreign_keys
             ],
         )
+
+
+def _load_tables(conn: sqlite3.Connection, schema: dict[str, Table], names: list[str], root: Path,
+                 types: dict[str, dict[str, str]], missing: dict[str, frozenset[str]], fast: bool) -> None:
+    """Insert the rows of the tables `names` in one transaction; InputError with every problem."""
     problems: list[Problem] = []
     conn.execute("BEGIN")
-    for name in order:
+    for name in names:
         if not (fast and _load_fast(conn, schema[name], root, types[name], missing[name])):
             _load(conn, schema[name], root, types[name], missing[name], problems)
     conn.execute("COMMIT")
     if problems:
         raise InputError(*problems)
-    _check_foreign_keys(conn, schema)
-    for name, table in schema.items():
-        _index(db, table)
-    for table in schema.values():
-        _search(db, table)
-    for view in views(schema):
-        db.create_view(view.name, view.sql)
-    conn.execute("ANALYZE")
+
+
+def _index_and_search(db: sqlite_utils.Database, schema: dict[str, Table], names: set[str]) -> None:
+    """Add the indexes of the tables `names`, then their full-text search, in schema order."""
+    for add in (_index, _search):
+        for name, table in schema.items():
+            if name in names:
+                add(db, table)
+
+
+@contextmanager
+def _helper(conn: sqlite3.Connection, root: Path, schema: dict[str, Table], missing: dict[str, frozenset[str]],
+            types: dict[str, dict[str, str]], aside: tuple[str, ...]) -> Iterator[Callable[[], None]]:
+    """Start a process loading the tables `aside` into a scratch database beside `conn`'s; yield
+    what waits for it and copies its tables in. The process is stopped and its file deleted on the
+    way out, whatever happens."""
+    if not aside:
+        yield lambda: None
+        return
+    main = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    handle, scratch = tempfile.mkstemp(prefix=f"{main.name}.", suffix=".aside", dir=main.parent)
+    os.close(handle)
+    errors = tempfile.TemporaryFile()
+    # A plain child interpreter: unlike multiprocessing it neither imports the caller's __main__
+    # nor forks a process that may run threads.
+    process = subprocess.Popen([sys.executable, "-c", HELPER, __name__], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=errors)
+    try:
+        try:
+            with process.stdin:
+                process.stdin.write(pickle.dumps((sys.path, (scratch, root, schema, missing, types, aside))))
+        except BrokenPipeError:
+            pass  # it ended early: copy_aside reports how
+
+        def copy_aside() -> None:
+            """Wait for the helper, then copy its tables into the empty ones here."""
+            code = process.wait()
+            if code == CAREFUL_EXIT:
+                raise _Careful
+            if code:
+                errors.seek(0)
+                raise InternalError(f"the process loading {', '.join(aside)} failed ({code}): "
+                                    f"{errors.read().decode(errors='replace').strip()[-2000:]}")
+            conn.execute("ATTACH DATABASE ? AS aside", [scratch])
+            conn.execute("BEGIN")
+            for name in aside:
+                conn.execute(f"INSERT INTO main.[{name}] SELECT * FROM aside.[{name}]")
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE aside")
+
+        yield copy_aside
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        errors.close()
+        os.unlink(scratch)
+
+
+# What the helper process runs: argv[1] names this module; stdin holds sys.path and the arguments.
+HELPER = """
+import importlib, pickle, sys
+path, arguments = pickle.load(sys.stdin.buffer)
+sys.path[:] = path
+sys.exit(importlib.import_module(sys.argv[1])._load_aside(*arguments))
+"""
+CAREFUL_EXIT = 3
+
+
+def _load_aside(path: str, root: Path, schema: dict[str, Table], missing: dict[str, frozenset[str]],
+                types: dict[str, dict[str, str]], names: tuple[str, ...]) -> int:
+    """In the helper process: create every table in the database at `path` and load `names` on the
+    fast path; exit 0, or CAREFUL_EXIT on any problem (the careful load then locates it)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        _prepare(conn)
+        _create(sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False),
+                schema, dependency_order(schema), types)
+        _load_tables(conn, schema, list(names), root, types, missing, fast=True)
+    except (_Careful, InputError):
+        return CAREFUL_EXIT
+    finally:
+        conn.close()
+    return 0
 
 
 def _column_types(table: Table, root: Path, missing: frozenset[str]) -> dict[str, str]:
@@ -499,10 +650,11 @@ def _search(db: sqlite_utils.Database, table: Table) -> None:
         db[table.name].enable_fts(columns, create_triggers=False)
 
 
-def _check_foreign_keys(conn: sqlite3.Connection, schema: dict[str, Table]) -> None:
-    """Raise InputError naming every row whose foreign key points at no row."""
+def _check_foreign_keys(conn: sqlite3.Connection, schema: dict[str, Table], names: list[str]) -> None:
+    """Raise InputError naming every row of the tables `names` whose foreign key points at no row."""
     problems = []
-    for name, rowid, target, fkid in conn.execute("PRAGMA foreign_key_check").fetchmany(MAX_PROBLEMS):
+    broken = (row for name in names for row in conn.execute(f"PRAGMA foreign_key_check([{name}])"))
+    for name, rowid, target, fkid in itertools.islice(broken, MAX_PROBLEMS):
         table = schema[name]
         columns = [r[3] for r in conn.execute(f"PRAGMA foreign_key_list([{name}])") if r[0] == fkid]
         keys = ", ".join(f"[{c}]" for c in (*table.primary_key, *columns))

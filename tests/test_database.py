@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from scripts import database
 from scripts.database import write_database
 from scripts.descriptor import tables
-from scripts.errors import InputError
+from scripts.errors import InputError, InternalError
 
 DECLARED = {"string": {"TEXT"}, "date": {"TEXT"}, "integer": {"INTEGER"}, "year": {"INTEGER"},
             "boolean": {"INTEGER"}, "number": {"INTEGER", "REAL"}}
@@ -196,8 +198,6 @@ def test_rebuilding_writes_the_same_bytes(db_path, root, tmp_path):
 
 
 def test_the_fast_load_and_the_careful_load_write_the_same_bytes(db_path, root, tmp_path, monkeypatch):
-    from scripts import database
-
     taken = []
     fast = database._load_fast
     monkeypatch.setattr(database, "_load_fast", lambda *args: taken.append(fast(*args)) or taken[-1])
@@ -398,3 +398,68 @@ def test_the_load_stops_after_a_hundred_problems(tmp_path):
     lines = load_error(tmp_path, items=ITEMS + bad).splitlines()
     assert len(lines) == 101 and lines[-1] == "stopped after 100 problems"
     assert lines[0] == "data/items.csv:5: record x0: count: wrong type: got 'bad', expected an integer"
+
+
+# A package whose largest CSV is large loads that table in a helper process meanwhile (SPLIT_BYTES).
+
+@pytest.fixture()
+def split(monkeypatch) -> list[subprocess.Popen]:
+    """Every load splits in two processes, whatever its size and the cores; the helpers started."""
+    started: list[subprocess.Popen] = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(database, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(database, "_cores", lambda: 2)
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kw: started.append(popen(*args, **kw)) or started[-1])
+    return started
+
+
+def dump(path: Path) -> list[str]:
+    """The database as SQL text: schema, every row of every table (search and statistics too)."""
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def test_a_small_package_or_a_single_core_loads_in_one_process(root, schema, monkeypatch):
+    assert database.aside_tables(schema, root) == ()  # the seed's CSVs are far below SPLIT_BYTES
+    monkeypatch.setattr(database, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(database, "_cores", lambda: 1)
+    assert database.aside_tables(schema, root) == ()
+    monkeypatch.setattr(database, "_cores", lambda: 2)
+    sizes = {name: (root / table.path).stat().st_size for name, table in schema.items()}
+    aside = database.aside_tables(schema, root)
+    assert max(sizes, key=sizes.get) == "quotes" and "quotes" in aside
+    assert 0 < sum(sizes[n] for n in aside) < sum(sizes.values())
+
+
+def test_the_split_load_gives_the_same_database_as_one_process(db_path, root, tmp_path, split):
+    write_database(root, tmp_path / "split.db")
+    assert len(split) == 1 and split[0].returncode == 0
+    assert dump(tmp_path / "split.db") == dump(db_path)
+    write_database(root, tmp_path / "again.db")
+    assert (tmp_path / "again.db").read_bytes() == (tmp_path / "split.db").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.db", "split.db"]
+
+
+def test_a_bad_row_in_the_helpers_table_is_located_as_in_one_process(tmp_path, split):
+    message = load_error(tmp_path, items=ITEMS + "b,g1,1,1,1,1,true,2024-02-01\n")
+    assert message == ("data/items.csv:5: record b: item_id: key already used by an earlier row: "
+                       "expected a key of its own")
+    assert len(split) == 1 and split[0].returncode == database.CAREFUL_EXIT
+
+
+def test_a_problem_in_this_process_stops_the_helper_and_leaves_nothing(tmp_path, split):
+    message = load_error(tmp_path, groups=GROUPS + "NA,Third\n")
+    assert message == "data/groups.csv:4: group_id: required cell is empty"
+    assert len(split) == 1 and split[0].returncode is not None
+
+
+def test_a_helper_that_fails_is_an_internal_error_and_leaves_nothing(tmp_path, split, monkeypatch):
+    monkeypatch.setattr(database, "HELPER", "import sys; sys.stderr.write('disk full'); sys.exit(5)")
+    db = tmp_path / "out" / "mini.db"
+    with pytest.raises(InternalError) as caught:
+        write_database(mini_package(tmp_path), db)
+    assert str(caught.value) == "the process loading items failed (5): disk full"
+    assert list(db.parent.iterdir()) == []
