@@ -36,6 +36,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -67,9 +68,37 @@ LABELS = {
 
 
 def _peak_mb() -> float:
-    """Peak resident memory of this process so far plus that of the largest process it started and
-    waited for (the SQLite load's helper), in MB: a bound on what ran at once (ru_maxrss is in KiB)."""
-    return sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    """Peak resident memory of this process so far plus the largest peak of a process it started
+    (the SQLite load's helper), in MB: a bound on what ran at once (ru_maxrss is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + max(HELPER_PEAKS_MB, default=0.0)
+
+
+# The peak of each process a stage starts, from /proc/PID/status VmHWM while it runs. (ru_maxrss of
+# a child counts the parent's memory, which the child shares between fork and exec.)
+HELPER_PEAKS_MB: list[float] = []
+
+
+class _WatchedPopen(subprocess.Popen):
+    """subprocess.Popen that records the peak resident memory of the process it starts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Start the process and a thread watching its VmHWM until it ends."""
+        super().__init__(*args, **kwargs)
+        HELPER_PEAKS_MB.append(0.0)
+        threading.Thread(target=self._watch, args=(len(HELPER_PEAKS_MB) - 1,), daemon=True).start()
+
+    def _watch(self, slot: int) -> None:
+        """Poll /proc/PID/status every 20 ms; VmHWM only grows, so the last reading is the peak."""
+        status = Path(f"/proc/{self.pid}/status")
+        while True:
+            try:
+                line = next((l for l in status.read_text().splitlines() if l.startswith("VmHWM:")), None)
+            except OSError:
+                return
+            if line is None:  # a zombie: it has ended
+                return
+            HELPER_PEAKS_MB[slot] = max(HELPER_PEAKS_MB[slot], int(line.split()[1]) / 1024)
+            time.sleep(0.02)
 
 
 class Timers:
@@ -248,6 +277,7 @@ STAGES: dict[str, Callable[[Path, Path], dict[str, Any]]] = {
 def child_main(stage: str, root: Path, scratch: Path, result: Path) -> int:
     """Run one stage in this (fresh) process and write its result as JSON."""
     sys.setrecursionlimit(10_000)
+    subprocess.Popen = _WatchedPopen  # type: ignore[misc]
     try:
         out = STAGES[stage](root, scratch)
     except BaseException as e:  # noqa: BLE001 - a failing stage is a result too
@@ -572,7 +602,7 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
         lines.append(f"| {r['sources']:,} | {total:,} | {largest} {largest_rows:,} | " + " | ".join(cells) + " |")
     lines += ["", "## Throughput and memory", "",
               "rows/s counts every row of the package (all tables); peak MB is ru_maxrss of the stage's child "
-              "plus that of the largest process it waited for, the SQLite load's helper (it includes the "
+              "plus the peak (VmHWM) of the SQLite load's helper process when it starts one (it includes the "
               "interpreter and the imports). facts->rows and rows->CSV are one streaming pass "
               "(rows go to CSV file by file): rows->CSV is the time spent writing inside it, and its peak is "
               "that of the whole pass.", "",

@@ -19,9 +19,11 @@ SQLite the rows as read (SQL makes missing values NULL, INTEGER columns convert 
 afterwards checks what got through). The other tables take the careful path, where Python
 converts each cell with a converter chosen once per column (only tables with number columns are
 read twice, first to choose INTEGER or REAL); when the fast path meets any problem, the whole load
-runs again on the careful path. Both paths give the same bytes. The build validated the CSVs; a
-cell that still does not convert, or breaks NOT NULL or a key, is an InputError with its file,
-line, record and field.
+runs again on the careful path. Both paths give the same bytes. Cells read by the grammar
+validation uses (scripts/cells.py). The build validated the CSVs; a cell that still does not
+convert, or breaks NOT NULL or a key, is an InputError with its file, line, record and field. (On
+its own, without the build's validation, the fast path also takes the few integer forms SQLite's
+type affinity reads though the grammar refuses them: ' 3', '3.0', a year '27'.)
 
 A large package (SPLIT_BYTES) uses both cores: a helper process loads the largest table into a
 scratch database while this one loads, checks and indexes the rest; the helper's tables are then
@@ -51,12 +53,13 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from .cells import READERS, boolean, number
 from .descriptor import Field, Table, article, dependency_order, lint, load_descriptor, tables
 from .errors import InputError, InternalError, Problem
 
@@ -65,7 +68,6 @@ INTEGER_TYPES = {"integer", "year", "boolean"}
 SEARCHABLE = re.compile(r"(name|title|text)(_kk|_en)?")
 LABELS = re.compile(r"(name|title)(_kk|_en)?")
 LABEL_PREFERENCE = ("name_en", "title_en", "name", "title", "text_en")
-BOOLEANS = {"true": 1, "false": 0}
 MAX_PROBLEMS = 100
 # The scratch file is swapped in whole or deleted: no journal, no syncing, no sharing. Rows come in
 # key order within each press release, so a 16 MiB cache holds what the inserts touch (a larger one
@@ -418,7 +420,7 @@ def _whole_columns(table: Table, root: Path, missing: frozenset[str], numbers: l
                     if cell in missing or i in fractional:
                         continue
                     try:
-                        value = _decimal(cell)
+                        value = number(cell)
                     except ValueError:
                         continue
                     present.add(i)
@@ -571,7 +573,7 @@ def _constraint_problem(error: sqlite3.IntegrityError, table: Table, missing: fr
 def _converter(field: Field, column_type: str) -> Callable[[str], Any] | None:
     """How a present cell of `field` becomes the value SQLite stores; None: the text as it is."""
     if field.type in ("integer", "year"):
-        return _integer
+        return READERS[field.type]
     if field.type == "boolean":
         return _boolean
     if field.type == "number":
@@ -579,48 +581,24 @@ def _converter(field: Field, column_type: str) -> Callable[[str], Any] | None:
     return None
 
 
-def _integer(cell: str) -> int:
-    """An integer cell: ASCII digits after an optional minus sign."""
-    if cell.isdigit() and cell.isascii():
-        return int(cell)
-    digits = cell[1:] if cell[:1] == "-" else ""
-    if digits.isdigit() and digits.isascii():
-        return int(cell)
-    raise ValueError(cell)
+def _whole(cell: str) -> int:
+    """A cell of a number column whose values are all whole, as an int."""
+    return int(number(cell))
 
 
 def _boolean(cell: str) -> int:
-    """A boolean cell, true or false in any case, as 1 or 0."""
-    value = BOOLEANS.get(cell.lower())
-    if value is None:
-        raise ValueError(cell)
-    return value
-
-
-def _decimal(cell: str) -> Decimal:
-    """A number cell as an exact Decimal; ValueError unless a finite number."""
-    try:
-        value = Decimal(cell)
-    except InvalidOperation:
-        raise ValueError(cell) from None
-    if not value.is_finite():
-        raise ValueError(cell)
-    return value
-
-
-def _whole(cell: str) -> int:
-    """A cell of a number column whose values are all whole, as an int."""
-    return int(_decimal(cell))
+    """A boolean cell as 1 or 0."""
+    return int(boolean(cell))
 
 
 def _real(cell: str) -> float:
     """A cell of a REAL number column; InputError if REAL cannot hold it exactly."""
-    value = _decimal(cell)
-    number = float(value)
-    if Decimal(repr(number)) != value:
+    value = number(cell)
+    stored = float(value)
+    if Decimal(repr(stored)) != value:
         raise InputError("number cannot be stored exactly", value=str(value),
                          expected="at most 15 significant digits")
-    return number
+    return stored
 
 
 def _index(db: sqlite_utils.Database, table: Table) -> None:

@@ -9,65 +9,19 @@ the descriptor. Memory grows with the distinct keys only, not with the rows.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field as dataclass_field
-from decimal import Decimal, InvalidOperation
 from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .cells import READERS
 from .descriptor import Field, Table, article, dependency_order
 from .errors import Problem
 
 CHUNK_ROWS = 20_000
 MAX_PROBLEMS_PER_RULE = 20
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_YEAR = re.compile(r"[0-9]{4}")
-
-
-def _integer(text: str) -> int:
-    """Read an integer cell as frictionless does."""
-    return int(text)
-
-
-def _number(text: str) -> Decimal:
-    """Read a number cell as frictionless does (exact decimal)."""
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-
-
-def _year(text: str) -> int:
-    """Read a year cell: four digits."""
-    if not _YEAR.fullmatch(text):
-        raise ValueError(text)
-    return int(text)
-
-
-def _date(text: str) -> dt.date:
-    """Read a date cell: ISO 8601 YYYY-MM-DD."""
-    if not _DATE.fullmatch(text):
-        raise ValueError(text)
-    return dt.date.fromisoformat(text)
-
-
-def _boolean(text: str) -> bool:
-    """Read a boolean cell with the spec's default true and false values."""
-    if text in ("true", "True", "TRUE", "1"):
-        return True
-    if text in ("false", "False", "FALSE", "0"):
-        return False
-    raise ValueError(text)
-
-
-READERS: dict[str, Callable[[str], Any] | None] = {
-    "string": None, "integer": _integer, "number": _number, "year": _year, "date": _date, "boolean": _boolean,
-}
-
-
 @dataclass
 class TableResult:
     """What checking one table found: problems, and the keys other tables may refer to."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -9,10 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scripts import database
 from scripts.database import write_database
 from scripts.descriptor import tables
+from scripts.tablecheck import check_package
 from scripts.errors import InputError, InternalError
 
 DECLARED = {"string": {"TEXT"}, "date": {"TEXT"}, "integer": {"INTEGER"}, "year": {"INTEGER"},
@@ -275,8 +279,6 @@ ITEMS = ("item_id,group_id,count,whole,share,none,active,day\n"
 
 def mini_package(tmp_path: Path, groups: str = GROUPS, items: str = ITEMS) -> Path:
     """A two-table package: a parent, and a child with every cell type and 'NA' as a missing value."""
-    import json
-
     root = tmp_path / "mini"
     (root / "data").mkdir(parents=True)
     (root / "datapackage.json").write_text(json.dumps(MINI), encoding="utf-8")
@@ -463,3 +465,23 @@ def test_a_helper_that_fails_is_an_internal_error_and_leaves_nothing(tmp_path, s
         write_database(mini_package(tmp_path), db)
     assert str(caught.value) == "the process loading items failed (5): disk full"
     assert list(db.parent.iterdir()) == []
+
+
+CELLS = st.text(alphabet="0123456789+-.eE _٣１ tTrRuUfFaAlLsS", max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(["count", "whole", "share", "active"]), cell=CELLS)
+def test_a_cell_validation_accepts_loads_and_one_it_refuses_does_not(tmp_path_factory, column, cell):
+    row = {"item_id": "c", "group_id": "g1", "count": "-7", "whole": "0", "share": "0.5", "none": "",
+           "active": "true", "day": "2023-12-01", column: cell}
+    items = ITEMS.split("c,NA")[0] + ",".join(f'"{v}"' for v in row.values()) + "\n"
+    root = mini_package(tmp_path_factory.mktemp("cell"), items=items)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    validated = not check_package(root, descriptor, tables(descriptor))
+    try:
+        write_database(root, root / "mini.db")
+        loaded = True
+    except InputError:
+        loaded = False
+    assert validated == loaded, (column, cell)

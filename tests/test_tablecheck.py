@@ -67,3 +67,14 @@ def test_each_broken_csv_fails_ours_and_frictionless(tmp_path: Path, name: str, 
     assert any(message in f for f in found), found
     assert found[0].startswith(f"data/{name}"), found
     assert frictionless_errors(root / "datapackage.json"), "frictionless should find it too"
+
+
+@pytest.mark.parametrize("cell", ["٨٠", " 80", "8_0"])
+def test_integer_forms_python_reads_but_the_schema_does_not_are_refused(tmp_path: Path, cell: str):
+    root = copy_project(tmp_path / "project")
+    path = root / "data" / "events.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",80,more_than", f",{cell},more_than", 1), encoding="utf-8")
+    rehash(root)
+    assert [f for f in ours(root) if "participants" in f] == [
+        f"data/events.csv:2: participants: constraint error: got '{cell}', expected an integer"]
