@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import os
+import shutil
 import textwrap
 import zipfile
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -26,6 +27,7 @@ SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", 
 SEARCH_RANKED = 1000  # matches ranked per table by the search query
 HOME_SOURCES = 10  # press releases listed on the home page, latest first
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+COPY_CHUNK = 1 << 20
 
 
 def downloads_url(path: str) -> str:
@@ -408,22 +410,15 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def downloads(package_root: Path) -> dict[str, bytes]:
-    """The files the site serves for download, by path: the package, its zip, the archived texts."""
+def download_paths(package_root: Path) -> tuple[list[str], list[str]]:
+    """The files the site serves for download as they are: the package's (descriptor and CSVs,
+    which its zip holds too) and the archived texts, by path under `package_root`."""
     descriptor = load_descriptor(package_root / "datapackage.json")
     package_paths = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
     archive_paths = sorted({s["path"] for s in descriptor.get("sources", [])
                             if s.get("path") and not (package_root / s["path"]).is_dir()}
                            | set(_archived_paths(package_root, descriptor)))
-    files = {}
-    for path in package_paths + archive_paths:
-        try:
-            files[path] = (package_root / path).read_bytes()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read: {e.strerror}") from None
-    files[zip_name(descriptor)] = package_zip({p: files[p] for p in package_paths})
-    files[DICTIONARY] = render_dictionary(descriptor)
-    return files
+    return package_paths, archive_paths
 
 
 def _archived_paths(package_root: Path, descriptor: dict[str, Any]) -> list[str]:
@@ -438,30 +433,79 @@ def _archived_paths(package_root: Path, descriptor: dict[str, Any]) -> list[str]
         raise InputError(f"{table.path}: cannot read: {e.strerror}") from None
 
 
-def package_zip(files: Mapping[str, bytes]) -> bytes:
-    """A zip of `files` that is the same bytes for the same files: sorted, fixed times and modes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in sorted(files):
+def write_package_zip(package_root: Path, paths: Iterable[str], out: BinaryIO) -> None:
+    """Write a zip of the files at `paths` to `out`, streamed; the same files always give the same
+    bytes: sorted, fixed times and modes."""
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in sorted(paths):
             info = zipfile.ZipInfo(path, date_time=ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            archive.writestr(info, files[path])
-    return buffer.getvalue()
+            try:
+                with open(package_root / path, "rb") as source:
+                    info.file_size = os.fstat(source.fileno()).st_size
+                    with archive.open(info, "w") as entry:
+                        shutil.copyfileobj(source, entry, COPY_CHUNK)
+            except OSError as e:
+                raise InputError(f"{path}: cannot read: {e.strerror}") from None
 
 
 def write_downloads(package_root: Path, target: Path) -> None:
-    """Write the downloads under `target`, replacing only files that changed, removing others."""
-    files = downloads(package_root)
-    for path, data in files.items():
-        destination = target / path
-        if destination.is_file() and destination.read_bytes() == data:
-            continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        scratch = destination.with_name(f".{destination.name}.tmp")
-        scratch.write_bytes(data)
-        os.replace(scratch, destination)
+    """Write the downloads under `target`, one file at a time (memory stays flat), replacing only
+    files that changed and removing others."""
+    descriptor = load_descriptor(package_root / "datapackage.json")
+    package_paths, archive_paths = download_paths(package_root)
+    for path in package_paths + archive_paths:
+        _copy_if_changed(package_root / path, target / path, path)
+    _replace_if_changed(target / zip_name(descriptor), lambda out: write_package_zip(package_root, package_paths, out))
+    _replace_if_changed(target / DICTIONARY, lambda out: out.write(render_dictionary(descriptor)))
+    files = {*package_paths, *archive_paths, zip_name(descriptor), DICTIONARY}
     for existing in sorted(target.rglob("*")):
         if existing.is_file() and existing.relative_to(target).as_posix() not in files:
             existing.unlink()
+
+
+def _copy_if_changed(source: Path, destination: Path, shown: str) -> None:
+    """Copy the file at `source` to `destination` unless it holds the same bytes already;
+    InputError naming `shown` if the source cannot be read."""
+    try:
+        with open(source, "rb"):
+            pass
+    except OSError as e:
+        raise InputError(f"{shown}: cannot read: {e.strerror}") from None
+    if not _same_bytes(source, destination):
+        _replace_if_changed(destination, lambda out: _copy_into(source, out))
+
+
+def _copy_into(source: Path, out: BinaryIO) -> None:
+    """Copy the file at `source` into `out`, streamed."""
+    with open(source, "rb") as handle:
+        shutil.copyfileobj(handle, out, COPY_CHUNK)
+
+
+def _replace_if_changed(destination: Path, write: Callable[[BinaryIO], Any]) -> None:
+    """Write a file through `write` into a scratch file beside `destination`; swap it in unless
+    `destination` already holds the same bytes."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    scratch = destination.with_name(f".{destination.name}.tmp")
+    try:
+        with open(scratch, "wb") as out:
+            write(out)
+        if not _same_bytes(scratch, destination):
+            os.replace(scratch, destination)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def _same_bytes(path: Path, other: Path) -> bool:
+    """Whether the file `other` exists and holds the bytes of the file at `path`, read in chunks."""
+    if not other.is_file() or path.stat().st_size != other.stat().st_size:
+        return False
+    with open(path, "rb") as a, open(other, "rb") as b:
+        while True:
+            chunk = a.read(COPY_CHUNK)
+            if chunk != b.read(COPY_CHUNK):
+                return False
+            if not chunk:
+                return True

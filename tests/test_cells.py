@@ -12,29 +12,24 @@ from hypothesis import strategies as st
 from scripts import cells
 
 
-@pytest.mark.parametrize(("text", "value"), [("0", 0), ("-7", -7), ("+3", 3), ("007", 7), ("777895", 777895)])
-def test_an_integer_is_a_sign_and_ascii_digits(text, value):
-    assert cells.integer(text) == value
-
-
-@pytest.mark.parametrize("text", [" 3", "3 ", "٣", "１", "1_000", "3.0", "1e3", "", "+", "-", "0x10", "3\n"])
-def test_integer_forms_python_reads_but_the_schema_does_not_are_refused(text):
-    with pytest.raises(ValueError):
-        cells.integer(text)
-
-
-@pytest.mark.parametrize(("text", "value"), [
-    ("777895", Decimal(777895)), ("94.99", Decimal("94.99")), ("-0.5", Decimal("-0.5")), (".5", Decimal("0.5")),
-    ("5.", Decimal(5)), ("1e3", Decimal(1000)), ("2.5E-2", Decimal("0.025")), ("+12.00", Decimal("12.00")),
+@pytest.mark.parametrize(("read", "text", "value"), [
+    (cells.integer, "0", 0), (cells.integer, "-7", -7), (cells.integer, "+3", 3), (cells.integer, "007", 7),
+    (cells.number, "777895", Decimal(777895)), (cells.number, "94.99", Decimal("94.99")),
+    (cells.number, "-0.5", Decimal("-0.5")), (cells.number, ".5", Decimal("0.5")), (cells.number, "5.", Decimal(5)),
+    (cells.number, "1e3", Decimal(1000)), (cells.number, "2.5E-2", Decimal("0.025")),
+    (cells.number, "+12.00", Decimal("12.00")),
 ])
-def test_a_number_reads_exactly(text, value):
-    assert cells.number(text) == value
+def test_integers_and_numbers_read_exactly_in_the_schema_forms(read, text, value):
+    assert read(text) == value
 
 
-@pytest.mark.parametrize("text", ["NaN", "Infinity", "-inf", "1_000", "١٢", " 1", "1,5", "", ".", "e3", "1e", "768k"])
-def test_numbers_that_are_not_finite_ascii_decimals_are_refused(text):
+@pytest.mark.parametrize(("read", "text"), [
+    *((cells.integer, t) for t in (" 3", "3 ", "٣", "１", "1_000", "3.0", "1e3", "", "+", "-", "0x10", "3\n")),
+    *((cells.number, t) for t in ("NaN", "Infinity", "-inf", "1_000", "١٢", " 1", "1,5", "", ".", "e3", "1e", "768k")),
+])
+def test_forms_python_reads_but_the_schema_does_not_are_refused(read, text):
     with pytest.raises(ValueError):
-        cells.number(text)
+        read(text)
 
 
 def test_years_dates_and_booleans_read_their_schema_forms():

@@ -19,7 +19,7 @@ import yaml
 from scripts.database import views
 from scripts.descriptor import tables
 from scripts.serve import publish_command, site_files
-from scripts.site import canned_queries, package_zip, render_dictionary, render_metadata
+from scripts.site import canned_queries, render_dictionary, render_metadata, write_downloads, write_package_zip
 
 DB = "kz-rule-of-law"
 FUNDING = {
@@ -199,6 +199,19 @@ def test_package_files_are_served_byte_for_byte_as_utf8(get, root, path, content
     assert response.headers["content-type"] == content_type
 
 
+def test_writing_the_downloads_again_rewrites_only_what_changed(root, tmp_path):
+    target = tmp_path / "downloads"
+    write_downloads(root, target)
+    before = {p.relative_to(target): p.stat().st_ino for p in target.rglob("*") if p.is_file()}
+    (target / "data" / "quotes.csv").write_text("stale", encoding="utf-8")
+    (target / "data" / "dropped.csv").write_text("a,b\n", encoding="utf-8")
+    write_downloads(root, target)
+    after = {p.relative_to(target): p.stat().st_ino for p in target.rglob("*") if p.is_file()}
+    assert (target / "data" / "quotes.csv").read_bytes() == (root / "data" / "quotes.csv").read_bytes()
+    assert set(after) == set(before) and Path("kz-rule-of-law.zip") in after
+    assert [p for p in after if after[p] != before[p]] == [Path("data/quotes.csv")]
+
+
 def test_every_csv_of_the_descriptor_is_served(get, root, descriptor):
     for resource in descriptor["resources"]:
         assert get(f"/package/{resource['path']}").content == (root / resource["path"]).read_bytes()
@@ -207,7 +220,10 @@ def test_every_csv_of_the_descriptor_is_served(get, root, descriptor):
 def test_zip_holds_the_package_and_is_the_same_bytes_every_time(get, root, descriptor):
     served = get("/package/kz-rule-of-law.zip").content
     files = {p: (root / p).read_bytes() for p in ["datapackage.json", *(r["path"] for r in descriptor["resources"])]}
-    assert served == package_zip(files) == package_zip(dict(reversed(files.items())))
+    written, again = io.BytesIO(), io.BytesIO()
+    write_package_zip(root, files, written)
+    write_package_zip(root, reversed(files), again)
+    assert served == written.getvalue() == again.getvalue()
     with zipfile.ZipFile(io.BytesIO(served)) as archive:
         assert archive.namelist() == sorted(files)
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
