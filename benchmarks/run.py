@@ -92,7 +92,7 @@ class _WatchedPopen(subprocess.Popen):
         status = Path(f"/proc/{self.pid}/status")
         while True:
             try:
-                line = next((l for l in status.read_text().splitlines() if l.startswith("VmHWM:")), None)
+                line = next((s for s in status.read_text().splitlines() if s.startswith("VmHWM:")), None)
             except OSError:
                 return
             if line is None:  # a zombie: it has ended

@@ -19,7 +19,7 @@ SQLite the rows as read (SQL makes missing values NULL, INTEGER columns convert 
 afterwards checks what got through). The other tables take the careful path, where Python
 converts each cell with a converter chosen once per column (only tables with number columns are
 read twice, first to choose INTEGER or REAL); when the fast path meets any problem, the whole load
-runs again on the careful path. Both paths give the same bytes. Cells read by the grammar
+runs again on the careful path. Both paths give the same bytes. Cells are read with the grammar
 validation uses (scripts/cells.py). The build validated the CSVs; a cell that still does not
 convert, or breaks NOT NULL or a key, is an InputError with its file, line, record and field. (On
 its own, without the build's validation, the fast path also takes the few integer forms SQLite's
@@ -318,6 +318,16 @@ def _index_and_search(db: sqlite_utils.Database, schema: dict[str, Table], names
                 add(db, table)
 
 
+# What the helper process runs: argv[1] names this module; stdin holds sys.path and the arguments.
+HELPER = """
+import importlib, pickle, sys
+path, arguments = pickle.load(sys.stdin.buffer)
+sys.path[:] = path
+sys.exit(importlib.import_module(sys.argv[1])._load_aside(*arguments))
+"""
+CAREFUL_EXIT = 3
+
+
 @contextmanager
 def _helper(conn: sqlite3.Connection, root: Path, schema: dict[str, Table], missing: dict[str, frozenset[str]],
             types: dict[str, dict[str, str]], aside: tuple[str, ...]) -> Iterator[Callable[[], None]]:
@@ -365,16 +375,6 @@ def _helper(conn: sqlite3.Connection, root: Path, schema: dict[str, Table], miss
         process.wait()
         errors.close()
         os.unlink(scratch)
-
-
-# What the helper process runs: argv[1] names this module; stdin holds sys.path and the arguments.
-HELPER = """
-import importlib, pickle, sys
-path, arguments = pickle.load(sys.stdin.buffer)
-sys.path[:] = path
-sys.exit(importlib.import_module(sys.argv[1])._load_aside(*arguments))
-"""
-CAREFUL_EXIT = 3
 
 
 def _load_aside(path: str, root: Path, schema: dict[str, Table], missing: dict[str, frozenset[str]],

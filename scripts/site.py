@@ -410,10 +410,9 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def download_paths(package_root: Path) -> tuple[list[str], list[str]]:
+def download_paths(package_root: Path, descriptor: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The files the site serves for download as they are: the package's (descriptor and CSVs,
     which its zip holds too) and the archived texts, by path under `package_root`."""
-    descriptor = load_descriptor(package_root / "datapackage.json")
     package_paths = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
     archive_paths = sorted({s["path"] for s in descriptor.get("sources", [])
                             if s.get("path") and not (package_root / s["path"]).is_dir()}
@@ -455,7 +454,7 @@ def write_downloads(package_root: Path, target: Path) -> None:
     """Write the downloads under `target`, one file at a time (memory stays flat), replacing only
     files that changed and removing others."""
     descriptor = load_descriptor(package_root / "datapackage.json")
-    package_paths, archive_paths = download_paths(package_root)
+    package_paths, archive_paths = download_paths(package_root, descriptor)
     for path in package_paths + archive_paths:
         _copy_if_changed(package_root / path, target / path, path)
     _replace_if_changed(target / zip_name(descriptor), lambda out: write_package_zip(package_root, package_paths, out))
