@@ -5,8 +5,9 @@ number adds a decimal point and an exponent (never NaN or an infinity: the packa
 amounts and shares); a year is four digits; a date is YYYY-MM-DD; a boolean is one of the
 specification's default true and false values. Python's int() and Decimal(), and so frictionless,
 also read spaces around a number, other scripts' digits ('٣') and underscores ('1_000'); here they
-are refused, so that whatever validates loads into SQLite as it reads.
-"""
+are refused, so that whatever validates loads into SQLite as it reads. For the same reason an
+integer is one SQLite stores (64 bits, at most 9223372036854775807 either way), and a number has
+at most 15 significant digits and an exponent within a double's, so that it reads back exactly."""
 
 from __future__ import annotations
 
@@ -20,21 +21,30 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _YEAR = re.compile(r"[0-9]{4}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INTEGER_LIMIT = 2**63  # SQLite's INTEGER: from -2**63 to 2**63 - 1
+NUMBER_DIGITS = 15  # significant digits a double always gives back exactly
+NUMBER_EXPONENTS = range(-307, 308)  # adjusted exponents of normal doubles
 TRUE_VALUES = frozenset({"true", "True", "TRUE", "1"})
 FALSE_VALUES = frozenset({"false", "False", "FALSE", "0"})
 
 
 def integer(text: str) -> int:
-    """An integer cell: an optional sign, then ASCII digits."""
+    """An integer cell: an optional sign, then ASCII digits, within SQLite's INTEGER."""
     if (text.isdigit() and text.isascii()) or _INTEGER.fullmatch(text):
-        return int(text)
+        value = int(text)
+        if -INTEGER_LIMIT <= value < INTEGER_LIMIT:
+            return value
     raise ValueError(text)
 
 
 def number(text: str) -> Decimal:
-    """A number cell, exactly: an optional sign, ASCII digits with a decimal point, an exponent."""
+    """A number cell, exactly: an optional sign, ASCII digits with a decimal point, an exponent;
+    at most NUMBER_DIGITS significant digits, within NUMBER_EXPONENTS unless zero."""
     if _NUMBER.fullmatch(text):
-        return Decimal(text)
+        value = Decimal(text)
+        digits = value.normalize()
+        if not digits or (len(digits.as_tuple().digits) <= NUMBER_DIGITS and digits.adjusted() in NUMBER_EXPONENTS):
+            return value
     raise ValueError(text)
 
 

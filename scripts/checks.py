@@ -1,8 +1,10 @@
 """Rules frictionless cannot express, run on typed rows (from facts before writing, or read back from CSVs).
 
-`Checker` takes rows one at a time, so neither the build nor validation holds a whole table:
-the rules on one row run at once, and the one rule across tables (an event's date within the
-period of the projects it presents) runs in `finish`, from the few columns it keeps.
+`Checker` takes rows one at a time (the build) or a chunk at a time (validation), so neither holds
+a whole table: the rules on one row run at once, and the one rule across tables (an event's date
+within the period of the projects it presents) runs in `finish`, from the few columns it keeps. On
+a chunk, the text rules first screen each column's texts joined together, and look at the rows one
+by one only when the screen finds something.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from .derive import DERIVED
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+# A formula prefix after a newline: at the start of a value, when a column's values are joined
+# behind newlines (or after a newline inside a value: then the values are checked one by one).
+FORMULA_START = re.compile("\n[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,39 @@ class Checker:
         rule = getattr(self, f"_{table}", None)
         if rule is not None:
             failures.extend(rule(row))
+        failures.extend(self._text_failures(table, row))
+        return failures
+
+    def check_chunk(self, table: str, columns: list[str], rows: list[tuple]) -> list[tuple[int, Failure]]:
+        """The failures of rows given as tuples in `columns` order, each with the row's position:
+        the same as `check` row by row, with the text rules screened over each column at once."""
+        rule = getattr(self, f"_{table}", None)
+        texts_clean = self._texts_clean(table, columns, rows)
+        if rule is None and texts_clean:
+            return []
+        found = []
+        for i, values in enumerate(rows):
+            row = dict(zip(columns, values))
+            failures = list(rule(row)) if rule is not None else []
+            if not texts_clean:
+                failures.extend(self._text_failures(table, row))
+            found.extend((i, failure) for failure in failures)
+        return found
+
+    def _texts_clean(self, table: str, columns: list[str], rows: list[tuple]) -> bool:
+        """Whether no text of `rows` can break a text rule: each column's texts joined by newlines
+        show no formula prefix and no markup."""
+        text_fields = self.text_fields.get(table, ()) if rows else ()
+        by_column = list(zip(*rows)) if text_fields else []
+        for column in text_fields:
+            joined = "\n" + "\n".join(filter(None, by_column[columns.index(column)]))  # None: missing
+            if FORMULA_START.search(joined) or ("<" in joined and MARKUP.search(joined)):
+                return False
+        return True
+
+    def _text_failures(self, table: str, row: dict[str, Any]) -> list[Failure]:
+        """The text rules on one row: no spreadsheet formula prefix, no markup."""
+        failures = []
         for column in self.text_fields.get(table, ()):
             value = row.get(column)
             if not isinstance(value, str):

@@ -5,7 +5,7 @@ Everything is derived from datapackage.json. Column types:
 - string, date, time, datetime, yearmonth, duration: TEXT (dates as ISO 8601 text);
 - integer, year: INTEGER; boolean: INTEGER 0/1;
 - number: SQLite has no exact decimal type. A number column is INTEGER when it has values and
-  every one is whole (amounts stay 777895, never 777895.0), otherwise REAL; a value REAL cannot
+  every one is whole and within INTEGER (amounts stay 777895, never 777895.0), otherwise REAL; a value REAL cannot
   hold exactly (more than 15 significant digits) is refused. Trailing zeros are not kept
   (95.00 reads back as 95.0): the CSVs served with the site keep the published text.
 
@@ -59,7 +59,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .cells import READERS, boolean, number
+from .cells import INTEGER_LIMIT, READERS, boolean, number
 from .descriptor import Field, Table, article, dependency_order, lint, load_descriptor, tables
 from .errors import InputError, InternalError, Problem
 
@@ -424,8 +424,8 @@ def _whole_columns(table: Table, root: Path, missing: frozenset[str], numbers: l
                     except ValueError:
                         continue
                     present.add(i)
-                    if value != value.to_integral_value():
-                        fractional.add(i)
+                    if value != value.to_integral_value() or not -INTEGER_LIMIT <= value < INTEGER_LIMIT:
+                        fractional.add(i)  # REAL: a fraction, or whole beyond INTEGER
     except (OSError, UnicodeDecodeError, csv.Error):
         return set()  # the load reports it
     return present - fractional

@@ -342,10 +342,11 @@ def render_dictionary(descriptor: dict[str, Any]) -> bytes:
         "In the SQLite database the site serves, string and date columns are TEXT (dates in ISO 8601), "
         "integer, year and boolean columns INTEGER (booleans 0/1), a number column is INTEGER when "
         "every value is whole and REAL otherwise, and empty cells are NULL.", "",
-        "In the CSVs an integer is an optional sign and ASCII digits; a number adds a decimal point and "
-        "an exponent (never NaN or an infinity); a year is four digits, a date YYYY-MM-DD, a boolean "
-        "true or false (also True, TRUE, 1; False, FALSE, 0). Validation refuses other forms that "
-        "Python or frictionless would read, such as ' 3', '1_000' or '٣' (`scripts/cells.py`).", "",
+        "In the CSVs an integer is an optional sign and ASCII digits (within SQLite's 64 bits); a number "
+        "adds a decimal point and an exponent (at most 15 significant digits, never NaN or an infinity); "
+        "a year is four digits, a date YYYY-MM-DD, a boolean true or false (also True, TRUE, 1; False, "
+        "FALSE, 0). Validation refuses other forms that Python or frictionless would read, such as ' 3', "
+        "'1_000' or '٣' (`scripts/cells.py`).", "",
         "## Tables", "",
         "| table | title | file | primary key |", "| --- | --- | --- | --- |",
         *(f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"

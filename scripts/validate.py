@@ -93,13 +93,11 @@ def _validate_package(package_root: Path, archive_root: Path | None) -> list[str
     rule_failures: list[str] = []
 
     def on_rows(table: Table, lines: list[int], rows: list[tuple]) -> None:
-        columns, name = table.columns, table.name
-        for line, values in zip(lines, rows):
-            row = dict(zip(columns, values))
-            if name == "sources":
-                rule_failures.extend(texts.add(row))
-            for failure in checker.check(name, row):
-                rule_failures.append(str(failure.problem.located(file=table.path, line=line)))
+        if table.name == "sources":
+            for values in rows:
+                rule_failures.extend(texts.add(dict(zip(table.columns, values))))
+        for i, failure in checker.check_chunk(table.name, table.columns, rows):
+            rule_failures.append(str(failure.problem.located(file=table.path, line=lines[i])))
 
     problems = check_package(package_root, descriptor, schema, on_rows)
     failures.extend(str(p) for p in problems)

@@ -42,12 +42,32 @@ def test_years_dates_and_booleans_read_their_schema_forms():
             read(text)
 
 
-@given(st.integers())
-def test_every_integer_reads_back_from_its_text(n):
+@given(st.integers(-2**63, 2**63 - 1))
+def test_every_integer_sqlite_stores_reads_back_from_its_text(n):
     assert cells.integer(str(n)) == n
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False))
-def test_every_finite_decimal_reads_back_from_its_text(d):
+@given(st.builds(lambda n, e: Decimal(n).scaleb(e), st.integers(-(10**15 - 1), 10**15 - 1), st.integers(-290, 290)))
+def test_every_number_of_15_digits_reads_back_from_its_text_and_from_a_double(d):
     value = cells.number(str(d))
     assert value == d and str(value) == str(d)
+    assert Decimal(repr(float(value))) == value  # what SQLite's REAL gives back
+
+
+@pytest.mark.parametrize(("read", "text"), [
+    (cells.integer, "9223372036854775807"), (cells.integer, "-9223372036854775808"),
+    (cells.number, "123456789012345"), (cells.number, "1E20"), (cells.number, "0.000000000000000000001"),
+    (cells.number, "1.000000000000000000"), (cells.number, "0E-999"),
+])
+def test_the_largest_values_sqlite_stores_exactly_read(read, text):
+    assert read(text) == (int(text) if read is cells.integer else Decimal(text))
+
+
+@pytest.mark.parametrize(("read", "text"), [
+    (cells.integer, "9223372036854775808"), (cells.integer, "-9223372036854775809"),
+    (cells.number, "1234567890123456"), (cells.number, "94.123456789012345678"), (cells.number, "1E999"),
+    (cells.number, "1E-400"),
+])
+def test_values_sqlite_cannot_store_exactly_are_refused(read, text):
+    with pytest.raises(ValueError):
+        read(text)

@@ -314,6 +314,23 @@ def test_a_number_column_is_integer_when_every_value_is_whole_and_real_otherwise
     assert rows == [(777895, "integer", 94.99, "real"), (12, "integer", 95.0, "real"), (0, "integer", 0.5, "real")]
 
 
+def test_a_whole_number_beyond_integer_makes_its_column_real_and_reads_back_exactly(tmp_path):
+    db = tmp_path / "mini.db"
+    write_database(mini_package(tmp_path, items=ITEMS.replace("a,g1,3,777895,", "a,g1,3,1E20,")), db)
+    connection = sqlite3.connect(db)
+    try:
+        assert {r[1]: r[2] for r in table_info(connection, "items")}["whole"] == "REAL"
+        assert connection.execute("SELECT whole FROM items WHERE item_id = 'a'").fetchone() == (1e20,)
+    finally:
+        connection.close()
+
+
+def test_an_integer_beyond_sqlite_integer_is_a_located_input_error(tmp_path):
+    message = load_error(tmp_path, items=ITEMS.replace("c,NA,-7,", "c,NA,-9223372036854775809,"))
+    assert message == ("data/items.csv:4: record c: count: wrong type: got '-9223372036854775809', "
+                       "expected an integer")
+
+
 def test_cells_convert_by_their_descriptor_type(mini):
     rows = mini.execute("SELECT item_id, count, active, day FROM items ORDER BY rowid").fetchall()
     assert rows == [("a", 3, 1, "2024-01-31"), ("b", None, 0, None), ("c", -7, None, "2023-12-01")]
