@@ -42,8 +42,8 @@ def number(text: str) -> Decimal:
     at most NUMBER_DIGITS significant digits, within NUMBER_EXPONENTS unless zero."""
     if _NUMBER.fullmatch(text):
         value = Decimal(text)
-        digits = value.normalize()
-        if not digits or (len(digits.as_tuple().digits) <= NUMBER_DIGITS and digits.adjusted() in NUMBER_EXPONENTS):
+        significant = "".join(map(str, value.as_tuple().digits)).rstrip("0")  # exact, unlike normalize()
+        if not significant or (len(significant) <= NUMBER_DIGITS and value.adjusted() in NUMBER_EXPONENTS):
             return value
     raise ValueError(text)
 

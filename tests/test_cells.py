@@ -66,7 +66,7 @@ def test_the_largest_values_sqlite_stores_exactly_read(read, text):
 @pytest.mark.parametrize(("read", "text"), [
     (cells.integer, "9223372036854775808"), (cells.integer, "-9223372036854775809"),
     (cells.number, "1234567890123456"), (cells.number, "94.123456789012345678"), (cells.number, "1E999"),
-    (cells.number, "1E-400"),
+    (cells.number, "1E-400"), (cells.number, "1.00000000000000000000000000001"),
 ])
 def test_values_sqlite_cannot_store_exactly_are_refused(read, text):
     with pytest.raises(ValueError):
