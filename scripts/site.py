@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import filecmp
 import html
 import os
 import shutil
@@ -499,13 +500,5 @@ def _replace_if_changed(destination: Path, write: Callable[[BinaryIO], Any]) -> 
 
 
 def _same_bytes(path: Path, other: Path) -> bool:
-    """Whether the file `other` exists and holds the bytes of the file at `path`, read in chunks."""
-    if not other.is_file() or path.stat().st_size != other.stat().st_size:
-        return False
-    with open(path, "rb") as a, open(other, "rb") as b:
-        while True:
-            chunk = a.read(COPY_CHUNK)
-            if chunk != b.read(COPY_CHUNK):
-                return False
-            if not chunk:
-                return True
+    """Whether the file `other` exists and holds the bytes of the file at `path` (as the build compares)."""
+    return other.is_file() and filecmp.cmp(path, other, shallow=False)
