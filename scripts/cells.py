@@ -28,12 +28,17 @@ TRUE_VALUES = frozenset({"true", "True", "TRUE", "1"})
 FALSE_VALUES = frozenset({"false", "False", "FALSE", "0"})
 
 
+class OutOfRange(ValueError):
+    """A cell in its type's form holding a value SQLite cannot store exactly; says what fits."""
+
+
 def integer(text: str) -> int:
     """An integer cell: an optional sign, then ASCII digits, within SQLite's INTEGER."""
     if (text.isdigit() and text.isascii()) or _INTEGER.fullmatch(text):
         value = int(text)
         if -INTEGER_LIMIT <= value < INTEGER_LIMIT:
             return value
+        raise OutOfRange(f"an integer from {-INTEGER_LIMIT} to {INTEGER_LIMIT - 1}")
     raise ValueError(text)
 
 
@@ -45,6 +50,8 @@ def number(text: str) -> Decimal:
         significant = "".join(map(str, value.as_tuple().digits)).rstrip("0")  # exact, unlike normalize()
         if not significant or (len(significant) <= NUMBER_DIGITS and value.adjusted() in NUMBER_EXPONENTS):
             return value
+        raise OutOfRange(f"a number of at most {NUMBER_DIGITS} significant digits, with an exponent "
+                         f"from {NUMBER_EXPONENTS.start} to {NUMBER_EXPONENTS.stop - 1}")
     raise ValueError(text)
 
 

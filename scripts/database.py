@@ -53,13 +53,12 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from .cells import INTEGER_LIMIT, READERS, boolean, number
+from .cells import INTEGER_LIMIT, READERS, OutOfRange, boolean, number
 from .descriptor import Field, Table, article, dependency_order, lint, load_descriptor, tables
 from .errors import InputError, InternalError, Problem
 
@@ -540,6 +539,8 @@ def _cell_problems(table: Table, cells: list[str], converters: list[tuple[int, C
             continue
         try:
             convert(cell)
+        except OutOfRange as e:
+            yield Problem("cannot be stored exactly", value=cell, expected=str(e), field=field.name, **where)
         except ValueError:
             yield Problem("wrong type", value=cell, expected=f"{article(field.type)} {field.type}",
                           field=field.name, **where)
@@ -592,13 +593,8 @@ def _boolean(cell: str) -> int:
 
 
 def _real(cell: str) -> float:
-    """A cell of a REAL number column; InputError if REAL cannot hold it exactly."""
-    value = number(cell)
-    stored = float(value)
-    if Decimal(repr(stored)) != value:
-        raise InputError("number cannot be stored exactly", value=str(value),
-                         expected="at most 15 significant digits")
-    return stored
+    """A cell of a REAL number column (the grammar keeps numbers to what a double holds exactly)."""
+    return float(number(cell))
 
 
 def _index(db: sqlite_utils.Database, table: Table) -> None:

@@ -16,7 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .cells import READERS
+from .cells import READERS, OutOfRange
 from .descriptor import Field, Table, article, dependency_order
 from .errors import Problem
 
@@ -70,6 +70,9 @@ class _Column:
                 continue
             try:
                 values[i] = read(v)
+            except OutOfRange as e:
+                out(lines[i], name, v, str(e))
+                unreadable.add(i)
             except (ValueError, ArithmeticError):
                 out(lines[i], name, v, f"{article(self.field.type)} {self.field.type}")
                 unreadable.add(i)

@@ -78,3 +78,14 @@ def test_integer_forms_python_reads_but_the_schema_does_not_are_refused(tmp_path
     rehash(root)
     assert [f for f in ours(root) if "participants" in f] == [
         f"data/events.csv:2: participants: constraint error: got '{cell}', expected an integer"]
+
+
+def test_an_integer_sqlite_cannot_store_is_refused_with_the_range(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    path = root / "data" / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",80,more_than", ",9223372036854775808,more_than", 1),
+                    encoding="utf-8")
+    rehash(root)
+    assert [f for f in ours(root) if "participants" in f] == [
+        "data/events.csv:2: participants: constraint error: got '9223372036854775808', "
+        "expected an integer from -9223372036854775808 to 9223372036854775807"]
