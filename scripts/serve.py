@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Iterable, NoReturn
 
 import yaml
 
@@ -90,12 +90,9 @@ def _listing(folder: Path, suffix: str) -> list[Path]:
     return [folder / name for name in names]
 
 
-def is_stale(target: Path, sources: list[Path]) -> bool:
-    """Whether `target` is missing or older than any of `sources`."""
-    if not target.is_file():
-        return True
-    built = target.stat().st_mtime
-    return any(s.is_file() and s.stat().st_mtime > built for s in sources)
+def is_stale(target: list[int] | None, sources: Iterable[list[int] | None]) -> bool:
+    """Whether a file is missing or older than any of `sources` that exist (all as file_key gives)."""
+    return target is None or any(key is not None and key[1] > target[1] for key in sources)
 
 
 def check_database(path: Path, full: bool = True) -> None:
@@ -164,8 +161,7 @@ def prepare(root: Path) -> Site:
     metadata; what is already done for these very files (STATE_FILE) is not done again."""
     site = site_files(root)
     sources = _keys(inputs(root))
-    built = file_key(site.database)
-    if not site.metadata.is_file() or built is None or any(key and key[1] > built[1] for key in sources.values()):
+    if not site.metadata.is_file() or is_stale(file_key(site.database), sources.values()):
         building.build(root)
         sources = _keys(inputs(root))
     sources.update(_keys([Path(site_module.__file__)]))  # the downloads are written by its code
@@ -181,7 +177,7 @@ def prepare(root: Path) -> Site:
         write_downloads(root, site.downloads)
         state.update(downloads=downloads_inputs, downloads_files=tree_keys(site.downloads))
         _write_state(site, state)
-    if is_stale(site.inspect_file, [site.database]):
+    if is_stale(file_key(site.inspect_file), [database]):
         write_inspect(site)
     if state.get("metadata") != [file_key(site.metadata), file_key(site.served_metadata)]:
         write_served_metadata(site)
@@ -190,10 +186,10 @@ def prepare(root: Path) -> Site:
     return site
 
 
-def file_key(path: Path | None) -> list[int] | None:
+def file_key(path: Path | str | None) -> list[int] | None:
     """Size, mtime (ns) and inode of a file: a new key whenever it is rewritten or replaced."""
     try:
-        stat = path.stat() if path else None
+        stat = os.stat(path) if path else None
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino] if stat else None
@@ -201,15 +197,7 @@ def file_key(path: Path | None) -> list[int] | None:
 
 def _keys(paths: list[Path]) -> dict[str, list[int] | None]:
     """file_key of each path (None if missing), by path; os.stat on strings (40,000 files: 0.08 s)."""
-    keys: dict[str, list[int] | None] = {}
-    for path in map(str, paths):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            keys[path] = None
-            continue
-        keys[path] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-    return keys
+    return {path: file_key(path) for path in map(str, paths)}
 
 
 def fingerprint(keys: dict[str, list[int] | None], root: str) -> str:
