@@ -13,13 +13,13 @@ written the Kazakh way, a city, a participant count with its qualifier, countrie
 topics, one to three EU-funded projects with periods, durations, budgets (EU contribution never above
 the total, one currency per budget), implementing organizations with legal forms, objectives, one or
 two statements, credits. Dates, amounts, periods, counts and durations are written with the project's
-own formatters (scripts.normalize) in random styles, cases and group separators.
+own formatters (kz_rule_of_law.curation.normalize) in random styles, cases and group separators.
 
 Nothing here is real: every id starts with `synthetic-`, every text begins with the banner line
 below, every title carries `[synthetic]`, every rights statement says it is synthetic.
 
 Quotes are recorded where the template puts them; `at:` is computed by counting occurrences the way
-scripts.quotes does (whitespace-insensitive, on word boundaries), so every quote resolves to the span
+kz_rule_of_law.curation.quotes does (whitespace-insensitive, on word boundaries), so every quote resolves to the span
 it was written at. The facts files are written directly as text (no YAML dumper) for speed.
 
     python -m benchmarks.generate --sources 1000 --seed 0 --out build/synthetic/1000
@@ -40,7 +40,7 @@ import unicodedata
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
-from scripts import normalize as nz
+from kz_rule_of_law.curation import normalize as nz
 
 REPO = Path(__file__).resolve().parent.parent
 MARKER = "synthetic-corpus.json"
@@ -324,7 +324,7 @@ def _word(c: str) -> bool:
 
 
 class Occurrences:
-    """Where quotes stand in a text, counted as scripts.quotes counts them."""
+    """Where quotes stand in a text, counted as kz_rule_of_law.curation.quotes counts them."""
 
     def __init__(self, text: str) -> None:
         """Index `text` (every whitespace character this generator writes maps to a plain space)."""

@@ -9,8 +9,8 @@
 Without --root the committed package is copied into a temporary folder and built there, so the
 project's own build/ is never touched. Two servers are started, each on a free 127.0.0.1 port:
 
-    ours     `python -m scripts.cli serve` (immutable database, inspect file, metadata, plugins,
-             the settings of scripts.serve.SETTINGS)
+    ours     `python -m kz_rule_of_law serve` (immutable database, inspect file, metadata, plugins,
+             the settings of kz_rule_of_law.web.serve.SETTINGS)
     default  `python -m datasette serve <the same .db> -p PORT -h 127.0.0.1`, nothing else
 
 This process then drives each in turn (never both at once) with --clients concurrent clients
@@ -71,7 +71,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS-load.md"
 NOTES = "<!-- NOTES: text below this line is kept when the benchmark rewrites this file -->"
 DB = "kz-rule-of-law"
-COPIED = ("datapackage.json", "data", "archive", "facts", "metadata.yml", "docs", "templates", "scripts/plugins")
+COPIED = ("datapackage.json", "data", "archive", "facts", "metadata.yml", "docs")
 MAX_REQUESTS_PER_CLIENT = 200_000
 REQUEST_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 120.0
@@ -243,7 +243,7 @@ def free_port() -> int:
 
 
 def copy_project(target: Path) -> Path:
-    """The committed package, its site plugins and templates, copied into `target`."""
+    """The committed package copied into `target` (the plugin and templates come with the installed code)."""
     for name in COPIED:
         source = REPO / name
         if source.is_dir():
@@ -260,7 +260,7 @@ def start(name: str, command: list[str], port: int, cwd: Path, logs: Path, env: 
     log = logs / f"{name}.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+                                   env={**os.environ, "PYTHONPATH": str(REPO / "scripts"), **(env or {})})
     server = Server(name, f"http://127.0.0.1:{port}", process, log, command)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -408,7 +408,7 @@ async def drive_each(name: str, url: str, paths: list[tuple[str, str]], clients:
 
 def readiness(root: Path, times: int) -> list[float]:
     """Seconds from starting `serve` to its first 200 on `/`, `times` times (prepared once before)."""
-    from scripts.serve import prepare
+    from kz_rule_of_law.web.serve import prepare
 
     prepare(root)
     results = []
@@ -416,9 +416,9 @@ def readiness(root: Path, times: int) -> list[float]:
         port = free_port()
         load = os.getloadavg()[0]
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve", "--host", "127.0.0.1",
+        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1",
                                     "--port", str(port)], cwd=root, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)})
+                                   stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO / "scripts")})
         try:
             while time.perf_counter() - started < START_TIMEOUT_S:
                 if process.poll() is not None:
@@ -442,7 +442,7 @@ def service_times(root: Path) -> None:
     from datasette import database as datasette_database
     from datasette.app import Datasette
 
-    from scripts.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR, prepare
+    from kz_rule_of_law.web.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR, prepare
 
     site = prepare(root)
     hops = collections.Counter()
@@ -645,9 +645,9 @@ def main() -> None:
         logs = scratch / "logs"
         logs.mkdir()
         port = free_port()
-        our_command = [sys.executable, "-m", "scripts.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        our_command = [sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1", "--port", str(port)]
         if args.setting:
-            from scripts.serve import prepare, serve_command
+            from kz_rule_of_law.web.serve import prepare, serve_command
             our_command = serve_command(prepare(root), "127.0.0.1", port)
             index = our_command.index("--cors")
             our_command[index:index] = [part for name, value in args.setting for part in ("--setting", name, value)]

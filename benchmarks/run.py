@@ -8,12 +8,12 @@
 For every size a corpus is generated (benchmarks.generate, under build/synthetic/<n>/), then every stage
 runs in its own child process, so its peak memory (ru_maxrss of the child) is its own:
 
-    facts->rows   scripts.build.compile_package(root, None): every facts file compiled and checked, nothing written
-    rows->CSV     the time scripts.package.PackageWriter takes writing the rows as they stream from the facts
-    validate      scripts.validate.validate_package
-    sqlite        scripts.database.write_database (skipped, with a note, when it does not exist); then
+    facts->rows   kz_rule_of_law.build.compile_package(root, None): every facts file compiled and checked, nothing written
+    rows->CSV     the time kz_rule_of_law.package.writer.PackageWriter takes writing the rows as they stream from the facts
+    validate      kz_rule_of_law.validation.validate.validate_package
+    sqlite        kz_rule_of_law.database.load.write_database (skipped, with a note, when it does not exist); then
                   again without indexes and search, the part that does sqlite-utils insert's job
-    build         scripts.build.build (compile and write, validate in a scratch folder, load SQLite, publish)
+    build         kz_rule_of_law.build.build (compile and write, validate in a scratch folder, load SQLite, publish)
 
 and the baselines on the same CSVs:
 
@@ -134,7 +134,7 @@ class Timers:
 
 def stage_compile(root: Path, scratch: Path) -> dict[str, Any]:
     """facts->rows: compile every facts file and check its rows, writing nothing (as `check` does)."""
-    from scripts import build
+    from kz_rule_of_law import build
 
     started = time.perf_counter()
     built = build.compile_package(root, None)
@@ -144,8 +144,8 @@ def stage_compile(root: Path, scratch: Path) -> dict[str, Any]:
 
 def stage_csv(root: Path, scratch: Path) -> dict[str, Any]:
     """rows->CSV: the time the build spends writing rows as CSV (and the descriptor), as rows stream by."""
-    from scripts import build
-    from scripts.package import PackageWriter
+    from kz_rule_of_law import build
+    from kz_rule_of_law.package.writer import PackageWriter
 
     timers = Timers()
     timers.wrap(PackageWriter, "write", "close")
@@ -160,8 +160,8 @@ def stage_csv(root: Path, scratch: Path) -> dict[str, Any]:
 
 
 def stage_validate(root: Path, scratch: Path) -> dict[str, Any]:
-    """validate: scripts.validate.validate_package on the written package."""
-    from scripts import validate
+    """validate: kz_rule_of_law.validation.validate.validate_package on the written package."""
+    from kz_rule_of_law.validation import validate
 
     timers = Timers()
     timers.wrap(validate, "check_package")
@@ -175,13 +175,13 @@ def stage_validate(root: Path, scratch: Path) -> dict[str, Any]:
 
 
 def stage_sqlite(root: Path, scratch: Path) -> dict[str, Any]:
-    """SQLite load: scripts.database.write_database, when that module exists."""
+    """SQLite load: kz_rule_of_law.database.load.write_database, when that module exists."""
     try:
-        from scripts import database
+        from kz_rule_of_law.database import load
     except ImportError as e:
-        return {"skipped": f"scripts.database is not importable yet ({e})"}
+        return {"skipped": f"kz_rule_of_law.database.load is not importable yet ({e})"}
     if not hasattr(database, "write_database"):
-        return {"skipped": "scripts.database has no write_database yet"}
+        return {"skipped": "kz_rule_of_law.database.load has no write_database yet"}
     timers = Timers()
     timers.wrap(database, "_load_tables", "_check_foreign_keys", "_index", "_search")
     db = scratch / "ours.db"
@@ -200,8 +200,8 @@ def stage_sqlite(root: Path, scratch: Path) -> dict[str, Any]:
 
 
 def stage_build(root: Path, scratch: Path) -> dict[str, Any]:
-    """whole build: scripts.build.build (compile and write, validate in scratch, load SQLite, publish)."""
-    from scripts import build
+    """whole build: kz_rule_of_law.build.build (compile and write, validate in scratch, load SQLite, publish)."""
+    from kz_rule_of_law import build
 
     timers = Timers()
     timers.wrap(build, "compile_package", "publish", "validate_package", "write_database")
@@ -238,12 +238,12 @@ def stage_frictionless_sql(root: Path, scratch: Path) -> dict[str, Any]:
 
 
 def stage_profile(root: Path, scratch: Path) -> dict[str, Any]:
-    """cProfile of scripts.build.build: the top functions by cumulative and by own time."""
+    """cProfile of kz_rule_of_law.build.build: the top functions by cumulative and by own time."""
     import cProfile
     import io
     import pstats
 
-    from scripts import build
+    from kz_rule_of_law import build
 
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -295,7 +295,7 @@ def child_main(stage: str, root: Path, scratch: Path, result: Path) -> int:
 def _env(extra: list[str] | None = None) -> dict[str, str]:
     """The environment for children: the repo importable, plus any extra paths."""
     env = dict(os.environ)
-    paths = [str(CODE["path"]), *(extra or [])]
+    paths = [str(Path(CODE["path"]) / "scripts"), str(CODE["path"]), *(extra or [])]
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(paths)
@@ -405,7 +405,7 @@ def snapshot_code(dest: Path) -> dict[str, Any]:
 def startup_seconds() -> dict[str, float]:
     """What a child pays before any work: interpreter start plus the imports, best of three."""
     return {label: min(_timed([sys.executable, "-c", code]) for _ in range(3))
-            for label, code in (("python + scripts.build", "import scripts.build"),
+            for label, code in (("python + kz_rule_of_law.build", "import kz_rule_of_law.build"),
                                 ("python + frictionless", "import frictionless"))}
 
 
@@ -646,7 +646,7 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
               "`sqlite-utils insert --csv` stores untyped text into tables without keys or indexes. The "
               "tables column sets write_database with indexes and search switched off, which does the baseline's "
               "job (loading the typed, keyed tables and checking the keys; in two processes once the largest CSV "
-              "reaches scripts.database.SPLIT_BYTES), against it; the SQLite load column the whole of it.", "",
+              "reaches kz_rule_of_law.database.load.SPLIT_BYTES), against it; the SQLite load column the whole of it.", "",
               "| sources | validate / frictionless validate | SQLite tables / sqlite-utils insert --csv | "
               "SQLite load / sqlite-utils insert --csv | SQLite load / frictionless SQL export |",
               "|---|---|---|---|---|"]
@@ -681,7 +681,7 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
     if profiled:
         r = profiled[-1]
         p = r["profile"]
-        lines += ["", f"## Profile: `scripts.build.build` at {r['sources']:,} sources", "",
+        lines += ["", f"## Profile: `kz_rule_of_law.build.build` at {r['sources']:,} sources", "",
                   f"cProfile, {p['seconds']:.1f} s under the profiler; stats in `{p['stats_file']}`.", "",
                   "Top by cumulative time:", "", "| function | calls | own s | cumulative s |", "|---|---|---|---|"]
         for row in p["top"]["cumulative"][:20]:

@@ -1,3 +1,3 @@
-"""kz-rule-of-law: Kazakh press releases on the rule of law as a validated open data package."""
+"""`scripts/` is the folder that holds the code, not a package: the import name is kz_rule_of_law."""
 
-__version__ = "0.1.0"
+raise ImportError("scripts/ is a folder, not a package: import kz_rule_of_law")

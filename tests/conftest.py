@@ -11,10 +11,11 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from scripts.database import write_database
-from scripts.descriptor import load_descriptor
-from scripts.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR
-from scripts.site import DOWNLOADS_MOUNT, render_metadata, write_downloads
+from kz_rule_of_law.database.load import write_database
+from kz_rule_of_law.package.descriptor import load_descriptor
+from kz_rule_of_law.web.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR
+from kz_rule_of_law.web.downloads import DOWNLOADS_MOUNT, write_downloads
+from kz_rule_of_law.web.metadata import render_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

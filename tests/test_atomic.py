@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from workspace import SEED, _env, copy_project, snapshot
+from workspace import SEED, _env, copy_project, default_signals, snapshot
 
-from scripts import build as building
+from kz_rule_of_law import build as building
 
 
 def changed_project(tmp_path: Path) -> Path:
@@ -86,7 +86,8 @@ def test_real_builds_killed_at_several_moments_leave_old_or_new_outputs(tmp_path
     assert new != old
     outcomes = set()
     for delay in (0.05, 0.3, 0.6, 0.9, 1.2, 1.6, 2.5):
-        process = subprocess.Popen([sys.executable, "-m", "scripts.cli", "build"], cwd=root, env=_env(),
+        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "build"], cwd=root, env=_env(),
+                                   preexec_fn=default_signals,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         process.send_signal(sig)

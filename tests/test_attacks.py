@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.serve import inputs
+from kz_rule_of_law.web.serve import inputs
 from workspace import DATABASE, ROOT, cli, copy_project
 
 DB = "kz-rule-of-law"
@@ -31,7 +31,7 @@ PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2
 BREAKOUT = "'\"><svg onload=alert(1)>"  # the Kazakh name: closes an attribute, then opens a dialog
 TARGET = "lprc"  # the organization whose English name becomes PAYLOAD
 ENDLESS = "with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c"
-TIME_LIMIT_S = 1.0  # scripts.serve.SETTINGS["sql_time_limit_ms"]
+TIME_LIMIT_S = 1.0  # kz_rule_of_law.web.serve.SETTINGS["sql_time_limit_ms"]
 # (format, parameter) pairs Datasette ignores, rightly: HTML has no shapes, CSV has no facets
 UNUSED_PARAMETERS = {("", "_shape"), (".csv", "_shape"), (".csv", "_facet"), (".csv", "_facet_date"),
                      (".csv", "_facet_array")}
@@ -73,8 +73,6 @@ def digest(path: Path) -> str:
 def site(tmp_path_factory: pytest.TempPathFactory):
     """(url, database path) of `serve` running in a built copy of the project with PAYLOAD injected."""
     project = copy_project(tmp_path_factory.mktemp("attacks") / "project")
-    shutil.copytree(ROOT / "scripts" / "plugins", project / "scripts" / "plugins")  # what serve loads
-    shutil.copytree(ROOT / "templates", project / "templates")
     built = cli(project, "build")
     assert built.returncode == 0, built.stderr
     database = project / DATABASE
@@ -82,9 +80,9 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     port = free_port()
     log_path = project / "serve.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve", "--host", "127.0.0.1",
+        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1",
                                     "--port", str(port)], cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                   env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from workspace import copy_project, snapshot
 
-from scripts.cli import app
+from kz_rule_of_law.cli import app
 
 CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yml"))
 

@@ -30,9 +30,9 @@ def server(root: Path, tmp_path_factory: pytest.TempPathFactory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "scripts.cli", "serve", "--port", str(port)],
+        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--port", str(port)],
                                    cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(root)})
+                                   env={**os.environ, "PYTHONPATH": str(root / "scripts")})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

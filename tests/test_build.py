@@ -8,8 +8,8 @@ import pytest
 
 from workspace import DATABASE, ROOT, SEED, cli, copy_project, snapshot
 
-from scripts.build import build, check_published, compile_package
-from scripts.errors import InputError
+from kz_rule_of_law.build import build, check_published, compile_package
+from kz_rule_of_law.errors import InputError
 
 
 @pytest.fixture

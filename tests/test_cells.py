@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scripts import cells
+from kz_rule_of_law.package import cells
 
 
 @pytest.mark.parametrize(("read", "text", "value"), [

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from workspace import ROOT
 
-from scripts.checks import Checker
-from scripts.descriptor import load_descriptor, tables
+from kz_rule_of_law.validation.rules import Checker
+from kz_rule_of_law.package.descriptor import load_descriptor, tables
 
 SCHEMA = tables(load_descriptor(ROOT / "datapackage.json"))
 # Texts made of formula prefixes, markup pieces, newlines (which the chunk's screen joins on) and letters.

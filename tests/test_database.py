@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scripts import database
-from scripts.database import write_database
-from scripts.descriptor import tables
-from scripts.tablecheck import check_package
-from scripts.errors import InputError, InternalError
+from kz_rule_of_law.database import load as database
+from kz_rule_of_law.database.load import write_database
+from kz_rule_of_law.package.descriptor import tables
+from kz_rule_of_law.validation.tables import check_package
+from kz_rule_of_law.errors import InputError, InternalError
 
 DECLARED = {"string": {"TEXT"}, "date": {"TEXT"}, "integer": {"INTEGER"}, "year": {"INTEGER"},
             "boolean": {"INTEGER"}, "number": {"INTEGER", "REAL"}}

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scripts.errors import InputError
-from scripts.facts import load, parse_yaml, to_fact
-from scripts.quotes import locate, spans
+from kz_rule_of_law.errors import InputError
+from kz_rule_of_law.curation.facts import load, parse_yaml, to_fact
+from kz_rule_of_law.curation.quotes import locate, spans
 
 from workspace import ROOT, SEED
 
@@ -124,8 +124,8 @@ DOCUMENTS = st.recursive(
 def test_any_facts_document_compiles_or_raises_the_project_error(tmp_path_factory, document):
     import yaml as pyyaml
 
-    from scripts.descriptor import load_descriptor, tables
-    from scripts.rows import Compiler
+    from kz_rule_of_law.package.descriptor import load_descriptor, tables
+    from kz_rule_of_law.curation.rows import Compiler
 
     root = tmp_path_factory.mktemp("fuzz")
     (root / "archive").mkdir()

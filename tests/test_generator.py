@@ -22,13 +22,13 @@ if str(ROOT) not in sys.path:  # `benchmarks` is not an installed package; make 
 
 from benchmarks.generate import BANNER, MARKER, generate  # noqa: E402
 
-from scripts.build import build, facts_files  # noqa: E402
-from scripts.descriptor import load_descriptor, tables  # noqa: E402
-from scripts.facts import load  # noqa: E402
-from scripts.quotes import collapse  # noqa: E402
-from scripts.rows import Compiler  # noqa: E402
-from scripts.sources import read_source  # noqa: E402
-from scripts.validate import validate_package  # noqa: E402
+from kz_rule_of_law.build import build, facts_files  # noqa: E402
+from kz_rule_of_law.package.descriptor import load_descriptor, tables  # noqa: E402
+from kz_rule_of_law.curation.facts import load  # noqa: E402
+from kz_rule_of_law.curation.quotes import collapse  # noqa: E402
+from kz_rule_of_law.curation.rows import Compiler  # noqa: E402
+from kz_rule_of_law.curation.sources import read_source  # noqa: E402
+from kz_rule_of_law.validation.validate import validate_package  # noqa: E402
 
 SOURCES = 10
 
@@ -174,9 +174,9 @@ def test_facts_files_are_plain_yaml(corpus: Path):
 
 
 def test_facts_files_pass_check(corpus: Path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts") + os.pathsep + str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     names = [f"synthetic-{i:06d}.yml" for i in range(1, SOURCES + 1)]
-    runs = [subprocess.Popen([sys.executable, "-m", "scripts.cli", "check", f"facts/{name}"], cwd=corpus, env=env,
+    runs = [subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "check", f"facts/{name}"], cwd=corpus, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names]
     for name, run in zip(names, runs):
         out, err = run.communicate(timeout=120)

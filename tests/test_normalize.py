@@ -1,4 +1,4 @@
-"""Tests for scripts.normalize: Kazakh dates, money, periods, counts, durations and legal forms."""
+"""Tests for kz_rule_of_law.curation.normalize: Kazakh dates, money, periods, counts, durations and legal forms."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scripts import normalize as nz
-from scripts.errors import InputError
-from scripts.normalize import (
+from kz_rule_of_law.curation import normalize as nz
+from kz_rule_of_law.errors import InputError
+from kz_rule_of_law.curation.normalize import (
     COUNT_QUALIFIERS,
     DATE_CASES,
     DATE_STYLES,

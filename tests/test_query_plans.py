@@ -18,10 +18,10 @@ from typing import Iterator
 
 import pytest
 
-from scripts.descriptor import Table, load_descriptor, tables
-from scripts.plugins.kz_site import prepare_connection
-from scripts.rows import REFERENCE_SECTIONS, reference_rows
-from scripts.site import canned_queries
+from kz_rule_of_law.package.descriptor import Table, load_descriptor, tables
+from kz_rule_of_law.web.plugin.kz_site import prepare_connection
+from kz_rule_of_law.curation.rows import REFERENCE_SECTIONS, reference_rows
+from kz_rule_of_law.web.metadata import canned_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = canned_queries(tables(load_descriptor(ROOT / "datapackage.json")))

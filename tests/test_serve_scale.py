@@ -19,10 +19,10 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from scripts import build as building
-from scripts import serve
-from scripts.errors import InputError
-from scripts.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR, check_database, inputs, prepare, serve_command, site_files
+from kz_rule_of_law import build as building
+from kz_rule_of_law.web import serve
+from kz_rule_of_law.errors import InputError
+from kz_rule_of_law.web.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR, check_database, inputs, prepare, serve_command, site_files
 from tests.workspace import ROOT, copy_project
 
 

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.database import views
-from scripts.descriptor import tables
-from scripts.serve import publish_command, site_files
-from scripts.site import canned_queries, render_dictionary, render_metadata, write_downloads, write_package_zip
+from kz_rule_of_law.database.load import views
+from kz_rule_of_law.package.descriptor import tables
+from kz_rule_of_law.web.serve import publish_command, site_files
+from kz_rule_of_law.web.dictionary import render_dictionary
+from kz_rule_of_law.web.downloads import write_downloads, write_package_zip
+from kz_rule_of_law.web.metadata import canned_queries, render_metadata
 
 DB = "kz-rule-of-law"
 FUNDING = {
@@ -303,11 +305,12 @@ def test_trailing_slash_still_redirects_on_site(get):
 
 
 def test_publish_dry_run_prints_the_datasette_publish_command(root):
-    result = subprocess.run([sys.executable, "-m", "scripts.cli", "publish", "cloudrun", "--dry-run"],
+    result = subprocess.run([sys.executable, "-m", "kz_rule_of_law", "publish", "cloudrun", "--dry-run"],
                             cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("datasette publish cloudrun build/kz-rule-of-law.db --service kz-rule-of-law ")
-    for part in ("--metadata metadata.yml", "--plugins-dir scripts/plugins", "--template-dir templates",
+    for part in ("--metadata metadata.yml", "--plugins-dir scripts/kz_rule_of_law/web/plugin",
+                 "--template-dir scripts/kz_rule_of_law/web/templates",
                  "--static package:build/package", "--install datasette==0.65.5",
                  "--install datasette-search-all==1.1.4",
                  "--extra-options '--setting sql_time_limit_ms 1000 ", "--setting suggest_facets off"):
@@ -322,8 +325,8 @@ def test_publish_to_fly_passes_settings_directly(root):
 
 def cli(root: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the kz-rule-of-law command in `cwd`, giving up after 30 seconds."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    return subprocess.run([sys.executable, "-m", "scripts.cli", *args], cwd=cwd, env=env,
+    env = {**os.environ, "PYTHONPATH": str(root / "scripts")}
+    return subprocess.run([sys.executable, "-m", "kz_rule_of_law", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=30)
 
 

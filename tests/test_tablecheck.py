@@ -10,9 +10,9 @@ import pytest
 
 from workspace import ROOT, copy_project
 
-from scripts.descriptor import load_descriptor, tables
-from scripts.tablecheck import check_package
-from scripts.validate import frictionless_errors
+from kz_rule_of_law.package.descriptor import load_descriptor, tables
+from kz_rule_of_law.validation.tables import check_package
+from kz_rule_of_law.validation.validate import frictionless_errors
 
 
 def rehash(root: Path) -> None:

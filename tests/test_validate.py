@@ -9,8 +9,8 @@ import pytest
 
 from workspace import ROOT, cli, copy_project
 
-from scripts.descriptor import lint, load_descriptor
-from scripts.validate import frictionless_errors, validate_package
+from kz_rule_of_law.package.descriptor import lint, load_descriptor
+from kz_rule_of_law.validation.validate import frictionless_errors, validate_package
 
 
 @pytest.fixture
@@ -113,8 +113,8 @@ def test_hand_edited_csv_fails_the_size_and_hash_checks(project: Path):
 
 
 def test_descriptor_enums_match_what_the_normalizers_produce():
-    from scripts.normalize import COUNT_QUALIFIERS, CURRENCIES, LEGAL_FORMS
-    from scripts.descriptor import tables
+    from kz_rule_of_law.curation.normalize import COUNT_QUALIFIERS, CURRENCIES, LEGAL_FORMS
+    from kz_rule_of_law.package.descriptor import tables
 
     schema = tables(load_descriptor(ROOT / "datapackage.json"))
     assert set(schema["events"].field("participants_qualifier").constraints["enum"]) == set(COUNT_QUALIFIERS)

@@ -38,7 +38,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def cli(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the kz-rule-of-law command in `root` and capture its output."""
-    return subprocess.run([sys.executable, "-m", "scripts.cli", *args], cwd=root, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "kz_rule_of_law", *args], cwd=root, capture_output=True,
                           text=True, timeout=timeout, env=_env())
 
 
@@ -47,5 +47,13 @@ def _env() -> dict[str, str]:
     import os
 
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(ROOT / "scripts") + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def default_signals() -> None:
+    """In a child before exec: SIGINT back to its default, so that Python turns it into
+    KeyboardInterrupt even when the test runner was started with SIGINT ignored (a background job)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -16,9 +16,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .cells import READERS, OutOfRange
-from .descriptor import Field, Table, article, dependency_order
-from .errors import Problem
+from ..package.cells import READERS, OutOfRange
+from ..package.descriptor import Field, Table, article, dependency_order
+from ..errors import Problem
 
 CHUNK_ROWS = 20_000
 MAX_PROBLEMS_PER_RULE = 20

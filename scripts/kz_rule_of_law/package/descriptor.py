@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, InternalError
+from ..errors import InputError, InternalError
 
 # Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
 PACKAGE_KEYS = {

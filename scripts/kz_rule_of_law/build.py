@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .database import database_name, write_database
-from .descriptor import lint, load_descriptor, tables
+from .database.load import database_name, write_database
+from .package.descriptor import lint, load_descriptor, tables
 from .errors import InputError, Problem, ValidationFailed
 from .gcpause import paused_gc
-from .package import PackageWriter
-from .rows import Compiler
-from .site import render_dictionary, render_metadata
-from .validate import validate_package
+from .package.writer import PackageWriter
+from .curation.rows import Compiler
+from .web.dictionary import render_dictionary
+from .web.metadata import render_metadata
+from .validation.validate import validate_package
 
 FACTS_DIR = "facts"
 BUILD_DIR = "build"

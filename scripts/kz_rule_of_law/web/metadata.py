@@ -1,44 +1,23 @@
-"""The Datasette site of the package: metadata.yml, the data dictionary and the downloads."""
+"""metadata.yml for Datasette 0.65, generated from the descriptor: titles, facets, home page, canned queries."""
 
 from __future__ import annotations
 
-import csv
-import filecmp
 import html
-import os
-import shutil
 import textwrap
-import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import yaml
 
-from .database import (
-    INTEGER_TYPES, TEXT_TYPES, database_name, label_column, searchable_columns, views,
-)
-from .descriptor import Table, load_descriptor, tables
-from .errors import InputError
+from ..database.load import database_name, label_column, searchable_columns, views
+from ..package.descriptor import Table, tables
+from .downloads import DICTIONARY, downloads_url, zip_name
 
-DOWNLOADS_MOUNT = "package"
-DICTIONARY = "data-dictionary.md"
 FUNDING_CHART = "/-/funding"
 SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", "topics", "statements")
 SEARCH_RANKED = 1000  # matches ranked per table by the search query
 HOME_SOURCES = 10  # press releases listed on the home page, latest first
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-COPY_CHUNK = 1 << 20
-
-
-def downloads_url(path: str) -> str:
-    """The site's URL of a file of the downloads folder."""
-    return f"/{DOWNLOADS_MOUNT}/{path}"
-
-
-def zip_name(descriptor: dict[str, Any]) -> str:
-    """File name of the zipped data package."""
-    return f"{descriptor['name']}.zip"
 
 
 def facet_columns(table: Table, schema: dict[str, Table]) -> list[str]:
@@ -326,179 +305,6 @@ _Dumper.add_representer(str, _str)
 
 def _yaml(data: dict[str, Any]) -> bytes:
     """Deterministic YAML: keys in insertion order, UTF-8 text kept as is."""
-    header = "# Generated from datapackage.json by scripts/site.py (render_metadata). Do not edit.\n"
+    header = "# Generated from datapackage.json by scripts/kz_rule_of_law/web/metadata.py (render_metadata). Do not edit.\n"
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return (header + body).encode("utf-8")
-
-
-def render_dictionary(descriptor: dict[str, Any]) -> bytes:
-    """A Markdown data dictionary: every table, field, type, constraint and key, and the views."""
-    schema = tables(descriptor)
-    lines = [
-        f"# Data dictionary: {descriptor['title']}", "",
-        "Generated from `datapackage.json` by `scripts/site.py` (`render_dictionary`). Do not edit.", "",
-        descriptor["description"], "",
-        f"License: {descriptor['licenses'][0]['name']} ({descriptor['licenses'][0]['path']}). "
-        f"Version {descriptor.get('version', '')}.", "",
-        "In the SQLite database the site serves, string and date columns are TEXT (dates in ISO 8601), "
-        "integer, year and boolean columns INTEGER (booleans 0/1), a number column is INTEGER when "
-        "every value is whole and REAL otherwise, and empty cells are NULL.", "",
-        "In the CSVs an integer is an optional sign and ASCII digits (within SQLite's 64 bits); a number "
-        "adds a decimal point and an exponent (at most 15 significant digits, never NaN or an infinity); "
-        "a year is four digits, a date YYYY-MM-DD, a boolean true or false (also True, TRUE, 1; False, "
-        "FALSE, 0). Validation refuses other forms that Python or frictionless would read, such as ' 3', "
-        "'1_000' or '٣' (`scripts/cells.py`).", "",
-        "## Tables", "",
-        "| table | title | file | primary key |", "| --- | --- | --- | --- |",
-        *(f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"
-          for t in schema.values()),
-        "",
-    ]
-    for table in schema.values():
-        lines += [f"## {table.name}", "", f"**{_cell(table.title)}.** {table.description}", "",
-                  f"- File: `{table.path}`", f"- Primary key: {_code(table.primary_key)}"]
-        lines += [f"- Foreign key: {_code(fk.fields)} → [{fk.resource}](#{fk.resource}) {_code(fk.reference_fields)}"
-                  for fk in table.foreign_keys]
-        searchable = searchable_columns(table)
-        if searchable:
-            lines.append(f"- Full-text search (SQLite): {_code(searchable)}")
-        lines += ["", "| field | title | type | SQLite | required | constraints | description |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
-        for f in table.fields:
-            lines.append(f"| `{f.name}` | {_cell(f.title)} | {f.type} | {_sqlite_type_name(f.type)} | "
-                         f"{'yes' if f.required else ''} | {_constraints(f.constraints)} | {_cell(f.description)} |")
-        lines.append("")
-    lines += ["## Views (SQLite)", ""]
-    for view in views(schema):
-        lines += [f"### {view.name}", "", f"**{view.title}.** {view.description}", "",
-                  "| column | description |", "| --- | --- |",
-                  *(f"| `{c}` | {_cell(d)} |" for c, d in view.columns.items()), ""]
-    return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
-
-
-def _sqlite_type_name(field_type: str) -> str:
-    """The SQLite type a descriptor type becomes (see scripts/database.py)."""
-    if field_type in TEXT_TYPES:
-        return "TEXT"
-    if field_type in INTEGER_TYPES:
-        return "INTEGER"
-    return "INTEGER or REAL"
-
-
-def _constraints(constraints: Mapping[str, Any]) -> str:
-    """The constraints other than `required`, as Markdown."""
-    parts = []
-    for key, value in constraints.items():
-        if key == "required":
-            continue
-        if key == "enum":
-            parts.append("one of " + ", ".join(f"`{v}`" for v in value))
-        elif key == "pattern":
-            parts.append(f"pattern `{_cell(value)}`")
-        elif key == "unique":
-            parts.append("unique" if value else "")
-        else:
-            parts.append(f"{key} {value}")
-    return "; ".join(p for p in parts if p)
-
-
-def _code(names: Iterable[str]) -> str:
-    """Column names as inline code, comma-separated."""
-    return ", ".join(f"`{n}`" for n in names)
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def download_paths(package_root: Path, descriptor: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """The files the site serves for download as they are: the package's (descriptor and CSVs,
-    which its zip holds too) and the archived texts, by path under `package_root`."""
-    package_paths = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
-    archive_paths = sorted({s["path"] for s in descriptor.get("sources", [])
-                            if s.get("path") and not (package_root / s["path"]).is_dir()}
-                           | set(_archived_paths(package_root, descriptor)))
-    return package_paths, archive_paths
-
-
-def _archived_paths(package_root: Path, descriptor: dict[str, Any]) -> list[str]:
-    """The `path` of every row of the sources table: the archived texts the site links to."""
-    table = tables(descriptor).get("sources")
-    if table is None or "path" not in table.columns:
-        return []
-    try:
-        with open(package_root / table.path, encoding="utf-8", newline="") as handle:
-            return [row["path"] for row in csv.DictReader(handle) if row.get("path")]
-    except OSError as e:
-        raise InputError(f"{table.path}: cannot read: {e.strerror}") from None
-
-
-def write_package_zip(package_root: Path, paths: Iterable[str], out: BinaryIO) -> None:
-    """Write a zip of the files at `paths` to `out`, streamed; the same files always give the same
-    bytes: sorted, fixed times and modes."""
-    with zipfile.ZipFile(out, "w") as archive:
-        for path in sorted(paths):
-            info = zipfile.ZipInfo(path, date_time=ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            try:
-                with open(package_root / path, "rb") as source:
-                    info.file_size = os.fstat(source.fileno()).st_size
-                    with archive.open(info, "w") as entry:
-                        shutil.copyfileobj(source, entry, COPY_CHUNK)
-            except OSError as e:
-                raise InputError(f"{path}: cannot read: {e.strerror}") from None
-
-
-def write_downloads(package_root: Path, target: Path) -> None:
-    """Write the downloads under `target`, one file at a time (memory stays flat), replacing only
-    files that changed and removing others."""
-    descriptor = load_descriptor(package_root / "datapackage.json")
-    package_paths, archive_paths = download_paths(package_root, descriptor)
-    for path in package_paths + archive_paths:
-        _copy_if_changed(package_root / path, target / path, path)
-    _replace_if_changed(target / zip_name(descriptor), lambda out: write_package_zip(package_root, package_paths, out))
-    _replace_if_changed(target / DICTIONARY, lambda out: out.write(render_dictionary(descriptor)))
-    files = {*package_paths, *archive_paths, zip_name(descriptor), DICTIONARY}
-    for existing in sorted(target.rglob("*")):
-        if existing.is_file() and existing.relative_to(target).as_posix() not in files:
-            existing.unlink()
-
-
-def _copy_if_changed(source: Path, destination: Path, shown: str) -> None:
-    """Copy the file at `source` to `destination` unless it holds the same bytes already;
-    InputError naming `shown` if the source cannot be read."""
-    try:
-        with open(source, "rb"):
-            pass
-    except OSError as e:
-        raise InputError(f"{shown}: cannot read: {e.strerror}") from None
-    if not _same_bytes(source, destination):
-        _replace_if_changed(destination, lambda out: _copy_into(source, out))
-
-
-def _copy_into(source: Path, out: BinaryIO) -> None:
-    """Copy the file at `source` into `out`, streamed."""
-    with open(source, "rb") as handle:
-        shutil.copyfileobj(handle, out, COPY_CHUNK)
-
-
-def _replace_if_changed(destination: Path, write: Callable[[BinaryIO], Any]) -> None:
-    """Write a file through `write` into a scratch file beside `destination`; swap it in unless
-    `destination` already holds the same bytes."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    scratch = destination.with_name(f".{destination.name}.tmp")
-    try:
-        with open(scratch, "wb") as out:
-            write(out)
-        if not _same_bytes(scratch, destination):
-            os.replace(scratch, destination)
-    finally:
-        scratch.unlink(missing_ok=True)
-
-
-def _same_bytes(path: Path, other: Path) -> bool:
-    """Whether the file `other` exists and holds the bytes of the file at `path` (as the build compares)."""
-    return other.is_file() and filecmp.cmp(path, other, shallow=False)

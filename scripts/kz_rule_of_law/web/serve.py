@@ -16,14 +16,15 @@ from typing import Any, Callable, Iterable, NoReturn
 
 import yaml
 
-from . import build as building
-from . import site as site_module
-from .descriptor import load_descriptor
-from .errors import InputError, InternalError
-from .site import DOWNLOADS_MOUNT, write_downloads
+from .. import build as building
+from . import downloads as downloads_module
+from ..package.descriptor import load_descriptor
+from ..errors import InputError, InternalError
+from .downloads import DOWNLOADS_MOUNT, write_downloads
 
-PLUGINS_DIR = "scripts/plugins"
-TEMPLATE_DIR = "templates"
+# The plugin and its templates ship inside the package (package data), wherever it is installed.
+PLUGINS_DIR = Path(__file__).parent / "plugin"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 DATASETTE = "datasette==0.65.5"
 PLUGINS = ("datasette-search-all==1.1.4",)
 PUBLISH_TARGETS = ("cloudrun", "fly")
@@ -69,7 +70,7 @@ def site_files(root: Path) -> Site:
     database = root / building.database_path(root)
     build_dir = root / building.BUILD_DIR
     return Site(root, database, database.with_suffix(".inspect.json"), root / building.METADATA,
-                root / PLUGINS_DIR, root / TEMPLATE_DIR, build_dir / DOWNLOADS_MOUNT,
+                PLUGINS_DIR, TEMPLATE_DIR, build_dir / DOWNLOADS_MOUNT,
                 build_dir / SERVED_METADATA, build_dir / STATE_FILE)
 
 
@@ -164,7 +165,7 @@ def prepare(root: Path) -> Site:
     if not site.metadata.is_file() or is_stale(file_key(site.database), sources.values()):
         building.build(root)
         sources = _keys(inputs(root))
-    sources.update(_keys([Path(site_module.__file__)]))  # the downloads are written by its code
+    sources.update(_keys([Path(downloads_module.__file__)]))  # the downloads are written by its code
     state = _read_state(site)
     database = file_key(site.database)
     check_database(site.database, full=state.get("database") != database)
@@ -177,8 +178,10 @@ def prepare(root: Path) -> Site:
         write_downloads(root, site.downloads)
         state.update(downloads=downloads_inputs, downloads_files=tree_keys(site.downloads))
         _write_state(site, state)
-    if is_stale(file_key(site.inspect_file), [database]):
-        write_inspect(site)
+    if state.get("inspect") != [database, file_key(site.inspect_file)]:
+        write_inspect(site)  # counts and hash of this very database file, not of an older one
+        state["inspect"] = [database, file_key(site.inspect_file)]
+        _write_state(site, state)
     if state.get("metadata") != [file_key(site.metadata), file_key(site.served_metadata)]:
         write_served_metadata(site)
         state["metadata"] = [file_key(site.metadata), file_key(site.served_metadata)]
@@ -314,7 +317,11 @@ def publish_command(site: Site, target: str, name: str) -> list[str]:
     """The `datasette publish` command that deploys the site, with paths relative to the root."""
     if target not in PUBLISH_TARGETS:
         raise InputError("unknown publish target", value=target, expected="one of: " + ", ".join(PUBLISH_TARGETS))
-    rel = lambda p: str(p.relative_to(site.root))  # noqa: E731
+
+    def rel(path: Path) -> str:
+        """A path as the command gives it: relative to the root."""
+        return os.path.relpath(path, site.root)
+
     command = [
         "datasette", "publish", target, rel(site.database),
         *(["--service", name] if target == "cloudrun" else ["--app", name]),

@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .checks import Checker
-from .descriptor import Table, lint, load_descriptor, tables
-from .errors import InputError
-from .gcpause import paused_gc
-from .sources import read_source
-from .tablecheck import check_package
+from .rules import Checker
+from ..package.descriptor import Table, lint, load_descriptor, tables
+from ..errors import InputError
+from ..gcpause import paused_gc
+from ..curation.sources import read_source
+from .tables import check_package
 
 
 def frictionless_errors(descriptor_path: Path) -> list[str]:

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 ARCHIVE_DIR = "archive"
 MAX_SOURCE_BYTES = 5_000_000

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 
 MAX_FACTS_BYTES = 2_000_000
 MAX_LINE_CHARS = 10_000

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import InputError
+from ..errors import InputError
 
 _WORD = re.compile(r"\S+")
 

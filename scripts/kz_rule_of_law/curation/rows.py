@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import normalize
-from .checks import Checker
+from ..validation.rules import Checker
 from .derive import DERIVED, DERIVED_COLUMNS
-from .descriptor import Table, cast
-from .errors import InputError, InternalError, Problem
+from ..package.descriptor import Table, cast
+from ..errors import InputError, InternalError, Problem
 from .facts import Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
 from .sources import read_source
@@ -364,7 +364,7 @@ class Compiler:
 
     def _reference_rows(self) -> FileRows:
         """The rows the code owns, as if from a file of their own."""
-        chunk = self._chunk("scripts/normalize.py")
+        chunk = self._chunk("scripts/kz_rule_of_law/curation/normalize.py")
         for name, rows in reference_rows().items():
             pk = self.tables[name].primary_key
             for row in rows:

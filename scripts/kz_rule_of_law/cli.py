@@ -22,12 +22,12 @@ T = TypeVar("T")
 
 
 def project_root() -> Path:
-    """The project folder: the one holding datapackage.json, from the working directory up."""
+    """The project folder: the one holding datapackage.json and facts/, from the working directory up."""
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / "datapackage.json").is_file() and (folder / "facts").is_dir():
             return folder
-    return Path(__file__).resolve().parent.parent
+    raise InputError(f"{here}: not inside a kz-rule-of-law project (no datapackage.json beside a facts/ folder here or above)")
 
 
 def run(action: Callable[[], T]) -> T:
@@ -64,9 +64,9 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
     """Normalize the facts, write the CSVs and the descriptor, validate."""
     from . import build as building
 
-    root = project_root()
 
     def body() -> None:
+        root = project_root()
         if check:
             built, stale = building.check_published(root)
             if stale:
@@ -90,11 +90,11 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
 def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project).")) -> None:
     """Validate the published package: frictionless plus the project's own rules."""
     from .errors import ValidationFailed
-    from .validate import validate_package
+    from .validation.validate import validate_package
 
-    root = project_root()
 
     def body() -> None:
+        root = project_root()
         failures = validate_package((path or root).resolve(), archive_root=root)
         if failures:
             raise ValidationFailed(failures)
@@ -107,11 +107,11 @@ def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding da
 def check(facts_file: Path = typer.Argument(..., help="The facts file to check.")) -> None:
     """Report every problem of one facts file at once, with line numbers."""
     from . import build as building
-    from .rows import display_path
+    from .curation.rows import display_path
 
-    root = project_root()
 
     def body() -> None:
+        root = project_root()
         target = facts_file.resolve()
         others = [p for p in building.facts_files(root) if p.name != target.name]
         try:
@@ -133,7 +133,7 @@ KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
 def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
               text: str = typer.Argument(..., help="Kazakh text, e.g. '2025 жылғы 21 қарашада'")) -> None:
     """Normalize one Kazakh value and print it as JSON."""
-    from .normalize import NORMALIZERS
+    from .curation.normalize import NORMALIZERS
 
     def body() -> None:
         if kind not in NORMALIZERS:
@@ -147,11 +147,11 @@ def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
           port: int = typer.Option(8001, "--port", help="Port to listen on.")) -> None:
     """Build the database if it is missing or stale, then serve the site with Datasette."""
-    from . import serve as serving
+    from .web import serve as serving
 
-    root = project_root()
 
     def body() -> None:
+        root = project_root()
         serving.serve(root, host, port, lambda line: out.print(line, markup=False))
 
     run(body)
@@ -161,11 +161,11 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
 def publish(target: str = typer.Argument(..., help="Where to deploy: cloudrun or fly."),
             dry_run: bool = typer.Option(False, "--dry-run", help="Print the datasette publish command; deploy nothing.")) -> None:
     """Deploy the site with `datasette publish` (print the command with --dry-run)."""
-    from . import serve as serving
+    from .web import serve as serving
 
-    root = project_root()
 
     def body() -> None:
+        root = project_root()
         serving.publish(root, target, dry_run, lambda line: out.print(line, markup=False))
 
     run(body)

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from .descriptor import Table
-from .errors import Problem
-from .derive import DERIVED
+from ..package.descriptor import Table
+from ..errors import Problem
+from ..curation.derive import DERIVED
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")

@@ -20,7 +20,7 @@ afterwards checks what got through). The other tables take the careful path, whe
 converts each cell with a converter chosen once per column (only tables with number columns are
 read twice, first to choose INTEGER or REAL); when the fast path meets any problem, the whole load
 runs again on the careful path. Both paths give the same bytes. Cells are read with the grammar
-validation uses (scripts/cells.py). The build validated the CSVs; a cell that still does not
+validation uses (package/cells.py). The build validated the CSVs; a cell that still does not
 convert, or breaks NOT NULL or a key, is an InputError with its file, line, record and field. (On
 its own, without the build's validation, the fast path also takes the few integer forms SQLite's
 type affinity reads though the grammar refuses them: ' 3', '3.0', a year '27'.)
@@ -58,9 +58,9 @@ from typing import Any
 
 import sqlite_utils
 
-from .cells import INTEGER_LIMIT, READERS, OutOfRange, boolean, number
-from .descriptor import Field, Table, article, dependency_order, lint, load_descriptor, tables
-from .errors import InputError, InternalError, Problem
+from ..package.cells import INTEGER_LIMIT, READERS, OutOfRange, boolean, number
+from ..package.descriptor import Field, Table, article, dependency_order, lint, load_descriptor, tables
+from ..errors import InputError, InternalError, Problem
 
 TEXT_TYPES = {"string", "date", "time", "datetime", "yearmonth", "duration"}
 INTEGER_TYPES = {"integer", "year", "boolean"}

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, localcontext
 from typing import Callable
 
-from .errors import InputError
+from ..errors import InputError
 
 # ---------------------------------------------------------------------------------------------------
 # Text clean-up and Kazakh noun declension

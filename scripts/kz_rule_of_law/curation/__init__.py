@@ -1,0 +1,1 @@
+"""Curation: facts files, their quotes in the archived texts, the Kazakh normalizers, rows."""

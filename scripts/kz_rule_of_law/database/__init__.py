@@ -1,0 +1,1 @@
+"""The SQLite database, derived from the validated package."""

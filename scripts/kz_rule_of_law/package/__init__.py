@@ -1,0 +1,1 @@
+"""The data package: the descriptor, the cell grammar, the CSV writer."""

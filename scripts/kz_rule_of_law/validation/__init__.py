@@ -1,0 +1,1 @@
+"""Validation: the single gate between the written package and everything downstream."""

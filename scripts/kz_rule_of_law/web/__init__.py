@@ -1,0 +1,1 @@
+"""The site: Datasette metadata, the data dictionary, the downloads, serve and publish."""

@@ -1,0 +1,90 @@
+"""The data dictionary in Markdown, generated from the descriptor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..database.load import INTEGER_TYPES, TEXT_TYPES, searchable_columns, views
+from ..package.descriptor import tables
+
+
+def render_dictionary(descriptor: dict[str, Any]) -> bytes:
+    """A Markdown data dictionary: every table, field, type, constraint and key, and the views."""
+    schema = tables(descriptor)
+    lines = [
+        f"# Data dictionary: {descriptor['title']}", "",
+        "Generated from `datapackage.json` by `scripts/kz_rule_of_law/web/dictionary.py` (`render_dictionary`). Do not edit.", "",
+        descriptor["description"], "",
+        f"License: {descriptor['licenses'][0]['name']} ({descriptor['licenses'][0]['path']}). "
+        f"Version {descriptor.get('version', '')}.", "",
+        "In the SQLite database the site serves, string and date columns are TEXT (dates in ISO 8601), "
+        "integer, year and boolean columns INTEGER (booleans 0/1), a number column is INTEGER when "
+        "every value is whole and REAL otherwise, and empty cells are NULL.", "",
+        "In the CSVs an integer is an optional sign and ASCII digits (within SQLite's 64 bits); a number "
+        "adds a decimal point and an exponent (at most 15 significant digits, never NaN or an infinity); "
+        "a year is four digits, a date YYYY-MM-DD, a boolean true or false (also True, TRUE, 1; False, "
+        "FALSE, 0). Validation refuses other forms that Python or frictionless would read, such as ' 3', "
+        "'1_000' or '٣' (`scripts/kz_rule_of_law/package/cells.py`).", "",
+        "## Tables", "",
+        "| table | title | file | primary key |", "| --- | --- | --- | --- |",
+        *(f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"
+          for t in schema.values()),
+        "",
+    ]
+    for table in schema.values():
+        lines += [f"## {table.name}", "", f"**{_cell(table.title)}.** {table.description}", "",
+                  f"- File: `{table.path}`", f"- Primary key: {_code(table.primary_key)}"]
+        lines += [f"- Foreign key: {_code(fk.fields)} → [{fk.resource}](#{fk.resource}) {_code(fk.reference_fields)}"
+                  for fk in table.foreign_keys]
+        searchable = searchable_columns(table)
+        if searchable:
+            lines.append(f"- Full-text search (SQLite): {_code(searchable)}")
+        lines += ["", "| field | title | type | SQLite | required | constraints | description |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for f in table.fields:
+            lines.append(f"| `{f.name}` | {_cell(f.title)} | {f.type} | {_sqlite_type_name(f.type)} | "
+                         f"{'yes' if f.required else ''} | {_constraints(f.constraints)} | {_cell(f.description)} |")
+        lines.append("")
+    lines += ["## Views (SQLite)", ""]
+    for view in views(schema):
+        lines += [f"### {view.name}", "", f"**{view.title}.** {view.description}", "",
+                  "| column | description |", "| --- | --- |",
+                  *(f"| `{c}` | {_cell(d)} |" for c, d in view.columns.items()), ""]
+    return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _sqlite_type_name(field_type: str) -> str:
+    """The SQLite type a descriptor type becomes (see database/load.py)."""
+    if field_type in TEXT_TYPES:
+        return "TEXT"
+    if field_type in INTEGER_TYPES:
+        return "INTEGER"
+    return "INTEGER or REAL"
+
+
+def _constraints(constraints: Mapping[str, Any]) -> str:
+    """The constraints other than `required`, as Markdown."""
+    parts = []
+    for key, value in constraints.items():
+        if key == "required":
+            continue
+        if key == "enum":
+            parts.append("one of " + ", ".join(f"`{v}`" for v in value))
+        elif key == "pattern":
+            parts.append(f"pattern `{_cell(value)}`")
+        elif key == "unique":
+            parts.append("unique" if value else "")
+        else:
+            parts.append(f"{key} {value}")
+    return "; ".join(p for p in parts if p)
+
+
+def _code(names: Iterable[str]) -> str:
+    """Column names as inline code, comma-separated."""
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
