@@ -191,6 +191,8 @@ def build(root: Path) -> Built:
         return [database]
 
     publish(root, write, write_db)
+    from .state import record_build  # here: state imports this module
+    record_build(root, database)
     return built[-1]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..atomic import atomic_write
 from ..errors import InputError
 from ..package.descriptor import load_descriptor, tables
 from .dictionary import render_dictionary
@@ -94,30 +95,12 @@ def _copy_if_changed(source: Path, destination: Path, shown: str) -> None:
             pass
     except OSError as e:
         raise InputError(f"{shown}: cannot read: {e.strerror}") from None
-    if not _same_bytes(source, destination):
-        _replace_if_changed(destination, lambda out: _copy_into(source, out))
-
-
-def _copy_into(source: Path, out: BinaryIO) -> None:
-    """Copy the file at `source` into `out`, streamed."""
-    with open(source, "rb") as handle:
-        shutil.copyfileobj(handle, out, COPY_CHUNK)
+    if not (destination.is_file() and filecmp.cmp(source, destination, shallow=False)):
+        with atomic_write(destination) as out, open(source, "rb") as handle:
+            shutil.copyfileobj(handle, out, COPY_CHUNK)
 
 
 def _replace_if_changed(destination: Path, write: Callable[[BinaryIO], Any]) -> None:
-    """Write a file through `write` into a scratch file beside `destination`; swap it in unless
-    `destination` already holds the same bytes."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    scratch = destination.with_name(f".{destination.name}.tmp")
-    try:
-        with open(scratch, "wb") as out:
-            write(out)
-        if not _same_bytes(scratch, destination):
-            os.replace(scratch, destination)
-    finally:
-        scratch.unlink(missing_ok=True)
-
-
-def _same_bytes(path: Path, other: Path) -> bool:
-    """Whether the file `other` exists and holds the bytes of the file at `path` (as the build compares)."""
-    return other.is_file() and filecmp.cmp(path, other, shallow=False)
+    """Write a file through `write`; swap it in unless `destination` already holds the same bytes."""
+    with atomic_write(destination, keep_same=True) as out:
+        write(out)

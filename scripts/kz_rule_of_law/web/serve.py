@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shlex
@@ -12,14 +11,18 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, NoReturn
+from typing import Callable, NoReturn
 
 import yaml
 
 from .. import build as building
-from . import downloads as downloads_module
-from ..package.descriptor import load_descriptor
+from .. import state
+from ..atomic import atomic_path, write_bytes
+from ..database.load import write_database
 from ..errors import InputError, InternalError
+from ..identity import Identities, Records
+from ..package.descriptor import load_descriptor
+from ..state import inputs  # noqa: F401 - the files the committed package is judged by
 from .downloads import DOWNLOADS_MOUNT, write_downloads
 
 # The plugin and its templates ship inside the package (package data), wherever it is installed.
@@ -28,25 +31,16 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 DATASETTE = "datasette==0.65.5"
 PLUGINS = ("datasette-search-all==1.1.4",)
 PUBLISH_TARGETS = ("cloudrun", "fly")
-# Datasette settings: a time limit on every query, no facet suggestions (small tables, slow
-# pages), long Kazakh texts cut on table pages only. A canned query shows at most one page of rows,
-# as a table page does (its JSON and CSV too; table CSV with _stream=on and the downloads have every
-# row): with 20,000 press releases a page of 1,000 rows was 1-2 MB of HTML and 40-110 ms of
-# rendering alone (benchmarks/RESULTS-site-scale.md).
-SETTINGS: dict[str, int | bool] = {
-    "sql_time_limit_ms": 1000,
-    "facet_time_limit_ms": 200,
-    "suggest_facets": False,
-    "default_facet_size": 10,
-    "default_page_size": 100,
-    "max_returned_rows": 100,
-    "truncate_cells_html": 400,
-}
-# What the last start checked and wrote (under build/), so that the next start skips what has not
-# changed: the full integrity check of the database, the downloads (a zip of every CSV), the JSON
-# copy of metadata.yml. Each is keyed by the size, mtime and inode of the files it depends on.
-STATE_FILE = "serve-state.json"
+# Datasette settings, in the form of Datasette's own settings.json: a time limit on every query, no
+# facet suggestions (small tables, slow pages), long Kazakh texts cut on table pages only. A canned
+# query shows at most one page of rows, as a table page does (its JSON and CSV too; table CSV with
+# _stream=on and the downloads have every row): a page of 1,000 rows of a large package is megabytes
+# of HTML (benchmarks/RESULTS-site-scale.md).
+SETTINGS_FILE = Path(__file__).parent / "settings.json"
+SETTINGS: dict[str, int | bool] = json.loads(SETTINGS_FILE.read_text(encoding="utf-8"))
 SERVED_METADATA = "metadata.json"
+# The record that the database with this identity passed `PRAGMA quick_check`.
+DATABASE_CHECKED = "quick_check"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -61,8 +55,7 @@ class Site:
     plugins_dir: Path
     template_dir: Path
     downloads: Path
-    served_metadata: Path | None = None  # metadata.yml as JSON: what Datasette reads (10x faster)
-    state: Path | None = None  # what the last start checked and wrote (STATE_FILE)
+    served_metadata: Path | None = None  # metadata.yml as JSON: what Datasette reads (parsed far faster)
 
 
 def site_files(root: Path) -> Site:
@@ -70,30 +63,7 @@ def site_files(root: Path) -> Site:
     database = root / building.database_path(root)
     build_dir = root / building.BUILD_DIR
     return Site(root, database, database.with_suffix(".inspect.json"), root / building.METADATA,
-                PLUGINS_DIR, TEMPLATE_DIR, build_dir / DOWNLOADS_MOUNT,
-                build_dir / SERVED_METADATA, build_dir / STATE_FILE)
-
-
-def inputs(root: Path) -> list[Path]:
-    """The files the site is built from: facts, archived texts, descriptor, CSVs and metadata."""
-    return [root / "datapackage.json", *_listing(root / "data", ".csv"), root / building.METADATA,
-            *_listing(root / building.FACTS_DIR, ".yml"), *_listing(root / "archive", "")]
-
-
-def _listing(folder: Path, suffix: str) -> list[Path]:
-    """What `sorted(folder.glob("*" + suffix))` finds (hidden names too, as pathlib's glob does), in
-    name order: 6x faster than sorting Paths for the 40,000 facts files and archived texts of 20,000
-    press releases."""
-    try:
-        names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(suffix))
-    except OSError:
-        return []
-    return [folder / name for name in names]
-
-
-def is_stale(target: list[int] | None, sources: Iterable[list[int] | None]) -> bool:
-    """Whether a file is missing or older than any of `sources` that exist (all as file_key gives)."""
-    return target is None or any(key is not None and key[1] > target[1] for key in sources)
+                PLUGINS_DIR, TEMPLATE_DIR, build_dir / DOWNLOADS_MOUNT, build_dir / SERVED_METADATA)
 
 
 def check_database(path: Path, full: bool = True) -> None:
@@ -158,120 +128,68 @@ def check_port(host: str, port: int) -> None:
 
 
 def prepare(root: Path) -> Site:
-    """Rewrite the database if stale, check it, write the downloads, the inspect file and the JSON
-    metadata; what is already done for these very files (STATE_FILE) is not done again."""
+    """Check that the committed package is what its inputs build, then make under build/ whatever is
+    missing or not current: the database, its full check, the downloads, the inspect file, the JSON
+    metadata. Each is judged by the identity of what it was made from, recorded beside it."""
     site = site_files(root)
-    sources = _keys(inputs(root))
-    if not site.metadata.is_file() or is_stale(file_key(site.database), sources.values()):
-        building.build(root)
-        sources = _keys(inputs(root))
-    sources.update(_keys([Path(downloads_module.__file__)]))  # the downloads are written by its code
-    state = _read_state(site)
-    database = file_key(site.database)
-    check_database(site.database, full=state.get("database") != database)
-    state["database"] = database
-    _write_state(site, state)
-    downloads_inputs = fingerprint(sources, str(root))
-    if state.get("downloads") != downloads_inputs or state.get("downloads_files") != tree_keys(site.downloads):
-        state.pop("downloads", None)
-        _write_state(site, state)
-        write_downloads(root, site.downloads)
-        state.update(downloads=downloads_inputs, downloads_files=tree_keys(site.downloads))
-        _write_state(site, state)
-    if state.get("inspect") != [database, file_key(site.inspect_file)]:
-        write_inspect(site)  # counts and hash of this very database file, not of an older one
-        state["inspect"] = [database, file_key(site.inspect_file)]
-        _write_state(site, state)
-    if state.get("metadata") != [file_key(site.metadata), file_key(site.served_metadata)]:
-        write_served_metadata(site)
-        state["metadata"] = [file_key(site.metadata), file_key(site.served_metadata)]
-        _write_state(site, state)
+    known, made = state.identities(root), state.records(root)
+    try:
+        state.check_published(root, known, made)
+        _prepare(site, known, made)
+    finally:
+        known.save()
     return site
 
 
-def file_key(path: Path | str | None) -> list[int] | None:
-    """Size, mtime (ns) and inode of a file: a new key whenever it is rewritten or replaced."""
-    try:
-        stat = os.stat(path) if path else None
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino] if stat else None
+def _prepare(site: Site, known: Identities, made: Records) -> None:
+    """prepare, once the committed package is known to be current."""
+    root, code = site.root, state.code_files()
+    name = known.name(site.database)
+    source = state.database_source(root, known)
+    if not site.database.is_file() or not made.current(name, source):
+        made.forget(name)
+        write_database(root, site.database)  # from the committed package, which the build validated
+        made.made(name, source, known.of(site.database))
+    database = known.of(site.database)
+    check_database(site.database, full=not made.current(DATABASE_CHECKED, database))
+    made.made(DATABASE_CHECKED, database, None)
+    _remake(known, made, site.downloads, lambda: write_downloads(root, site.downloads), known.of_files(
+        [*state.package_files(root), *state.listing(root / "archive", ""), *code]))
+    _remake(known, made, site.inspect_file, lambda: write_inspect(site), database)
+    _remake(known, made, site.served_metadata, lambda: write_served_metadata(site),
+            known.of_files([site.metadata, *code]))
 
 
-def _keys(paths: list[Path]) -> dict[str, list[int] | None]:
-    """file_key of each path (None if missing), by path; os.stat on strings (40,000 files: 0.08 s)."""
-    return {path: file_key(path) for path in map(str, paths)}
-
-
-def fingerprint(keys: dict[str, list[int] | None], root: str) -> str:
-    """One digest of the path (relative to `root`), size, mtime and inode of files (missing ones too)."""
-    prefix = root.rstrip(os.sep) + os.sep
-    digest = hashlib.sha256()
-    for path, key in keys.items():
-        name = path[len(prefix):] if path.startswith(prefix) else path
-        digest.update(f"{name}\0{key}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
-
-
-def tree_keys(folder: Path) -> dict[str, list[int]]:
-    """Size and mtime (ns) of every file under `folder`, by relative path."""
-    keys: dict[str, list[int]] = {}
-    pending = [("", str(folder))]
-    while pending:
-        relative, directory = pending.pop()
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            name = relative + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((name + "/", entry.path))
-            elif entry.is_file():
-                stat = entry.stat()
-                keys[name] = [stat.st_size, stat.st_mtime_ns]
-    return dict(sorted(keys.items()))
-
-
-def _read_state(site: Site) -> dict[str, Any]:
-    """What the last start checked and wrote; empty when unknown or unreadable."""
-    try:
-        state = json.loads(site.state.read_text(encoding="utf-8"))
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _write_state(site: Site, state: dict[str, Any]) -> None:
-    """Record what this start checked and wrote (atomically: a stopped start leaves the old state)."""
-    scratch = site.state.with_name(f".{site.state.name}.{os.getpid()}.tmp")
-    scratch.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-    os.replace(scratch, site.state)
+def _remake(known: Identities, made: Records, target: Path, write: Callable[[], None],
+            source: str) -> None:
+    """Write `target` again unless it is what was made from `source` and has not changed since."""
+    name = known.name(target)
+    if made.current(name, source, known.of(target)):
+        return
+    made.forget(name)  # a write stopped half way is then not current
+    write()
+    made.made(name, source, known.of(target))
 
 
 def write_served_metadata(site: Site) -> None:
-    """metadata.yml as JSON, the same data: Datasette parses 10 MB of YAML in 1.3 s, of JSON in 0.05 s."""
+    """metadata.yml as JSON, the same data: Datasette parses large YAML slowly, JSON quickly."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         metadata = yaml.load(site.metadata.read_text(encoding="utf-8"), Loader=loader)
         text = json.dumps(metadata, ensure_ascii=False, default=str)  # a YAML date as Datasette shows it
     except (OSError, ValueError, yaml.YAMLError) as e:
         raise InputError(f"{site.metadata}: cannot be served: {e}") from None
-    scratch = site.served_metadata.with_name(f".{site.served_metadata.name}.{os.getpid()}.tmp")
-    scratch.write_text(text, encoding="utf-8")
-    os.replace(scratch, site.served_metadata)
+    write_bytes(site.served_metadata, text.encode("utf-8"))
 
 
 def write_inspect(site: Site) -> None:
     """Write Datasette's inspect file (table counts, hash) for the immutable database."""
-    scratch = site.inspect_file.with_name(f".{site.inspect_file.name}.tmp")
-    command = [sys.executable, "-m", "datasette", "inspect", str(site.database), "--inspect-file", str(scratch)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode:
-        scratch.unlink(missing_ok=True)
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise InternalError(f"datasette inspect failed for {site.database}: {last}")
-    os.replace(scratch, site.inspect_file)
+    with atomic_path(site.inspect_file) as scratch:
+        command = [sys.executable, "-m", "datasette", "inspect", str(site.database), "--inspect-file", str(scratch)]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode:
+            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            raise InternalError(f"datasette inspect failed for {site.database}: {last}")
 
 
 def _settings(style: str) -> list[str]:
