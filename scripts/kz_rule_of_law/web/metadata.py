@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import html
-import textwrap
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import markupsafe
 import yaml
 
 from ..database.load import database_name, label_column, searchable_columns, views
@@ -18,6 +20,7 @@ FUNDING_CHART = "/-/funding"
 SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", "topics", "statements")
 SEARCH_RANKED = 1000  # matches ranked per table by the search query
 HOME_SOURCES = 10  # press releases listed on the home page, latest first
+QUERIES = Path(__file__).parent / "queries"
 
 
 def facet_columns(table: Table, schema: dict[str, Table]) -> list[str]:
@@ -88,207 +91,54 @@ def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
 
 
 def _home_html(descriptor: dict[str, Any], schema: dict[str, Table], sources: list[Mapping[str, Any]]) -> str:
-    """The home page's introduction: what the data is, where it comes from, where to get it."""
-    name = database_name(descriptor)
+    """The home page's introduction (home.html): what the data is, where it comes from, where to get it."""
     latest = sorted(sources, key=lambda s: (str(s["date"]), s["source_id"]), reverse=True)[:HOME_SOURCES]
-    parts = [
-        f"<p>{_text(descriptor['description'])}</p>",
-        "<p>Where it comes from:</p>",
-        "<ul>",
-        *(f'<li><span lang="kk">{_text(s["title_kk"])}</span> ({_text(s["title_en"])}), '
-          f'{_text(s["place_en"])}, {_text(str(s["date"]))}: '
-          f'<a href="{_attr(downloads_url(s["path"]))}">archived text</a>, '
-          f'<a href="/{name}/sources/{_attr(s["source_id"])}">record</a></li>'
-          for s in latest),
-        *([f'<li>the {len(latest)} latest of {len(sources):,} press releases: '
-           f'<a href="/{name}/sources">every one</a></li>'] if len(sources) > len(latest) else []),
-        "</ul>",
-        "<p>Start with:</p>",
-        "<ul>",
-        *(f'<li><a href="/{name}/{q}">{_text(query["title"])}</a></li>'
-          for q, query in canned_queries(schema).items()),
-        f'<li><a href="{FUNDING_CHART}">Chart: EU funding per project</a></li>',
-        "</ul>",
-        "<p>Download:</p>",
-        "<ul>",
-        f'<li>the data package: <a href="{downloads_url(zip_name(descriptor))}">{zip_name(descriptor)}</a>'
-        f' (<a href="{downloads_url("datapackage.json")}">datapackage.json</a> and every CSV)</li>',
-        "<li>one table as CSV: " + ", ".join(
-            f'<a href="{_attr(downloads_url(t.path))}">{_text(Path(t.path).name)}</a>'
-            for t in schema.values()) + "</li>",
-        f'<li>the SQLite database: <a href="/{name}.db">{name}.db</a></li>',
-        f'<li>the data dictionary: <a href="{downloads_url(DICTIONARY)}">{DICTIONARY}</a></li>',
-        "</ul>",
-    ]
-    return "\n".join(parts) + "\n"
-
-
-def _text(value: str) -> str:
-    """Text escaped for an HTML text node."""
-    return html.escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    """Text escaped for an HTML attribute value."""
-    return html.escape(value, quote=True)
+    return _templates().get_template("home.html").render(
+        description=descriptor["description"], name=database_name(descriptor), latest=latest,
+        total=len(sources), queries=canned_queries(schema), funding_chart=FUNDING_CHART,
+        zip=zip_name(descriptor), dictionary=DICTIONARY, downloads_url=downloads_url,
+        tables=[{"path": t.path, "file": Path(t.path).name} for t in schema.values()])
 
 
 def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
-    """The site's canned queries: the questions the data answers."""
-    return {
-        "eu_funding_per_project": {
-            "title": "EU funding per project",
-            "description": "Each project's total budget, the EU contribution, the co-financing and "
-                           "their shares of the total, largest budget first.",
-            "sql": _sql("""
-                SELECT project_id, project_title_en, project_title_kk, currency,
-                  total_budget, eu_contribution, cofinancing, eu_share_percent,
-                  round(100.0 * cofinancing / total_budget, 2) AS cofinancing_share_percent
-                FROM funding_per_project
-                ORDER BY total_budget DESC, project_id
-            """),
-        },
-        "organizations_and_roles": {
-            "title": "Every organization and what it does",
-            "description": "Each organization, by name, with its roles in projects (IATI role), at "
-                           "events, in the press releases (publisher, credits) and the posts people "
-                           "hold in it.",
-            "sql": _sql("""
-                SELECT o.organization_id, o.name_en, o.name_kk, o.abbreviation,
-                  (SELECT group_concat(x, '; ') FROM (
-                    SELECT p.title_en || ' (' || r.name || ')' AS x
-                    FROM project_organizations AS po
-                    JOIN projects AS p ON p.project_id = po.project_id
-                    JOIN iati_organisation_roles AS r ON r.code = po.iati_role
-                    WHERE po.organization_id = o.organization_id
-                    ORDER BY p.title_en, r.name)) AS projects,
-                  (SELECT group_concat(x, '; ') FROM (
-                    SELECT e.title_en || ' (' || eo.role || ')' AS x
-                    FROM event_organizations AS eo JOIN events AS e ON e.event_id = eo.event_id
-                    WHERE eo.organization_id = o.organization_id
-                    ORDER BY e.title_en, eo.role)) AS events,
-                  (SELECT group_concat(x, '; ') FROM (
-                    SELECT s.title_en || ' (publisher)' AS x FROM sources AS s
-                    WHERE s.publisher_id = o.organization_id
-                    UNION ALL
-                    SELECT s.title_en || ' (' || replace(c.credit, '_', ' ') || ')'
-                    FROM credits AS c JOIN sources AS s ON s.source_id = c.source_id
-                    WHERE c.organization_id = o.organization_id
-                    ORDER BY 1)) AS press_releases,
-                  (SELECT group_concat(x, '; ') FROM (
-                    SELECT ps.title_en || ' (held by ' || pe.name_en || ')' AS x
-                    FROM positions AS ps JOIN people AS pe ON pe.person_id = ps.person_id
-                    WHERE ps.organization_id = o.organization_id
-                    ORDER BY ps.title_en)) AS positions
-                FROM organizations AS o
-                ORDER BY o.name_en, o.organization_id
-            """),
-        },
-        "forum_at_a_glance": {
-            "title": "The forum at a glance",
-            "description": "Each event: date, place, participants (with the Kazakh wording of the "
-                           "number), participating countries, topics in the order stated, partners, "
-                           "funders and the projects behind it.",
-            "sql": _sql("""
-                SELECT e.event_id, e.title_en, e.title_kk, e.date, e.city_en, e.city_kk,
-                  c.name_en AS country,
-                  CASE
-                    WHEN e.participants IS NULL THEN NULL
-                    WHEN coalesce(e.participants_qualifier, 'exact') = 'exact'
-                      THEN CAST(e.participants AS TEXT)
-                    ELSE replace(e.participants_qualifier, '_', ' ') || ' ' || e.participants
-                  END AS participants,
-                  (SELECT q.text_kk FROM quotes AS q
-                    WHERE q.quote_id = 'events/' || e.event_id || '/participants') AS participants_kk,
-                  (SELECT group_concat(name_en, '; ') FROM (
-                    SELECT k.name_en FROM event_countries AS ec
-                    JOIN countries AS k ON k.country = ec.country
-                    WHERE ec.event_id = e.event_id ORDER BY k.name_en)) AS countries,
-                  (SELECT group_concat(title_en, '; ') FROM (
-                    SELECT title_en FROM topics WHERE event_id = e.event_id
-                    ORDER BY position)) AS topics_en,
-                  (SELECT group_concat(title_kk, '; ') FROM (
-                    SELECT title_kk FROM topics WHERE event_id = e.event_id
-                    ORDER BY position)) AS topics_kk,
-                  (SELECT group_concat(o.name_en, '; ') FROM event_organizations AS eo
-                    JOIN organizations AS o ON o.organization_id = eo.organization_id
-                    WHERE eo.event_id = e.event_id AND eo.role = 'partner') AS partners,
-                  (SELECT group_concat(o.name_en, '; ') FROM event_organizations AS eo
-                    JOIN organizations AS o ON o.organization_id = eo.organization_id
-                    WHERE eo.event_id = e.event_id AND eo.role = 'funder') AS funders,
-                  (SELECT group_concat(title_en, '; ') FROM (
-                    SELECT p.title_en FROM event_projects AS ep
-                    JOIN projects AS p ON p.project_id = ep.project_id
-                    WHERE ep.event_id = e.event_id ORDER BY p.title_en)) AS projects
-                FROM events AS e
-                LEFT JOIN countries AS c ON c.country = e.country
-                ORDER BY e.date, e.event_id
-            """),
-        },
-        "search": {
-            "title": "Search organizations, people, projects, events and statements",
-            "description": "Type a word in Kazakh or English. Each word matches the beginnings of "
-                           "words, so азаптау finds азаптауға and азаптаулардың.",
-            "sql": search_sql(schema),
-            "hide_sql": True,
-        },
-        "facts_with_sources": {
-            "title": "Every published fact with its Kazakh quote",
-            "description": "Every value taken from a press release: where it is published "
-                           "(table, record, field), the exact Kazakh quote, its English rendering "
-                           "and the press release. Give a table name to see only its facts.",
-            "sql": _sql("""
-                SELECT table_name, record_id, field, text_kk AS quote_kk, text_en AS quote_en,
-                  source_title_kk, source_title_en, char_start, char_end
-                FROM facts_with_quotes
-                -- quote ids are table/record/field: a table's run from 'table/' to 'table0'
-                -- ('0' follows '/'); no table given: every id ('{' follows every table name)
-                WHERE quote_id >= :table AND quote_id < iif(:table = '', '{', :table || '0')
-                ORDER BY quote_id
-            """),
-        },
-        "who_said_what": {
-            "title": "Who said what",
-            "description": "Every quoted statement with its speaker, the speaker's position and "
-                           "where it was said, in Kazakh as quoted and in English.",
-            "sql": _sql("""
-                SELECT pe.name_en AS speaker, pe.name_kk AS speaker_kk,
-                  ps.title_en AS position, s.setting_en, e.title_en AS event,
-                  s.text_kk, s.text_en
-                FROM statements AS s
-                JOIN people AS pe ON pe.person_id = s.person_id
-                LEFT JOIN positions AS ps ON ps.position_id = s.position_id
-                LEFT JOIN events AS e ON e.event_id = s.event_id
-                ORDER BY s.statement_id
-            """),
-        },
-    }
+    """The site's canned queries, the questions the data answers: queries/queries.yml, each with the
+    SQL of queries/<name>.sql (or of the template <name>.sql.j2, rendered for this descriptor)."""
+    listed = yaml.safe_load((QUERIES / "queries.yml").read_text(encoding="utf-8"))
+    queries = {}
+    for name, options in listed.items():
+        sql_file = QUERIES / f"{name}.sql"
+        if sql_file.is_file():
+            sql = sql_file.read_text(encoding="utf-8")
+        else:
+            sql = _templates().get_template(f"{QUERIES.name}/{name}.sql.j2").render(**_query_context(schema))
+        queries[name] = {"title": options["title"], "description": options["description"], "sql": sql,
+                         **{key: value for key, value in options.items() if key not in ("title", "description")}}
+    return queries
 
 
-def search_sql(schema: dict[str, Table]) -> str:
-    """One full-text search over the Kazakh and English names, titles and texts of SEARCH_TABLES;
-    the first SEARCH_RANKED matches of each table are ranked (ranking every prefix match of a common
-    word stem among millions of rows would take longer than the page may)."""
-    selects = []
-    for order, name in enumerate(SEARCH_TABLES, start=1):
+def _query_context(schema: dict[str, Table]) -> dict[str, Any]:
+    """What the query templates are rendered with: the searched tables' key, Kazakh and English
+    columns, and how many matches of each are ranked."""
+    searched = []
+    for name in SEARCH_TABLES:
         table = schema[name]
         columns = searchable_columns(table)
-        kk = next(c for c in columns if c.endswith("_kk"))
-        en = next(c for c in columns if c.endswith("_en"))
-        selects.append(
-            f"  SELECT {order} AS kind_order, '{name}' AS kind, t.[{table.primary_key[0]}] AS id,\n"
-            f"    t.[{kk}] AS text_kk, t.[{en}] AS text_en, f.rank\n"
-            f"  FROM (SELECT rowid, rank FROM [{name}_fts] WHERE [{name}_fts] MATCH escape_fts(:q)\n"
-            f"    LIMIT {SEARCH_RANKED}) AS f\n"
-            f"  JOIN [{name}] AS t ON t.rowid = f.rowid\n"
-        )
-    return ("SELECT kind, id, text_kk, text_en FROM (\n" + "  UNION ALL\n".join(selects)
-            + ")\nORDER BY kind_order, rank, id\n")
+        searched.append({"name": name, "key": table.primary_key[0],
+                         "kk": next(c for c in columns if c.endswith("_kk")),
+                         "en": next(c for c in columns if c.endswith("_en"))})
+    return {"tables": searched, "ranked": SEARCH_RANKED}
 
 
-def _sql(text: str) -> str:
-    """SQL written indented in this file, dedented, with one trailing newline."""
-    return textwrap.dedent(text).strip() + "\n"
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The Jinja templates beside this module: HTML escaped, SQL as written."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent), undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=False, default=False),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters["text"] = lambda value: markupsafe.Markup(html.escape(str(value), quote=False))
+    environment.filters["attr"] = lambda value: markupsafe.Markup(html.escape(str(value), quote=True))
+    return environment
 
 
 class _Dumper(yaml.SafeDumper):
@@ -305,6 +155,7 @@ _Dumper.add_representer(str, _str)
 
 def _yaml(data: dict[str, Any]) -> bytes:
     """Deterministic YAML: keys in insertion order, UTF-8 text kept as is."""
-    header = "# Generated from datapackage.json by scripts/kz_rule_of_law/web/metadata.py (render_metadata). Do not edit.\n"
+    header = ("# Generated from datapackage.json by scripts/kz_rule_of_law/web/metadata.py (render_metadata),\n"
+              "# with the queries of web/queries/ and the home page of web/home.html. Do not edit.\n")
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return (header + body).encode("utf-8")
