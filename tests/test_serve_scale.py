@@ -1,9 +1,10 @@
-"""`serve` starts cheaply when nothing changed, and still notices every change.
+"""`serve` starts cheaply when nothing changed, still notices every change, and writes only under build/.
 
-With 20,000 press releases (an 860 MB database, 480 MB of CSVs) each start used to run
-`PRAGMA quick_check` over the whole database, rewrite a zip of every CSV and make Datasette parse
-10 MB of YAML: 9-10 s before the first page. `prepare` now records what it checked and wrote
-(build/serve-state.json) and skips it while the files it depends on are the same.
+Each file under build/ is recorded (build/derived.json) with the identity, by content, of what it
+was made from; the committed package with that of the facts, archived texts and code it is built
+from. Digests are remembered by each file's size, mtime, ctime and inode (build/identities.json), so
+an unchanged file is not read again, but every decision is the digest's: a file touched and
+unchanged is current, a file rewritten with its mtime set back is not.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -20,15 +22,20 @@ import yaml
 from datasette.app import Datasette
 
 from kz_rule_of_law import build as building
-from kz_rule_of_law.web import serve
+from kz_rule_of_law import identity, state
 from kz_rule_of_law.errors import InputError
+from kz_rule_of_law.identity import Identities
+from kz_rule_of_law.web import serve
 from kz_rule_of_law.web.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR, check_database, inputs, prepare, serve_command, site_files
-from tests.workspace import ROOT, copy_project
+from tests.workspace import ROOT, SEED, cli, copy_project, snapshot
+
+STALE = ("error: data/projects.csv and 2 other files are out of date with facts/, archive/ and datapackage.json: "
+         "run kz-rule-of-law build")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project, built and prepared once."""
+    """A copy of the project, prepared once (no build: as a fresh clone)."""
     project = copy_project(tmp_path_factory.mktemp("serve-scale") / "project")
     prepare(project)
     return project
@@ -36,62 +43,134 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(built: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the built project (mtimes kept, so nothing is stale)."""
+    """A fresh copy of the prepared project."""
     target = tmp_path / "project"
     shutil.copytree(built, target, copy_function=shutil.copy2)
-    prepare(target)  # new inodes: the first start in the copy checks and writes everything
+    prepare(target)  # new inodes: every digest is read again, and found the same
     return target
 
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
-    """What prepare does: full or cheap checks, downloads written, builds, inspect files."""
-    seen: dict[str, list] = {"check": [], "downloads": [], "build": [], "inspect": [], "metadata": []}
-    for name, key in (("check_database", "check"), ("write_downloads", "downloads"),
-                      ("write_inspect", "inspect"), ("write_served_metadata", "metadata")):
-        original = getattr(serve, name)
+    """What prepare does: full or cheap checks, the package built to compare, files written."""
+    seen: dict[str, list] = {"check": [], "compile": [], "database": [], "downloads": [], "inspect": [],
+                             "metadata": []}
+    spied = [(serve, "check_database", "check"), (building, "compile_package", "compile"),
+             (serve, "write_database", "database"), (serve, "write_downloads", "downloads"),
+             (serve, "write_inspect", "inspect"), (serve, "write_served_metadata", "metadata")]
+    for module, name, key in spied:
+        original = getattr(module, name)
 
         def spy(*args, _original=original, _key=key, **kwargs):
             seen[_key].append(kwargs.get("full", True) if _key == "check" else True)
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(serve, name, spy)
-    original_build = building.build
-
-    def spy_build(root):
-        seen["build"].append(True)
-        return original_build(root)
-
-    monkeypatch.setattr(building, "build", spy_build)
+        monkeypatch.setattr(module, name, spy)
     return seen
 
 
-def test_a_second_start_skips_the_full_check_and_the_downloads(project, calls):
+NOTHING = {"check": [False], "compile": [], "database": [], "downloads": [], "inspect": [], "metadata": []}
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_second_start_writes_nothing_and_skips_the_full_check(project, calls):
     prepare(project)
-    assert calls == {"check": [False], "downloads": [], "build": [], "inspect": [], "metadata": []}
+    assert calls == NOTHING
 
 
-def test_a_changed_database_gets_the_full_check_again(project, calls):
+def test_a_fresh_clone_checks_the_package_against_the_facts_then_builds_the_database(tmp_path, calls):
+    project = copy_project(tmp_path / "project")
+    published = snapshot(project)
+    prepare(project)
+    assert calls == {"check": [True], "compile": [True], "database": [True], "downloads": [True],
+                     "inspect": [True], "metadata": [True]}
+    assert snapshot(project) == {**published, "build/kz-rule-of-law.db": site_files(project).database.read_bytes()}
+
+
+def test_serve_with_stale_committed_outputs_says_so_in_one_line_and_changes_nothing(project):
+    facts = project / "facts" / f"{SEED}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("Rule of Law for All", "Rule of Law for Everyone"),
+                     encoding="utf-8")
+    before = snapshot(project)
+    result = cli(project, "serve", "--port", str(free_port()), timeout=60)
+    assert (result.returncode, result.stderr.splitlines()) == (2, [STALE])
+    assert snapshot(project) == before
+
+
+def test_a_committed_file_edited_by_hand_is_stale(project):
+    csv = project / "data" / "budgets.csv"
+    csv.write_bytes(csv.read_bytes().replace(b"777895", b"777896"))
+    with pytest.raises(InputError) as raised:
+        prepare(project)
+    assert str(raised.value) == ("data/budgets.csv is out of date with facts/, archive/ and datapackage.json: "
+                                 "run kz-rule-of-law build")
+
+
+def test_an_input_touched_but_unchanged_is_not_stale(project, calls):
+    for path in (project / "datapackage.json", project / "facts" / f"{SEED}.yml", project / "data" / "quotes.csv",
+                 project / "archive" / f"{SEED}.txt", site_files(project).database):
+        stamp = path.stat().st_mtime + 3600
+        os.utime(path, (stamp, stamp))
+    prepare(project)
+    assert calls == NOTHING
+
+
+def test_a_database_older_than_its_inputs_is_still_current(project, calls):
+    os.utime(site_files(project).database, (0, 0))
+    prepare(project)
+    assert calls == NOTHING
+
+
+def test_a_changed_fact_that_builds_the_same_package_is_checked_once(project, calls):
+    facts = project / "facts" / f"{SEED}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "# a comment changes no value\n", encoding="utf-8")
+    prepare(project)
+    assert calls == {**NOTHING, "compile": [True]}
+    calls["check"].clear()
+    calls["compile"].clear()
+    prepare(project)
+    assert calls == NOTHING
+
+
+def test_a_database_changed_in_place_with_its_mtime_restored_gets_the_full_check_again(project, calls):
     database = site_files(project).database
+    status = database.stat()
     with sqlite3.connect(database) as conn:
-        conn.execute("UPDATE organizations SET name_en = name_en || ' ' WHERE rowid = 1")
+        conn.execute("UPDATE organizations SET name_en = upper(name_en) WHERE rowid = 1")
     conn.close()
-    newest = max(p.stat().st_mtime for p in inputs(project) if p.is_file())
-    os.utime(database, (newest + 1, newest + 1))  # newer than every input: no rebuild
+    os.utime(database, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (database.stat().st_size, database.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
     prepare(project)
-    assert calls["check"] == [True] and calls["inspect"] == [True] and not calls["build"]
+    assert calls == {**NOTHING, "check": [True], "inspect": [True]}  # served as it is, not built again
     calls["check"].clear()
     prepare(project)
     assert calls["check"] == [False]
 
 
-def test_a_changed_input_rebuilds_and_rewrites_the_downloads(project, calls):
-    datapackage = project / "datapackage.json"
-    stamp = datapackage.stat().st_mtime + 5
-    os.utime(datapackage, (stamp, stamp))
-    os.utime(site_files(project).database, (stamp - 1, stamp - 1))
+def test_after_a_build_serve_uses_the_database_the_build_wrote(project, calls):
+    facts = project / "facts" / f"{SEED}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("Rule of Law for All", "Rule of Law for Everyone"),
+                     encoding="utf-8")
+    building.build(project)
+    calls["compile"].clear()
     prepare(project)
-    assert calls["build"] == [True] and calls["downloads"] == [True] and calls["check"] == [True]
+    # metadata.yml holds no project title: the same file, the same metadata.json
+    assert calls == {**NOTHING, "check": [True], "downloads": [True], "inspect": [True]}
+
+
+def test_a_missing_database_is_built_again_from_the_committed_package(project, calls):
+    database = site_files(project).database
+    original = database.read_bytes()
+    database.unlink()
+    prepare(project)
+    assert calls == {**NOTHING, "database": [True]}  # the same bytes: checked and inspected before
+    assert database.read_bytes() == original
 
 
 @pytest.mark.parametrize("change", ["delete", "edit", "add"])
@@ -106,7 +185,7 @@ def test_a_changed_download_is_written_again(project, calls, change):
     else:
         (downloads / "extra.txt").write_text("left over")
     prepare(project)
-    assert calls["downloads"] == [True] and not calls["build"]
+    assert calls == {**NOTHING, "downloads": [True]}
     assert zipped.read_bytes() == original
     assert not (downloads / "extra.txt").exists()
 
@@ -132,13 +211,45 @@ def test_datasette_reads_metadata_yml_as_json(project, calls):
         site.metadata.read_text(encoding="utf-8"))
     site.served_metadata.unlink()
     prepare(project)
-    assert calls["metadata"] == [True] and site.served_metadata.is_file()
+    assert calls == {**NOTHING, "metadata": [True]} and site.served_metadata.is_file()
 
 
-def test_an_unreadable_state_file_means_doing_everything_again(project, calls):
-    site_files(project).state.write_text("{not json")
+def test_unreadable_records_mean_making_everything_again(project, calls):
+    (project / "build" / state.RECORDS).write_text("{not json")
     prepare(project)
-    assert calls["check"] == [True] and calls["downloads"] == [True] and calls["metadata"] == [True]
+    assert calls == {"check": [True], "compile": [True], "database": [True], "downloads": [True],
+                     "inspect": [True], "metadata": [True]}
+
+
+def test_unreadable_remembered_digests_are_read_again_and_change_nothing(project, calls):
+    (project / "build" / state.IDENTITIES).write_text("[1, 2")
+    prepare(project)
+    assert calls == NOTHING
+
+
+def test_unchanged_files_are_not_read_again(project, monkeypatch):
+    monkeypatch.setattr(identity, "RACY_NS", 0)  # every file here was written moments ago
+    prepare(project)
+    read: list[str] = []
+    original = identity.file_digest
+    monkeypatch.setattr(identity, "file_digest", lambda path: read.append(str(path)) or original(path))
+    prepare(project)
+    assert read == []
+    fact = project / "facts" / f"{SEED}.yml"
+    os.utime(fact, (0, 0))
+    prepare(project)
+    assert read == [str(fact)]
+
+
+def test_a_file_rewritten_with_its_mtime_restored_is_read_again(tmp_path):
+    path = tmp_path / "file.txt"
+    path.write_bytes(b"first")
+    known = Identities(tmp_path)
+    first = known.of(path)
+    status = path.stat()
+    path.write_bytes(b"other")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert known.of(path) == identity.file_digest(path) != first
 
 
 def test_the_cheap_check_refuses_a_truncated_database(project, tmp_path):
@@ -157,7 +268,8 @@ def test_inputs_are_what_glob_finds_in_name_order(project):
     (project / "archive" / ".hidden").write_text("x")
     (project / "facts" / ".hidden.yml").write_text("x")
     expected = [project / "datapackage.json", *sorted((project / "data").glob("*.csv")),
-                project / building.METADATA, *building.facts_files(project), *sorted((project / "archive").glob("*"))]
+                project / building.METADATA, project / building.DICTIONARY, *building.facts_files(project),
+                *sorted((project / "archive").glob("*"))]
     assert inputs(project) == expected
 
 

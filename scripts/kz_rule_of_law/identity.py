@@ -139,12 +139,15 @@ class Records:
         entries = _read_json(path).get("derived")
         self.entries: dict[str, dict[str, str | None]] = entries if isinstance(entries, dict) else {}
 
-    def current(self, name: str, made_from: str, identity: str | None = None) -> bool:
-        """Whether `name` was made from what has the identity `made_from` now (and, when given,
-        still has the identity it had then)."""
+    def current(self, name: str, made_from: str, identity: str | None) -> bool:
+        """Whether `name` was made from what has the identity `made_from` now, and still has the
+        identity it had then (None: it is missing, as it was)."""
+        return self.made_from(name, made_from) and self.entries[name].get("is") == identity
+
+    def made_from(self, name: str, made_from: str) -> bool:
+        """Whether `name` was made from what has the identity `made_from` now, whatever became of it."""
         entry = self.entries.get(name)
-        return (isinstance(entry, dict) and entry.get("from") == made_from
-                and (identity is None or entry.get("is") == identity))
+        return isinstance(entry, dict) and entry.get("from") == made_from
 
     def made(self, name: str, made_from: str, identity: str | None) -> None:
         """Record that `name` was made from `made_from` and has the identity `identity`, and save."""

@@ -97,7 +97,7 @@ def check_published(root: Path, known: Identities, made: Records) -> None:
     Decided by the recorded identity when it matches; otherwise the package is built into a scratch
     folder under build/ and compared file by file, and a match is recorded."""
     identity = published_identity(root, known)
-    if made.current(PUBLISHED, identity):
+    if made.made_from(PUBLISHED, identity):
         return
     (root / BUILD_DIR).mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".check-", dir=root / BUILD_DIR))

@@ -146,12 +146,12 @@ def _prepare(site: Site, known: Identities, made: Records) -> None:
     root, code = site.root, state.code_files()
     name = known.name(site.database)
     source = state.database_source(root, known)
-    if not site.database.is_file() or not made.current(name, source):
+    if not site.database.is_file() or not made.made_from(name, source):
         made.forget(name)
         write_database(root, site.database)  # from the committed package, which the build validated
         made.made(name, source, known.of(site.database))
     database = known.of(site.database)
-    check_database(site.database, full=not made.current(DATABASE_CHECKED, database))
+    check_database(site.database, full=not made.made_from(DATABASE_CHECKED, database))
     made.made(DATABASE_CHECKED, database, None)
     _remake(known, made, site.downloads, lambda: write_downloads(root, site.downloads), known.of_files(
         [*state.package_files(root), *state.listing(root / "archive", ""), *code]))
