@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import socket
@@ -15,13 +16,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from datasette.app import SETTINGS as DATASETTE_SETTINGS
 
 from kz_rule_of_law.database.load import views
 from kz_rule_of_law.package.descriptor import tables
-from kz_rule_of_law.web.serve import publish_command, site_files
+from kz_rule_of_law.web.serve import SETTINGS_FILE, prepare, publish_command, serve_command, site_files
 from kz_rule_of_law.web.dictionary import render_dictionary
 from kz_rule_of_law.web.downloads import write_downloads, write_package_zip
-from kz_rule_of_law.web.metadata import canned_queries, render_metadata
+from kz_rule_of_law.web.metadata import QUERIES, canned_queries, render_metadata
+from tests.workspace import copy_project
 
 DB = "kz-rule-of-law"
 FUNDING = {
@@ -61,6 +64,33 @@ def test_there_are_at_least_five_canned_queries_with_titles_and_descriptions(des
     queries = canned_queries(tables(descriptor))
     assert len(queries) >= 5
     assert all(q["title"] and q["description"] and q["sql"] for q in queries.values())
+
+
+def test_every_query_file_is_a_canned_query_that_runs(get, descriptor):
+    queries = canned_queries(tables(descriptor))
+    assert {path.name.split(".")[0] for path in QUERIES.glob("*.sql*")} == set(queries)
+    assert list(queries)[:2] == ["eu_funding_per_project", "organizations_and_roles"]  # as queries.yml lists them
+    for name, query in queries.items():
+        parameters = {parameter: "" for parameter in re.findall(r"(?<![:\w]):(\w+)", query["sql"])}
+        response = get(f"/{DB}/{name}.json", _shape="objects", **parameters)
+        assert response.status_code == 200, (name, response.text)
+        assert response.json()["ok"] is not False, name
+
+
+def test_home_page_links_every_canned_query(get, descriptor):
+    page = get("/").text
+    for name, query in canned_queries(tables(descriptor)).items():
+        assert f'<li><a href="/{DB}/{name}">{query["title"]}</a></li>' in page
+
+
+def test_the_settings_file_holds_datasette_settings_that_serve_passes_on(root):
+    settings = json.loads(SETTINGS_FILE.read_text(encoding="utf-8"))
+    assert set(settings) <= {setting.name for setting in DATASETTE_SETTINGS}
+    command = serve_command(site_files(root), "127.0.0.1", 8001)
+    passed = {command[i + 1]: command[i + 2] for i, arg in enumerate(command) if arg == "--setting"}
+    assert passed == {name: ("on" if value else "off") if isinstance(value, bool) else str(value)
+                      for name, value in settings.items()}
+    assert passed["sql_time_limit_ms"] == "1000" and passed["suggest_facets"] == "off"
 
 
 def test_eu_funding_query_gives_amounts_and_shares_largest_first(get):
@@ -342,19 +372,17 @@ def test_serve_on_a_port_in_use_fails_with_one_line(root):
 
 
 def test_serve_with_a_corrupt_database_fails_with_one_line(root, tmp_path):
-    for name in ("datapackage.json", "metadata.yml"):
-        (tmp_path / name).write_bytes((root / name).read_bytes())
-    (tmp_path / "facts").mkdir()
-    (tmp_path / "data").mkdir()
-    (tmp_path / "build").mkdir()
-    (tmp_path / "build" / "kz-rule-of-law.db").write_bytes(b"this is not a database" * 100)
+    project = copy_project(tmp_path / "project")
+    prepare(project)
+    database = site_files(project).database
+    database.write_bytes(b"this is not a database" * 100)
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    result = cli(root, tmp_path, "serve", "--port", str(port))
+    result = cli(root, project, "serve", "--port", str(port))
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith(f"error: {tmp_path / 'build' / 'kz-rule-of-law.db'}: not a usable SQLite database")
+    assert line.startswith(f"error: {database}: not a usable SQLite database")
 
 
 def test_pages_of_the_immutable_database_are_answered_from_memory_the_second_time(get):
