@@ -59,19 +59,20 @@ class Identities:
 
     def name(self, path: Path | str) -> str:
         """How a path is shown and remembered: relative to the root when under it."""
-        text = str(path)
+        text = os.fspath(path)
         return text[len(self.prefix):] if text.startswith(self.prefix) else text
 
     def of(self, path: Path | str) -> str | None:
         """The identity of the file (or folder) at `path`; None when there is none."""
+        path = os.fspath(path)
+        name = self.name(path)
         try:
             status = os.stat(path)
         except OSError:
-            self._forget(self.name(path))
+            self._forget(name)
             return None
         if stat.S_ISDIR(status.st_mode):
-            return self.of_tree(Path(path))
-        name = self.name(path)
+            return self.of_tree(path)
         key = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
         entry = self.known.get(name)
         if entry is not None and entry[:4] == key:
@@ -92,11 +93,15 @@ class Identities:
 
     def of_files(self, paths: Iterable[Path | str]) -> str:
         """One identity of files by name (missing ones too), in the order given."""
-        return combine((self.name(path), self.of(path)) for path in paths)
+        return combine(self.digests(paths))
 
-    def of_tree(self, folder: Path) -> str:
+    def digests(self, paths: Iterable[Path | str]) -> list[tuple[str, str | None]]:
+        """(name, identity) of each file, in the order given: for combine."""
+        return [(self.name(path), self.of(path)) for path in map(os.fspath, paths)]
+
+    def of_tree(self, folder: Path | str) -> str:
         """One identity of every file under `folder`, by relative path (an empty or missing folder too)."""
-        return combine((str(path.relative_to(folder)), self.of(path)) for path in tree_files(folder))
+        return combine((relative, self.of(path)) for relative, path in tree_files(folder))
 
     def save(self) -> None:
         """Write what was learnt, dropping files that are gone (atomically; nothing when nothing changed)."""
@@ -113,10 +118,11 @@ class Identities:
             self.changed = True
 
 
-def tree_files(folder: Path) -> list[Path]:
-    """Every file under `folder` (symbolic links not followed), in order of relative path."""
+def tree_files(folder: Path | str) -> list[tuple[str, str]]:
+    """(relative path, path) of every file under `folder` (symbolic links not followed), in order of
+    relative path; strings, not Paths, for the tens of thousands of files of a large package."""
     found: list[tuple[str, str]] = []
-    pending = [("", str(folder))]
+    pending = [("", os.fspath(folder))]
     while pending:
         relative, directory = pending.pop()
         try:
@@ -128,7 +134,7 @@ def tree_files(folder: Path) -> list[Path]:
                 pending.append((relative + entry.name + "/", entry.path))
             elif entry.is_file():
                 found.append((relative + entry.name, entry.path))
-    return [Path(path) for _, path in sorted(found)]
+    return sorted(found)
 
 
 class Records:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import build as building
 from .build import BUILD_DIR, DICTIONARY, FACTS_DIR, METADATA
 from .errors import InputError
-from .identity import Identities, Records
+from .identity import Identities, Records, combine
 
 IDENTITIES = "identities.json"  # digests of files, by (size, mtime, ctime, inode)
 RECORDS = "derived.json"  # what each derived file was made from
@@ -40,13 +41,32 @@ def records(root: Path) -> Records:
 def inputs(root: Path) -> list[Path]:
     """The committed package and what it is built from: descriptor, CSVs, metadata, data dictionary,
     facts, archived texts."""
-    return [root / "datapackage.json", *listing(root / "data", ".csv"), root / METADATA, root / DICTIONARY,
-            *listing(root / FACTS_DIR, ".yml"), *listing(root / "archive", "")]
+    return [Path(path) for group in _inputs(root) for path in group]
 
 
-def package_files(root: Path) -> list[Path]:
-    """The files of the committed package the database and the downloads are made from."""
-    return [root / "datapackage.json", *listing(root / "data", ".csv")]
+def _inputs(root: Path) -> tuple[list[str], list[str], list[str], list[str]]:
+    """inputs in four groups: the package (descriptor and CSVs), what is rendered beside it, the
+    facts, the archived texts; as strings (tens of thousands of Paths cost more than their stats)."""
+    return ([os.path.join(root, "datapackage.json"), *listing(root / "data", ".csv")],
+            [os.path.join(root, METADATA), os.path.join(root, DICTIONARY)],
+            listing(root / FACTS_DIR, ".yml"), listing(root / "archive", ""))
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The identities of what the outputs are made from, each file read (or its digest recalled) once."""
+
+    published: str  # the committed package, its inputs and the code: what the build records
+    database: str  # the package (descriptor and CSVs) and the code
+    downloads: str  # the package, the archived texts and the code
+
+
+def sources(root: Path, known: Identities) -> Sources:
+    """The identities of what the outputs under `root` are made from, now."""
+    package, rendered, facts, archive = (known.digests(group) for group in _inputs(root))
+    code = known.digests(code_files())
+    return Sources(combine(package + rendered + facts + archive + code), combine(package + code),
+                   combine(package + archive + code))
 
 
 def code_files() -> list[Path]:
@@ -62,43 +82,36 @@ def code_files() -> list[Path]:
     return files
 
 
-def listing(folder: Path, suffix: str) -> list[Path]:
-    """What `sorted(folder.glob("*" + suffix))` finds (hidden names too, as pathlib's glob does), in
-    name order; sorting names, not Paths, for the tens of thousands of facts files and archived texts."""
+def listing(folder: Path, suffix: str) -> list[str]:
+    """What `sorted(folder.glob("*" + suffix))` finds (hidden names too, as pathlib's glob does), as
+    strings in name order."""
     try:
         names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(suffix))
     except OSError:
         return []
-    return [folder / name for name in names]
-
-
-def published_identity(root: Path, known: Identities) -> str:
-    """One identity of the committed package, what it is built from and the code that builds it."""
-    return known.of_files([*inputs(root), *code_files()])
-
-
-def database_source(root: Path, known: Identities) -> str:
-    """The identity of what the database is made from: the committed package and the code."""
-    return known.of_files([*package_files(root), *code_files()])
+    prefix = os.path.join(folder, "")
+    return [prefix + name for name in names]
 
 
 def record_build(root: Path, database: str) -> None:
     """Record, under build/, that the committed package is what its inputs build and that the
     database at `database` (relative to the root) was made from it."""
     known, made = identities(root), records(root)
-    made.made(PUBLISHED, published_identity(root, known), None)
-    made.made(database, database_source(root, known), known.of(root / database))
+    now = sources(root, known)
+    made.made(PUBLISHED, now.published, None)
+    made.made(database, now.database, known.of(root / database))
     known.save()
 
 
-def check_published(root: Path, known: Identities, made: Records) -> None:
-    """Raise InputError in one line unless the committed package is what its inputs build.
+def check_published(root: Path, known: Identities, made: Records) -> Sources:
+    """Raise InputError in one line unless the committed package is what its inputs build; return
+    the identities of what the outputs are made from.
 
     Decided by the recorded identity when it matches; otherwise the package is built into a scratch
     folder under build/ and compared file by file, and a match is recorded."""
-    identity = published_identity(root, known)
-    if made.made_from(PUBLISHED, identity):
-        return
+    now = sources(root, known)
+    if made.made_from(PUBLISHED, now.published):
+        return now
     (root / BUILD_DIR).mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".check-", dir=root / BUILD_DIR))
     try:
@@ -110,4 +123,5 @@ def check_published(root: Path, known: Identities, made: Records) -> None:
         others = f" and {len(stale) - 1} other files are" if len(stale) > 1 else " is"
         raise InputError(f"{stale[0]}{others} out of date with {FACTS_DIR}/, archive/ and datapackage.json: "
                          "run kz-rule-of-law build")
-    made.made(PUBLISHED, identity, None)
+    made.made(PUBLISHED, now.published, None)
+    return now

@@ -134,30 +134,29 @@ def prepare(root: Path) -> Site:
     site = site_files(root)
     known, made = state.identities(root), state.records(root)
     try:
-        state.check_published(root, known, made)
-        _prepare(site, known, made)
+        _prepare(site, known, made, state.check_published(root, known, made))
     finally:
         known.save()
     return site
 
 
-def _prepare(site: Site, known: Identities, made: Records) -> None:
-    """prepare, once the committed package is known to be current."""
-    root, code = site.root, state.code_files()
+def _prepare(site: Site, known: Identities, made: Records, sources: state.Sources) -> None:
+    """prepare, once the committed package is known to be current; `sources`: what the files are made from."""
+    root = site.root
     name = known.name(site.database)
-    source = state.database_source(root, known)
-    if not site.database.is_file() or not made.made_from(name, source):
+    rebuild = not site.database.is_file() or not made.made_from(name, sources.database)
+    if rebuild:
         made.forget(name)
         write_database(root, site.database)  # from the committed package, which the build validated
-        made.made(name, source, known.of(site.database))
     database = known.of(site.database)
+    if rebuild:
+        made.made(name, sources.database, database)
     check_database(site.database, full=not made.made_from(DATABASE_CHECKED, database))
     made.made(DATABASE_CHECKED, database, None)
-    _remake(known, made, site.downloads, lambda: write_downloads(root, site.downloads), known.of_files(
-        [*state.package_files(root), *state.listing(root / "archive", ""), *code]))
+    _remake(known, made, site.downloads, lambda: write_downloads(root, site.downloads), sources.downloads)
     _remake(known, made, site.inspect_file, lambda: write_inspect(site), database)
     _remake(known, made, site.served_metadata, lambda: write_served_metadata(site),
-            known.of_files([site.metadata, *code]))
+            known.of_files([site.metadata, *state.code_files()]))
 
 
 def _remake(known: Identities, made: Records, target: Path, write: Callable[[], None],
