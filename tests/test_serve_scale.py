@@ -227,6 +227,17 @@ def test_unreadable_remembered_digests_are_read_again_and_change_nothing(project
     assert calls == NOTHING
 
 
+def test_scratch_files_of_killed_starts_are_removed(project):
+    build = project / "build"
+    gone = [build / ".metadata.json.99999999.0123abcd.tmp", build / ".check.99999999.0123abcd.tmp"]
+    gone[0].write_text("half written")
+    (gone[1] / "data").mkdir(parents=True)
+    mine = build / f".metadata.json.{os.getpid()}.0123abcd.tmp"  # a writer still running
+    mine.write_text("being written")
+    prepare(project)
+    assert [path.exists() for path in (*gone, mine)] == [False, False, True]
+
+
 def test_unchanged_files_are_not_read_again(project, monkeypatch):
     monkeypatch.setattr(identity, "RACY_NS", 0)  # every file here was written moments ago
     prepare(project)

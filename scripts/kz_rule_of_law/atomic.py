@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+
+SCRATCH = re.compile(r"\..+\.(\d+)\.[0-9a-f]{8}\.tmp")
 
 
 @contextmanager
@@ -20,8 +24,7 @@ def atomic_path(destination: Path, *, durable: bool = False, keep_same: bool = F
     (and its inode) alone when it already holds the same bytes."""
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    # A name no other writer picks (several starts may write at once); hidden, ending in .tmp.
-    scratch = destination.with_name(f".{destination.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    scratch = scratch_path(destination)
     try:
         yield scratch
         if keep_same and destination.is_file() and filecmp.cmp(scratch, destination, shallow=False):
@@ -47,6 +50,38 @@ def write_bytes(destination: Path, data: bytes, *, durable: bool = False) -> Non
     """Replace the file at `destination` with `data`, atomically."""
     with atomic_write(destination, durable=durable) as out:
         out.write(data)
+
+
+def scratch_path(destination: Path) -> Path:
+    """A hidden name beside `destination` that no other writer picks (several starts may write at
+    once), naming this process so that remove_leftovers knows when it is gone."""
+    return destination.with_name(f".{destination.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove the scratch files and folders (scratch_path) in `folder` of processes that are gone."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = SCRATCH.fullmatch(entry.name)
+        if match and not _running(int(match[1])):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                Path(entry.path).unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _fsync(path: Path) -> None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import build as building
 from .build import BUILD_DIR, DICTIONARY, FACTS_DIR, METADATA
+from .atomic import scratch_path
 from .errors import InputError
 from .identity import Identities, Records, combine
 
@@ -112,8 +112,8 @@ def check_published(root: Path, known: Identities, made: Records) -> Sources:
     now = sources(root, known)
     if made.made_from(PUBLISHED, now.published):
         return now
-    (root / BUILD_DIR).mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".check-", dir=root / BUILD_DIR))
+    scratch = scratch_path(root / BUILD_DIR / "check")
+    scratch.mkdir(parents=True)
     try:
         built = building.compile_package(root, scratch)
         stale = building.stale_files(root, built, scratch)

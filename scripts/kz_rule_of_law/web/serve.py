@@ -17,7 +17,7 @@ import yaml
 
 from .. import build as building
 from .. import state
-from ..atomic import atomic_path, write_bytes
+from ..atomic import atomic_path, remove_leftovers, write_bytes
 from ..database.load import write_database
 from ..errors import InputError, InternalError
 from ..identity import Identities, Records
@@ -132,6 +132,7 @@ def prepare(root: Path) -> Site:
     missing or not current: the database, its full check, the downloads, the inspect file, the JSON
     metadata. Each is judged by the identity of what it was made from, recorded beside it."""
     site = site_files(root)
+    remove_leftovers(root / building.BUILD_DIR)  # of starts that were killed
     known, made = state.identities(root), state.records(root)
     try:
         _prepare(site, known, made, state.check_published(root, known, made))
