@@ -212,7 +212,7 @@ def _rows(reader: Any, table: Table, converters: list[tuple[int, Callable[[str],
                 value = row[i]
                 if value is not None:
                     row[i] = convert(value)
-        except (ValueError, InputError):
+        except ValueError:
             for problem in _cell_problems(table, cells, converters, missing, reader.line_num):
                 _add(problems, problem)
             continue
@@ -241,8 +241,6 @@ def _cell_problems(table: Table, cells: list[str], converters: list[tuple[int, C
         except ValueError:
             yield Problem("wrong type", value=cell, expected=f"{article(field.type)} {field.type}",
                           field=field.name, **where)
-        except InputError as e:
-            yield from (p.located(field=field.name, **where) for p in e.problems)
 
 
 def _record(table: Table, cells: Sequence[str], missing: frozenset[str]) -> str | None:
