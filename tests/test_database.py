@@ -409,11 +409,12 @@ def test_the_load_stops_after_a_hundred_problems(tmp_path):
     assert lines[0] == "data/items.csv:5: record x0: count: wrong type: got 'bad', expected an integer"
 
 
-CELLS = st.text(alphabet="0123456789+-.eE _٣１ tTrRuUfFaAlLsS", max_size=6)
+CELLS = st.one_of(st.text(alphabet="0123456789+-.eE _٣１ tTrRuUfFaAlLsS", max_size=6),
+                  st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", fullmatch=True))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(column=st.sampled_from(["count", "whole", "share", "active"]), cell=CELLS)
+@given(column=st.sampled_from(["count", "whole", "share", "active", "day"]), cell=CELLS)
 def test_a_cell_validation_accepts_loads_and_one_it_refuses_does_not(tmp_path_factory, column, cell):
     row = {"item_id": "c", "group_id": "g1", "count": "-7", "whole": "0", "share": "0.5", "none": "",
            "active": "true", "day": "2023-12-01", column: cell}
