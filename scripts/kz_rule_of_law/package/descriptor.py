@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, InternalError
+from ..errors import InputError
+from .cells import article, cast  # noqa: F401 - the curation and validation import them from here
 
 # Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
 PACKAGE_KEYS = {
@@ -200,49 +199,3 @@ def lint(descriptor: dict[str, Any]) -> list[str]:
             if target and target not in names:
                 problems.append(f"resource {res.get('name')}: foreignKey references unknown resource '{target}'")
     return problems
-
-
-def cast(field: Field, value: Any) -> Any:
-    """Convert a curated value (a YAML string) to the column's type, or raise InputError."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (dict, list)):
-        raise InputError("wrong shape", value=value, expected=f"a single {field.type} value")
-    text = str(value).strip()
-    try:
-        if field.type in ("integer", "year"):
-            if not text.lstrip("-").isascii() or not text.lstrip("-").isdigit():
-                raise ValueError
-            return int(text)
-        if field.type == "number":
-            number = Decimal(text)
-            if not number.is_finite():
-                raise ValueError
-            return number
-        if field.type == "date":
-            return dt.date.fromisoformat(text)
-        if field.type == "boolean":
-            return {"true": True, "false": False}[text.lower()]
-    except (ValueError, KeyError, InvalidOperation):
-        raise InputError("wrong type", value=value, expected=f"{article(field.type)} {field.type}") from None
-    if field.type != "string":
-        raise InternalError(f"field {field.name}: type {field.type} is not supported by the build")
-    return text
-
-
-def article(word: str) -> str:
-    """'an' before a vowel, 'a' otherwise."""
-    return "an" if word[:1] in "aeiou" else "a"
-
-
-def format_cell(value: Any) -> str:
-    """Render a typed value as the CSV text frictionless reads back to the same value."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
