@@ -114,10 +114,10 @@ class Checker:
             if value.startswith(FORMULA_PREFIXES):
                 failures.append(self.fail(table, row, "text begins like a spreadsheet formula", column, value,
                                           "text that does not begin with =, +, -, @, tab or carriage return",
-                                          "formula-prefix"))
+                                          code="formula-prefix"))
             if MARKUP.search(value):
                 failures.append(self.fail(table, row, "markup in text", column, value,
-                                          "plain text without HTML tags", "markup"))
+                                          "plain text without HTML tags", code="markup"))
         return failures
 
     @rule("budgets")
@@ -126,15 +126,16 @@ class Checker:
         total, eu = row["total_budget"], row["eu_contribution"]
         if eu > total:
             yield self.fail("budgets", row, "EU contribution above the total budget", "eu_contribution", eu,
-                            f"at most the total budget {total} {row['currency']}", "budget-eu-above-total")
+                            f"at most the total budget {total} {row['currency']}", code="budget-eu-above-total")
         derived = DERIVED["budgets"](row)
         if row["cofinancing"] != derived["cofinancing"]:
             yield self.fail("budgets", row, "co-financing is not total minus EU contribution", "cofinancing",
-                            row["cofinancing"], f"{derived['cofinancing']} (computed)", "budget-cofinancing-mismatch")
+                            row["cofinancing"], f"{derived['cofinancing']} (computed)",
+                            code="budget-cofinancing-mismatch")
         if row["eu_share_percent"] != derived["eu_share_percent"]:
             yield self.fail("budgets", row, "EU share does not follow from the amounts", "eu_share_percent",
                             row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)",
-                            "budget-eu-share-mismatch")
+                            code="budget-eu-share-mismatch")
 
     @rule("projects")
     def _projects(self, row: dict[str, Any]) -> Iterable[Failure]:
@@ -143,10 +144,11 @@ class Checker:
         self.project_periods[row["project_id"]] = (start, end)
         if end < start:
             yield self.fail("projects", row, "period ends before it starts", "end_year", end, f"a year from {start}",
-                            "project-period-reversed")
+                            code="project-period-reversed")
         elif stated is not None and stated > end - start + 1:
             yield self.fail("projects", row, f"stated duration is longer than the period {start}-{end}",
-                            "duration_years", stated, f"at most {end - start + 1} years", "project-duration-too-long")
+                            "duration_years", stated, f"at most {end - start + 1} years",
+                            code="project-duration-too-long")
 
     @rule("events")
     def _events(self, row: dict[str, Any]) -> Iterable[Failure]:
@@ -168,11 +170,11 @@ class Checker:
         text = self.texts(row["source_id"])
         if text is None:
             yield self.fail("quotes", row, "source text not available", "source_id", row["source_id"],
-                            "an archived source", "source-text-unavailable")
+                            "an archived source", code="source-text-unavailable")
         elif text[row["char_start"]:row["char_end"]] != row["text_kk"]:
             yield self.fail("quotes", row, "quote not found at its recorded span", "char_start",
                             f"{row['char_start']}-{row['char_end']}",
-                            f"the span of '{row['text_kk'][:40]}' in the source", "quote-span-mismatch")
+                            f"the span of '{row['text_kk'][:40]}' in the source", code="quote-span-mismatch")
 
     def finish(self) -> list[Failure]:
         """The failures of the rule across tables: an event's date within its projects' periods."""
@@ -185,5 +187,5 @@ class Checker:
             row = dict(zip(names, key)) | {"project_id": project_id}
             failures.append(self.fail("event_projects", row, f"event date {date} outside the project's period",
                                       "project_id", project_id, f"a project running in {date.year} "
-                                      f"(it runs {period[0]}-{period[1]})", "event-outside-project-period"))
+                                      f"(it runs {period[0]}-{period[1]})", code="event-outside-project-period"))
         return failures

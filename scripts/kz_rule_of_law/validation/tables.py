@@ -33,7 +33,7 @@ class TableResult:
     references: dict[tuple[str, ...], dict[tuple, int]] = dataclass_field(default_factory=dict)
 
 
-Out = Callable[..., None]  # out(line, field, value, expected, code, message="")
+Out = Callable[..., None]  # out(line, field, value, expected, code=..., message="")
 
 
 class _Column:
@@ -47,6 +47,7 @@ class _Column:
         self.required = bool(c.get("required"))
         self.pattern = re.compile(c["pattern"]) if "pattern" in c else None
         self.enum = set(c["enum"]) if "enum" in c else None
+        self.enum_shown = "one of " + ", ".join(map(str, c.get("enum", ())))  # the descriptor's order, not the set's
         self.minimum, self.maximum = c.get("minimum"), c.get("maximum")
         self.min_length, self.max_length = c.get("minLength"), c.get("maxLength")
         self.unique = bool(c.get("unique"))
@@ -77,7 +78,7 @@ class _Column:
         """Every missing cell of a required column."""
         for i, v in enumerate(cells):
             if v in self.missing:
-                out(lines[i], self.field.name, v, "a value (the field is required)", "missing-value")
+                out(lines[i], self.field.name, v, "a value (the field is required)", code="missing-value")
                 unreadable.add(i)
 
     def _read_values(self, cells: list[str], present: list[tuple[int, str]], lines: list[int], out: Out,
@@ -93,10 +94,10 @@ class _Column:
             try:
                 values[i] = read(v)
             except OutOfRange as e:
-                out(lines[i], name, v, str(e), "not-storable")
+                out(lines[i], name, v, str(e), code="not-storable")
                 unreadable.add(i)
             except (ValueError, ArithmeticError):
-                out(lines[i], name, v, f"{article(self.field.type)} {self.field.type}", "wrong-type")
+                out(lines[i], name, v, f"{article(self.field.type)} {self.field.type}", code="wrong-type")
                 unreadable.add(i)
         return values
 
@@ -105,7 +106,7 @@ class _Column:
         match, expected = self.pattern.fullmatch, f"text matching {self.pattern.pattern}"
         for i, v in present:
             if not match(v):
-                out(lines[i], self.field.name, v, expected, "pattern-mismatch")
+                out(lines[i], self.field.name, v, expected, code="pattern-mismatch")
 
     def _check_length(self, present: list[tuple[int, str]], lines: list[int], out: Out) -> None:
         """Cells whose text is shorter or longer than the column allows."""
@@ -113,7 +114,7 @@ class _Column:
         expected = f"a length from {low}" + (f" to {high}" if high is not None else "")
         for i, v in present:
             if len(v) < low or (high is not None and len(v) > high):
-                out(lines[i], self.field.name, v, expected, "wrong-length")
+                out(lines[i], self.field.name, v, expected, code="wrong-length")
 
     def _check_values(self, cells: list[str], typed: list[tuple[int, Any]], lines: list[int], out: Out) -> None:
         """The constraints on a cell's typed value: enum, minimum and maximum."""
@@ -121,22 +122,22 @@ class _Column:
         if self.enum is not None:
             for i, v in typed:
                 if v not in self.enum:
-                    out(lines[i], name, cells[i], "one of " + ", ".join(map(str, self.enum)), "not-in-enum")
+                    out(lines[i], name, cells[i], self.enum_shown, code="not-in-enum")
         if self.minimum is not None:
             for i, v in typed:
                 if v < self.minimum:
-                    out(lines[i], name, cells[i], f"at least {self.minimum}", "below-minimum")
+                    out(lines[i], name, cells[i], f"at least {self.minimum}", code="below-minimum")
         if self.maximum is not None:
             for i, v in typed:
                 if v > self.maximum:
-                    out(lines[i], name, cells[i], f"at most {self.maximum}", "above-maximum")
+                    out(lines[i], name, cells[i], f"at most {self.maximum}", code="above-maximum")
 
     def _check_unique(self, cells: list[str], typed: list[tuple[int, Any]], lines: list[int], out: Out) -> None:
         """Values seen before in the column; their positions in the chunk are kept in `repeated`."""
         seen, self.repeated = self.seen, []
         for i, v in typed:
             if v in seen:
-                out(lines[i], self.field.name, cells[i], "a value used once in the column (unique)", "not-unique")
+                out(lines[i], self.field.name, cells[i], "a value used once in the column (unique)", code="not-unique")
                 self.repeated.append(i)
             seen.add(v)
 
@@ -182,7 +183,7 @@ class _TableCheck:
         for k in self.reference_sets:
             result.references[k] = {}
 
-    def out(self, line: int, field: str, value: str, expected: str, code: str, message: str = "") -> None:
+    def out(self, line: int, field: str | None, value: str, expected: str, code: str, message: str = "") -> None:
         """Report a problem, up to MAX_PROBLEMS_PER_RULE of each rule (each column's constraints count as one)."""
         rule = message or field
         self.counts[rule] = self.counts.get(rule, 0) + 1
@@ -214,8 +215,8 @@ class _TableCheck:
         lines: list[int] = []
         for cells in islice(reader, CHUNK_ROWS):
             if len(cells) != width:
-                self.out(reader.line_num, "", ",".join(cells)[:80], f"{width} cells", "wrong-cell-count",
-                         f"row has {len(cells)} cells")
+                self.out(reader.line_num, None, ",".join(cells)[:80], f"{width} cells",
+                         code="wrong-cell-count", message=f"row has {len(cells)} cells")
                 continue
             chunk.append(cells)
             lines.append(reader.line_num)
@@ -238,14 +239,14 @@ class _TableCheck:
         if self.pk_column is not None:
             for i in self.pk_column.repeated:
                 self.out(lines[i], table.primary_key[0], str(rows[i][positions[0]]),
-                         "a primary key used once", "duplicate-id", "duplicate primary key")
+                         "a primary key used once", code="duplicate-id", message="duplicate primary key")
         elif positions:
             primary = self.primary
             for line, row in zip(lines, rows):
                 key = _key(row, positions)
                 if key in primary:
                     self.out(line, ",".join(table.primary_key), _shown(key), "a primary key used once",
-                             "duplicate-id", "duplicate primary key")
+                             code="duplicate-id", message="duplicate primary key")
                 primary.add(key)
 
     def _collect_keys(self, lines: list[int], rows: list[tuple]) -> None:
