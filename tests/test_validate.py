@@ -60,9 +60,9 @@ def test_event_date_outside_project_period_fails(project: Path):
     edit(project / "data" / "events.csv", "2025-11-21", "2023-05-01")
     problems = validate_package(project)
     assert where(problems)[1:] == [
-        ("event-outside-project-period", "data/event_projects.csv", None,
+        ("event-outside-project-period", "data/event_projects.csv", 2,
          "forum-2025-penitentiary-system/breaking-the-vicious-cycle", "project_id"),
-        ("event-outside-project-period", "data/event_projects.csv", None,
+        ("event-outside-project-period", "data/event_projects.csv", 3,
          "forum-2025-penitentiary-system/coordinated-actions-rule-of-law", "project_id"),
     ]
     assert problems[1].message == "event date 2023-05-01 outside the project's period"

@@ -12,7 +12,7 @@ from typing import Callable, Optional, TypeVar
 import typer
 from rich.console import Console
 
-from .errors import InputError, KzError, Problem
+from .errors import InputError, KzError, Problem, StaleOutputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish what Kazakh press releases on the rule of law state as open data.")
@@ -95,7 +95,6 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
           output: Format = FORMAT) -> None:
     """Normalize the facts, write the CSVs and the descriptor, validate."""
     from . import build as building
-    from .errors import StaleOutputs
 
 
     def body() -> None:

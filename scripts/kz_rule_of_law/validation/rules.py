@@ -59,7 +59,8 @@ class Checker:
         self.text_fields = {name: [f.name for f in t.fields if f.type == "string"] for name, t in tables.items()}
         self.event_dates: dict[Any, dt.date] = {}
         self.project_periods: dict[Any, tuple[int, int]] = {}
-        self.event_projects: list[tuple[tuple, Any, Any]] = []
+        self.event_projects: list[tuple[tuple, Any, Any, int | None]] = []
+        self.line: int | None = None  # the CSV line of the row being checked, when rows come from a CSV
 
     def fail(self, table: str, row: dict[str, Any], message: str, field: str, value: Any,
              expected: str, code: str) -> Failure:
@@ -72,14 +73,17 @@ class Checker:
         """The failures of one row; rules across tables are kept for `finish`."""
         failures = []
         table_rule = RULES.get(table)
+        self.line = None
         if table_rule is not None:
             failures.extend(table_rule(self, row))
         failures.extend(self._text_failures(table, row))
         return failures
 
-    def check_chunk(self, table: str, columns: list[str], rows: list[tuple]) -> list[tuple[int, Failure]]:
+    def check_chunk(self, table: str, columns: list[str], rows: list[tuple],
+                    lines: list[int] | None = None) -> list[tuple[int, Failure]]:
         """The failures of rows given as tuples in `columns` order, each with the row's position:
-        the same as `check` row by row, with the text rules screened over each column at once."""
+        the same as `check` row by row, with the text rules screened over each column at once.
+        With the rows' CSV `lines`, the failures `finish` finds later are located on them too."""
         table_rule = RULES.get(table)
         texts_clean = self._texts_clean(table, columns, rows)
         if table_rule is None and texts_clean:
@@ -87,6 +91,7 @@ class Checker:
         found = []
         for i, values in enumerate(rows):
             row = dict(zip(columns, values))
+            self.line = lines[i] if lines is not None else None
             failures = list(table_rule(self, row)) if table_rule is not None else []
             if not texts_clean:
                 failures.extend(self._text_failures(table, row))
@@ -161,7 +166,7 @@ class Checker:
     def _event_projects(self, row: dict[str, Any]) -> Iterable[Failure]:
         """Keep the pair for the rule across tables."""
         key = tuple(row.get(k) for k in self.tables["event_projects"].primary_key)
-        self.event_projects.append((key, row["event_id"], row["project_id"]))
+        self.event_projects.append((key, row["event_id"], row["project_id"], self.line))
         return ()
 
     @rule("quotes")
@@ -180,12 +185,13 @@ class Checker:
         """The failures of the rule across tables: an event's date within its projects' periods."""
         failures = []
         names = self.tables["event_projects"].primary_key if "event_projects" in self.tables else ()
-        for key, event_id, project_id in self.event_projects:
+        for key, event_id, project_id, line in self.event_projects:
             date, period = self.event_dates.get(event_id), self.project_periods.get(project_id)
             if date is None or period is None or period[0] <= date.year <= period[1]:
                 continue
             row = dict(zip(names, key)) | {"project_id": project_id}
-            failures.append(self.fail("event_projects", row, f"event date {date} outside the project's period",
-                                      "project_id", project_id, f"a project running in {date.year} "
-                                      f"(it runs {period[0]}-{period[1]})", code="event-outside-project-period"))
+            failure = self.fail("event_projects", row, f"event date {date} outside the project's period",
+                                "project_id", project_id, f"a project running in {date.year} "
+                                f"(it runs {period[0]}-{period[1]})", code="event-outside-project-period")
+            failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
         return failures

@@ -97,7 +97,7 @@ def _validate_package(package_root: Path, archive_root: Path | None) -> list[Pro
             for line, values in zip(lines, rows):
                 rule_problems.extend(p.located(file=table.path, line=line)
                                      for p in texts.add(dict(zip(table.columns, values))))
-        for i, failure in checker.check_chunk(table.name, table.columns, rows):
+        for i, failure in checker.check_chunk(table.name, table.columns, rows, lines):
             rule_problems.append(failure.problem.located(file=table.path, line=lines[i]))
 
     problems = check_package(package_root, descriptor, schema, on_rows)
