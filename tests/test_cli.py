@@ -76,3 +76,15 @@ def test_json_format_on_success_prints_ok_alone_on_stdout():
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "problems": []}
     assert result.stderr.startswith("valid: ")
+
+
+def test_a_source_of_another_size_is_reported_on_its_bytes_field(tmp_path):
+    root = copy_project(tmp_path / "project")
+    facts = root / "facts" / f"{SEED}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("  bytes: 6760\n", "  bytes: 6761\n", 1),
+                     encoding="utf-8")
+    result = cli(root, "check", f"facts/{SEED}.yml", "--format", "json")
+    assert result.returncode == 2
+    assert [(p["code"], p["file"], p["line"], p["record"], p["field"], p["value"])
+            for p in json.loads(result.stdout)["problems"]] == [
+        ("size-mismatch", f"facts/{SEED}.yml", 13, SEED, "bytes", 6761)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workspace import ROOT, cli, copy_project
+from workspace import ROOT, SEED, cli, copy_project
 
 from kz_rule_of_law.errors import Problem
 from kz_rule_of_law.package.descriptor import lint, load_descriptor, tables
@@ -111,6 +111,14 @@ def test_misspelled_descriptor_key_fails_the_lint(project: Path, good: str, bad:
     assert not report["ok"]
     assert [(p["code"], p["file"], p["text"]) for p in report["problems"]] == [
         (p.code, p.file, str(p)) for p in problems]
+
+
+def test_archived_text_changed_fails_on_its_sources_row_and_the_quotes_of_it(project: Path):
+    edit(project / "archive" / f"{SEED}.txt", "80-нен астам", "90-нан астам")
+    problems = validate_package(project)
+    assert where(problems)[0] == ("digest-mismatch", "data/sources.csv", 2, SEED, "sha256")
+    assert {(p.code, p.file, p.field) for p in problems[1:]} == {
+        ("source-text-unavailable", "data/quotes.csv", "source_id")}
 
 
 def test_every_rule_names_a_table_of_the_descriptor():

@@ -14,7 +14,7 @@ from ..package.descriptor import Table, cast
 from ..errors import InputError, InternalError, Problem
 from .facts import Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
-from .sources import read_source
+from .sources import field_of, read_source
 
 REFERENCE_FILE = "reference.yml"
 REFERENCE_SECTIONS = ("countries", "iati_organisation_types", "iati_organisation_roles")
@@ -131,7 +131,7 @@ class _FileCompiler:
             size = cast(self.tables["sources"].field("bytes"), record.get("bytes"))
             text = read_source(self.root, str(record.get("path", "")), str(record.get("sha256", "")), size)
         except InputError as e:
-            key = "sha256" if e.problems[0].code == "digest-mismatch" else "path"
+            key = field_of(e.problems[0])
             self.problem(e, line=record.lines.get(key, record.line), record=sid, field=key)
         else:
             self.text = text.text

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 
 ARCHIVE_DIR = "archive"
 MAX_SOURCE_BYTES = 5_000_000
@@ -21,6 +21,15 @@ class SourceText:
     bytes: int
     sha256: str
     text: str
+
+
+# The field of a sources record that a problem of read_source is about, by its code (else the path).
+FIELD_BY_CODE = {"digest-mismatch": "sha256", "size-mismatch": "bytes"}
+
+
+def field_of(problem: Problem) -> str:
+    """The field of a sources record that a problem of `read_source` is about."""
+    return FIELD_BY_CODE.get(problem.code, "path")
 
 
 def resolve_archive_path(root: Path, relative: str) -> Path:

@@ -13,7 +13,7 @@ from .rules import Checker
 from ..package.descriptor import Table, lint, load_descriptor, tables
 from ..errors import FRICTIONLESS, InputError, Problem
 from ..gcpause import paused_gc
-from ..curation.sources import read_source
+from ..curation.sources import field_of, read_source
 from .tables import check_package
 
 
@@ -54,7 +54,7 @@ class SourceTexts:
         try:
             self._remember(row["source_id"], read_source(self.archive_root, *record).text)
         except InputError as e:
-            return [p.located(record=row["source_id"]) for p in e.problems]
+            return [p.located(record=row["source_id"], field=field_of(p)) for p in e.problems]
         self.records[row["source_id"]] = record
         return []
 
