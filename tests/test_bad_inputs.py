@@ -1,4 +1,4 @@
-"""The corpus of bad inputs: each gives its exact error, its code, exit code, and leaves the published files as they were.
+"""The corpus of bad inputs: each gives its exact error, code and exit code, and changes no published file.
 
 A case with a `code:` runs with `--format json`, and the problem its error line shows must carry that code.
 """

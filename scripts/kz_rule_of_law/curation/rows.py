@@ -196,10 +196,9 @@ class _FileCompiler:
             self.problem(e, record=rid, field=key)
             return
         facts.append((key, fact, self.find(fact, rid, key)))
-        kind = KIND_BY_FIELD.get(key)
-        columns = self.compiler.columns[table.name]
         if key == PROVENANCE_ONLY:
             return
+        kind, columns = KIND_BY_FIELD.get(key), self.compiler.columns[table.name]
         if kind:
             try:
                 for column, cell in normalized_columns(kind, key, fact).items():
@@ -243,7 +242,8 @@ class _FileCompiler:
             self._put(row, key, value, line, key, rid)
 
     def _complete(self, table: Table, record: Mapping, rid: str | None, row: dict[str, Any], clean: bool) -> None:
-        """Add the source and the derived columns; if the record had no problem, report a missing required field."""
+        """Add the source and the derived columns; if the record had no other problem, report the first
+        required field it leaves empty."""
         if "source_id" in self.compiler.columns[table.name] and table.name != "sources":
             row["source_id"] = self.source_id
         row.update(DERIVED.get(table.name, lambda r: {})(row))
@@ -255,7 +255,7 @@ class _FileCompiler:
             if f.required and row.get(f.name) is None:
                 self.problem(Problem("missing required field", line=record.line, record=rid, field=f.name,
                                      expected=f.description or "a value", code="missing-value"))
-                return  # one at a time, as before any other problem of the record
+                return
 
     def _claim(self, table: Table, key: tuple, line: int) -> bool:
         """Record the row's key as defined here; False, after reporting it, if a row already has it."""
