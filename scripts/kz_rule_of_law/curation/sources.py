@@ -59,11 +59,13 @@ def read_source(root: Path, relative: str, sha256: str, size: int | None = None)
         raise InputError("archived source text not found", value=relative,
                          expected="a file kept under archive/", code="source-not-found") from None
     except OSError as e:
-        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative, code="cannot-read") from None
+        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative,
+                         code="cannot-read") from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != sha256:
         raise InputError(f"source bytes no longer match the recorded sha256 (file {relative} has {digest})",
-                         value=sha256, expected="the archived text unchanged, byte for byte", code="digest-mismatch")
+                         value=sha256, expected="the archived text unchanged, byte for byte",
+                         code="digest-mismatch")
     if size is not None and len(data) != size:
         raise InputError(f"source {relative} is {len(data)} bytes", value=size,
                          expected="the recorded size in bytes", code="size-mismatch")

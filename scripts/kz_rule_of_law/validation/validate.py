@@ -11,7 +11,7 @@ from typing import Any
 
 from .rules import Checker
 from ..package.descriptor import Table, lint, load_descriptor, tables
-from ..errors import FRICTIONLESS, InputError, Problem
+from ..errors import FRICTIONLESS, UNSET, InputError, Problem
 from ..gcpause import paused_gc
 from ..curation.sources import field_of, read_source
 from .tables import check_package
@@ -29,9 +29,9 @@ def frictionless_errors(descriptor_path: Path) -> list[Problem]:
     for task in report.tasks:
         for error in task.errors:
             cell = getattr(error, "cell", None)
-            problems.append(Problem(error.message, file=paths.get(task.name, task.name),
-                                    line=getattr(error, "row_number", None), field=getattr(error, "field_name", None),
-                                    code=FRICTIONLESS + error.type, **({"value": cell} if cell is not None else {})))
+            problems.append(Problem(error.message, value=UNSET if cell is None else cell,
+                                    file=paths.get(task.name, task.name), line=getattr(error, "row_number", None),
+                                    field=getattr(error, "field_name", None), code=FRICTIONLESS + error.type))
     for error in report.errors:
         problems.append(Problem(error.message, file=descriptor_path.name, code=FRICTIONLESS + error.type))
     return problems
