@@ -64,7 +64,7 @@ def write_database(package_root: Path, db_path: Path) -> None:
     descriptor = load_descriptor(package_root / "datapackage.json")
     problems = lint(descriptor)
     if problems:
-        raise InputError(*(Problem(p, file="datapackage.json") for p in problems))
+        raise InputError(*(p.located(file="datapackage.json") for p in problems))
     schema = tables(descriptor)
     missing = {res["name"]: frozenset(res["schema"].get("missingValues", [""]))
                for res in descriptor["resources"]}
@@ -177,19 +177,21 @@ def _load(conn: sqlite3.Connection, table: Table, root: Path, types: dict[str, s
             header = next(reader, [])
             if header != table.columns:
                 problems.append(Problem("header differs from the descriptor", file=table.path, line=1,
-                                        value=",".join(header), expected=",".join(table.columns)))
+                                        value=",".join(header), expected=",".join(table.columns),
+                                        code="header-mismatch"))
                 return
             try:
                 conn.executemany(insert, _rows(reader, table, converters, missing, problems, at))
             except sqlite3.IntegrityError as e:
                 raise InputError(*problems, _constraint_problem(e, table, missing, at)) from None
     except OSError as e:
-        problems.append(Problem(f"cannot read: {e}", file=table.path))
+        problems.append(Problem(f"cannot read: {e}", file=table.path, code="cannot-read"))
     except UnicodeDecodeError as e:  # decoding runs ahead of the rows read: no exact line
         problems.append(Problem(f"cannot read: not UTF-8 ({e.reason}) after line {at.line or 1}",
-                                file=table.path))
+                                file=table.path, code="not-utf8"))
     except csv.Error as e:
-        problems.append(Problem(f"cannot read: {e}", file=table.path, line=(at.line or 1) + 1))
+        problems.append(Problem(f"cannot read: {e}", file=table.path, line=(at.line or 1) + 1,
+                                code="cannot-read"))
 
 
 def _rows(reader: Any, table: Table, converters: list[tuple[int, Callable[[str], Any]]],
@@ -204,7 +206,7 @@ def _rows(reader: Any, table: Table, converters: list[tuple[int, Callable[[str],
         at.line, at.cells = reader.line_num, cells
         if len(cells) != width:
             _add(problems, Problem("wrong number of cells", value=len(cells), expected=str(width),
-                                   file=table.path, line=reader.line_num))
+                                   file=table.path, line=reader.line_num, code="wrong-cell-count"))
             continue
         row = [c or None for c in cells] if blank_only else [None if c in missing else c for c in cells]
         try:
@@ -223,7 +225,7 @@ def _add(problems: list[Problem], problem: Problem) -> None:
     """Record a problem; past MAX_PROBLEMS stop the load with every problem so far."""
     problems.append(problem)
     if len(problems) >= MAX_PROBLEMS:
-        raise InputError(*problems, Problem(f"stopped after {MAX_PROBLEMS} problems"))
+        raise InputError(*problems, Problem(f"stopped after {MAX_PROBLEMS} problems", code="too-many-problems"))
 
 
 def _cell_problems(table: Table, cells: list[str], converters: list[tuple[int, Callable[[str], Any]]],
@@ -237,10 +239,11 @@ def _cell_problems(table: Table, cells: list[str], converters: list[tuple[int, C
         try:
             convert(cell)
         except OutOfRange as e:
-            yield Problem("cannot be stored exactly", value=cell, expected=str(e), field=field.name, **where)
+            yield Problem("cannot be stored exactly", value=cell, expected=str(e), field=field.name,
+                          code="not-storable", **where)
         except ValueError:
             yield Problem("wrong type", value=cell, expected=f"{article(field.type)} {field.type}",
-                          field=field.name, **where)
+                          field=field.name, code="wrong-type", **where)
 
 
 def _record(table: Table, cells: Sequence[str], missing: frozenset[str]) -> str | None:
@@ -259,11 +262,11 @@ def _constraint_problem(error: sqlite3.IntegrityError, table: Table, missing: fr
     where = {"file": table.path, "line": at.line, "record": _record(table, at.cells, missing)}
     columns = [c.split(".", 1)[-1] for c in text.split(": ", 1)[-1].split(", ")]
     if text.startswith("NOT NULL constraint failed"):
-        return Problem("required cell is empty", field=columns[0], **where)
+        return Problem("required cell is empty", field=columns[0], code="missing-value", **where)
     if text.startswith("UNIQUE constraint failed"):
         return Problem("key already used by an earlier row", field=",".join(columns),
-                       expected="a key of its own", **where)
-    return Problem(f"cannot be stored: {text}", **where)
+                       expected="a key of its own", code="duplicate-id", **where)
+    return Problem(f"cannot be stored: {text}", code="not-storable", **where)
 
 
 def _converter(field: Field, column_type: str) -> Callable[[str], Any] | None:
@@ -312,6 +315,7 @@ def _check_foreign_keys(conn: sqlite3.Connection, schema: dict[str, Table], name
         size = len(table.primary_key)
         problems.append(Problem("foreign key points at no row", value="/".join(map(str, values[size:])),
                                 expected=f"a key of {target}", file=table.path,
-                                record="/".join(map(str, values[:size])), field=",".join(columns)))
+                                record="/".join(map(str, values[:size])), field=",".join(columns),
+                                code="foreign-key"))
     if problems:
         raise InputError(*problems)

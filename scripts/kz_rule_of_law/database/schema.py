@@ -137,7 +137,7 @@ def add_indexes(db: sqlite_utils.Database, table: Table) -> None:
                 db[table.name].create_index([field.name], unique=True)
             except sqlite3.IntegrityError:
                 raise InputError(Problem("values of a unique column repeat", file=table.path,
-                                         field=field.name)) from None
+                                         field=field.name, code="not-unique")) from None
 
 
 def add_search(db: sqlite_utils.Database, table: Table) -> None:

@@ -127,7 +127,7 @@ def cast(field: Field, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, (dict, list)):
-        raise InputError("wrong shape", value=value, expected=f"a single {field.type} value")
+        raise InputError("wrong shape", value=value, expected=f"a single {field.type} value", code="wrong-shape")
     text = str(value).strip()
     if not text:
         return None
@@ -139,9 +139,10 @@ def cast(field: Field, value: Any) -> Any:
     try:
         return read(text)
     except OutOfRange as e:
-        raise InputError("cannot be stored exactly", value=value, expected=str(e)) from None
+        raise InputError("cannot be stored exactly", value=value, expected=str(e), code="not-storable") from None
     except ValueError:
-        raise InputError("wrong type", value=value, expected=f"{article(field.type)} {field.type}") from None
+        raise InputError("wrong type", value=value, expected=f"{article(field.type)} {field.type}",
+                         code="wrong-type") from None
 
 
 def format_cell(value: Any) -> str:
