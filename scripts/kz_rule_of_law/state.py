@@ -122,6 +122,6 @@ def check_published(root: Path, known: Identities, made: Records) -> Sources:
     if stale:
         others = f" and {len(stale) - 1} other files are" if len(stale) > 1 else " is"
         raise InputError(f"{stale[0]}{others} out of date with {FACTS_DIR}/, archive/ and datapackage.json: "
-                         "run kz-rule-of-law build")
+                         "run kz-rule-of-law build", code="stale-output")
     made.made(PUBLISHED, now.published, None)
     return now
