@@ -178,7 +178,7 @@ def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
           port: int = typer.Option(8001, "--port", help="Port to listen on.")) -> None:
-    """Build the database if it is missing or stale, then serve the site with Datasette."""
+    """Check the committed package, make what is missing or stale under build/, then serve the site with Datasette."""
     from .web import serve as serving
 
 
