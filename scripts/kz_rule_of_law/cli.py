@@ -60,13 +60,17 @@ def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) 
 
 
 @app.command()
-def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing.")) -> None:
+def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing."),
+          recover: bool = typer.Option(False, "--recover", help="Only finish what an interrupted build left: put the old outputs back, or discard a journal the build cannot trust.")) -> None:
     """Normalize the facts, write the CSVs and the descriptor, validate."""
     from . import build as building
 
 
     def body() -> None:
         root = project_root()
+        if recover:
+            out.print(building.repair(root), markup=False)
+            return
         if check:
             built, stale = building.check_published(root)
             if stale:
@@ -89,13 +93,19 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
 @app.command()
 def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project).")) -> None:
     """Validate the published package: frictionless plus the project's own rules."""
+    from . import build as building
     from .errors import ValidationFailed
     from .validation.validate import validate_package
 
 
     def body() -> None:
         root = project_root()
-        failures = validate_package((path or root).resolve(), archive_root=root)
+        target = (path or root).resolve()
+        with building.locked(root, shared=True):
+            failures = validate_package(target, archive_root=root)
+            note = building.interrupted(root) if target == root else None
+        if note:
+            failures.append(note)
         if failures:
             raise ValidationFailed(failures)
         out.print(f"valid: {(path or root) / 'datapackage.json'}", markup=False)
