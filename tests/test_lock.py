@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -44,34 +47,48 @@ def start(root: Path, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def once_swapping(root: Path, process: subprocess.Popen) -> None:
-    """Return once the build has made its scratch folder (or has ended)."""
-    while process.poll() is None and not any(p.is_dir() for p in root.glob(".build-*")):
-        time.sleep(0.01)
-
-
 def settled(root: Path) -> bool:
     """Whether nothing of a build is left: no journal, no scratch folder anywhere."""
     return not (root / building.JOURNAL).exists() and not [
         p for folder in ("", "data", "docs", "build") for p in (root / folder).glob(".build-*")]
 
 
+@contextmanager
+def stopped_mid_build(root: Path) -> Iterator[subprocess.Popen]:
+    """A build stopped (SIGSTOP) once it has made its scratch folder; continued when the block ends."""
+    build = start(root, "-m", "kz_rule_of_law", "build")
+    try:
+        while build.poll() is None and not any(p.is_dir() for p in root.glob(".build-*")):
+            time.sleep(0.01)
+        assert build.poll() is None, build.communicate()
+        build.send_signal(signal.SIGSTOP)
+        yield build
+    finally:
+        build.send_signal(signal.SIGCONT)
+        try:
+            build.wait(timeout=300)
+        finally:
+            build.kill()
+
+
 def test_a_build_started_during_another_waits_and_both_publish_the_same_package(tmp_path: Path, project: Path):
-    first = start(project, "-m", "kz_rule_of_law", "build")
-    once_swapping(project, first)
-    second = start(project, "-m", "kz_rule_of_law", "build")
-    results = [(p.wait(timeout=300), *p.communicate()) for p in (first, second)]
-    for code, out, err in results:
-        assert (code, err) == (0, ""), err
+    with stopped_mid_build(project) as first:
+        second = start(project, "-m", "kz_rule_of_law", "build")
+        told = second.stderr.readline()  # before the lock, the second build ran to its end here
+    assert told == f"waiting: another build is running (pid {first.pid})\n"
+    for process in (first, second):
+        out, err = process.communicate(timeout=300)
+        assert (process.returncode, err) == (0, ""), err
         assert out.startswith(f"built {project / 'datapackage.json'}")
     assert snapshot(project) == expected(tmp_path, project)
     assert settled(project)
 
 
 def test_serve_started_during_a_build_waits_for_it_and_checks_the_new_database(tmp_path: Path, project: Path):
-    build = start(project, "-m", "kz_rule_of_law", "build")
-    once_swapping(project, build)
-    serve = start(project, "-c", PREPARE)  # what `serve` does before starting Datasette
+    with stopped_mid_build(project) as build:
+        serve = start(project, "-c", PREPARE)  # what `serve` does before starting Datasette
+        told = serve.stderr.readline()
+    assert told == f"waiting: another build is running (pid {build.pid})\n"
     for process in (build, serve):
         assert process.wait(timeout=300) == 0, process.communicate()[1]
     assert snapshot(project) == expected(tmp_path, project)

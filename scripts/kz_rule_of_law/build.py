@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -223,24 +224,27 @@ def _open_lock(path: Path, shared: bool) -> int | None:
 
 
 def _acquire(fd: int, operation: int) -> None:
-    """Take the lock, waiting up to LOCK_WAIT seconds; then refuse in one line."""
-    deadline = time.monotonic() + LOCK_WAIT
+    """Take the lock, waiting up to LOCK_WAIT seconds (saying so on stderr); then refuse in one line."""
+    deadline, told = time.monotonic() + LOCK_WAIT, False
     while True:
         try:
             fcntl.flock(fd, operation | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise InternalError(_busy(fd)) from None
+                raise InternalError(f"{_holder(fd)}; waited {LOCK_WAIT:g} s: "
+                                    "run the command again when it has finished") from None
+            if not told:
+                print(f"waiting: {_holder(fd)}", file=sys.stderr, flush=True)
+                told = True
             time.sleep(0.1)
 
 
-def _busy(fd: int) -> str:
-    """Who holds the lock, and what to do."""
+def _holder(fd: int) -> str:
+    """Who holds the lock: a build (its pid is in the lock file) or commands reading the outputs."""
     holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    who = f"another build is running (pid {holder})" if holder.isdigit() else \
+    return f"another build is running (pid {holder})" if holder.isdigit() else \
         "another kz-rule-of-law command is reading the outputs"
-    return f"{who}; waited {LOCK_WAIT:g} s: run the command again when it has finished"
 
 
 def publish(root: Path, write: Callable[[Path], list[str]],
