@@ -47,8 +47,8 @@ def facts_files(root: Path) -> list[Path]:
 
     Facts files are facts/<source id>.yml. Any other file under facts/ (another extension, a
     subfolder) is refused, naming it: skipped, its facts would be missing from a package that
-    builds without a word. Hidden names are left alone: editors keep swap, lock and backup files
-    there (.x.yml.swp, .#x.yml), and the build never wrote or read them.
+    builds without a word. Hidden names are left alone: editors keep their swap and lock files
+    there (.x.yml.swp, .#x.yml), and the build never read them.
     """
     folder = root / FACTS_DIR
     try:
@@ -110,10 +110,11 @@ def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> 
                for name, table in schema.items() if not _in_folder(table.path, DATA_DIR, ".csv")]
     if outside:
         raise InputError(*outside)
+    paths = paths if paths is not None else facts_files(root)
     compiler = Compiler(root, schema)
     writer = PackageWriter(out, descriptor, schema) if out is not None else None
     try:
-        for chunk in compiler.run(paths if paths is not None else facts_files(root)):
+        for chunk in compiler.run(paths):
             if writer is not None and not compiler.problems:
                 writer.write(chunk.rows)
     finally:
