@@ -71,7 +71,7 @@ def test_facts_files_in_a_subfolder_fail_the_build_naming_each(tmp_path: Path):
 
 def test_hidden_editor_files_in_facts_are_left_alone(tmp_path: Path):
     root = copy_project(tmp_path / "project")
-    for name in (f".{SEED}.yml.swp", f".#{SEED}.yml", ".DS_Store"):
+    for name in (f".{SEED}.yml.swp", f".{SEED}.yml~", ".DS_Store"):
         (root / "facts" / name).write_bytes(b"\0")
     (root / "facts" / ".backup").mkdir()
     (root / "facts" / ".backup" / f"{SEED}.yaml").write_text("source: {}\n", encoding="utf-8")

@@ -110,7 +110,7 @@ def test_a_build_refused_by_the_lock_says_who_holds_it_in_one_line(project: Path
     assert (project / building.LOCK).read_text(encoding="ascii") == ""
 
 
-def test_a_build_waits_for_a_check_that_reads_the_outputs(project: Path, monkeypatch):
+def test_a_build_does_not_swap_while_a_check_reads_the_outputs(project: Path, monkeypatch):
     monkeypatch.setattr(building, "LOCK_WAIT", 0)
     with building.locked(project, shared=True):
         with building.locked(project, shared=True):  # readers share the lock

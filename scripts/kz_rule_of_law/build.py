@@ -45,10 +45,10 @@ class Built:
 def facts_files(root: Path) -> list[Path]:
     """Every facts file of the project, in name order (reference.yml among them).
 
-    Facts files are facts/<source id>.yml. Any other file under facts/ (another extension, a
-    subfolder) is refused, naming it: skipped, its facts would be missing from a package that
-    builds without a word. Hidden names are left alone: editors keep their swap and lock files
-    there (.x.yml.swp, .#x.yml), and the build never read them.
+    Facts files are facts/<source id>.yml (a hidden name ending in .yml too, as ever). Any other
+    file under facts/ (another extension, a subfolder) is refused, naming it: skipped, its facts
+    would be missing from a package that builds without a word. Other hidden names are left alone:
+    editors and file browsers keep their swap files and folders there (.x.yml.swp, .DS_Store).
     """
     folder = root / FACTS_DIR
     try:
@@ -57,12 +57,12 @@ def facts_files(root: Path) -> list[Path]:
         return []
     names, problems = [], []
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            problems.extend(_nested_files(root, Path(entry.path)))
-        elif entry.name.endswith(".yml"):
+        if entry.name.endswith(".yml") and not entry.is_dir(follow_symlinks=False):
             names.append(entry.name)
+        elif entry.name.startswith("."):
+            continue
+        elif entry.is_dir(follow_symlinks=False):
+            problems.extend(_nested_files(root, Path(entry.path)))
         else:
             problems.append(Problem("not a facts file name", value=entry.name, file=f"{FACTS_DIR}/{entry.name}",
                                     expected=f"{FACTS_DIR}/<source id>.yml (.yml in lowercase): "
