@@ -92,6 +92,7 @@ def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) 
 
 @app.command()
 def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing."),
+          recover: bool = typer.Option(False, "--recover", help="Only finish what an interrupted build left: put the old outputs back, or discard a journal the build cannot trust."),
           output: Format = FORMAT) -> None:
     """Normalize the facts, write the CSVs and the descriptor, validate."""
     from . import build as building
@@ -99,6 +100,9 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
 
     def body() -> None:
         root = project_root()
+        if recover:
+            out.print(building.repair(root), markup=False)
+            return
         if check:
             built, stale = building.check_published(root)
             if stale:
@@ -119,13 +123,19 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
 def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project)."),
              output: Format = FORMAT) -> None:
     """Validate the published package: frictionless plus the project's own rules."""
+    from . import build as building
     from .errors import ValidationFailed
     from .validation.validate import validate_package
 
 
     def body() -> None:
         root = project_root()
-        problems = validate_package((path or root).resolve(), archive_root=root)
+        target = (path or root).resolve()
+        with building.locked(root, shared=True):
+            problems = validate_package(target, archive_root=root)
+            note = building.interrupted(root) if target == root else None
+        if note:
+            problems.append(Problem(note, file=building.JOURNAL, code="build-interrupted"))
         if problems:
             raise ValidationFailed(problems)
         out.print(f"valid: {(path or root) / 'datapackage.json'}", markup=False)
