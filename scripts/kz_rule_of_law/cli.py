@@ -135,7 +135,7 @@ def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding da
             problems = validate_package(target, archive_root=root)
             note = building.interrupted(root) if target == root else None
         if note:
-            problems.append(Problem(note, file=building.JOURNAL, code="build-interrupted"))
+            problems.append(Problem(note, code="build-interrupted"))
         if problems:
             raise ValidationFailed(problems)
         out.print(f"valid: {(path or root) / 'datapackage.json'}", markup=False)
