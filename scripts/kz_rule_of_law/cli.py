@@ -129,16 +129,23 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
 KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
 
 
+NORMALIZER_MODULES = {"kk": "normalize", "ru": "normalize_ru", "en": "normalize_en"}  # --lang -> curation module
+
+
 @app.command()
 def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
-              text: str = typer.Argument(..., help="Kazakh text, e.g. '2025 жылғы 21 қарашада'")) -> None:
-    """Normalize one Kazakh value and print it as JSON."""
-    from .curation.normalize import NORMALIZERS
+              text: str = typer.Argument(..., help="The text, e.g. '2025 жылғы 21 қарашада'"),
+              lang: str = typer.Option("kk", "--lang", help="Language of the text: " + ", ".join(NORMALIZER_MODULES))) -> None:
+    """Normalize one Kazakh, Russian or English value and print it as JSON."""
+    from importlib import import_module
 
     def body() -> None:
-        if kind not in NORMALIZERS:
-            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(NORMALIZERS))
-        sys.stdout.write(json.dumps(NORMALIZERS[kind](text), ensure_ascii=False) + "\n")
+        if lang not in NORMALIZER_MODULES:
+            raise InputError("unknown language", value=lang, expected="one of: " + ", ".join(NORMALIZER_MODULES))
+        normalizers = import_module(f".curation.{NORMALIZER_MODULES[lang]}", __package__).NORMALIZERS
+        if kind not in normalizers:
+            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(normalizers))
+        sys.stdout.write(json.dumps(normalizers[kind](text), ensure_ascii=False) + "\n")
 
     run(body)
 

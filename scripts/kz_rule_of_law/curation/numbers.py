@@ -25,8 +25,8 @@ def read_number(t: str, group: str, decimal: str, text: str, expected: str) -> t
         word = t[: m.end()].split(" ")[-1] + rest.split(" ")[0]
         raise InputError(f"{word!r} is not a number written with digit groups {group!r} and decimal mark "
                          f"{decimal!r}", value=text, expected=expected)
-    if re.match(rf"{g}[0-9]", rest) or (group == " " and re.match(r" [0-9]", rest)):
-        number = re.match(rf"[0-9{g}]+", t)[0].strip()
+    if re.match(rf"{g}[0-9]", rest) or re.match(r" [0-9]", rest):
+        number = re.match(rf"[0-9{g} ]+", t)[0].strip()
         raise InputError(f"digit groups after the first must have exactly three digits: {number!r}",
                          value=text, expected=expected)
     whole = str(_number(m["int"].replace(group, ""), text, expected))
