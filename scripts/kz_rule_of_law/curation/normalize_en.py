@@ -499,6 +499,17 @@ def legal_form_json(text: str) -> dict:
     return asdict(parse_legal_form(text))
 
 
+LEGAL_STYLES = ("name", "lower", "abbreviation", "dotted")
+
+
+def format_legal_form_en(lf: LegalForm, style: str = "name") -> str:
+    """Write a legal form in English: its name ('Public Foundation', 'public foundation') or abbreviation ('PF', 'P.F.')."""
+    if style not in LEGAL_STYLES or style in ("abbreviation", "dotted") and not lf.abbr_en:
+        raise InputError(f"no {style!r} for {lf.code}", value=style, expected=f"one of {LEGAL_STYLES}")
+    return {"name": lf.name_en, "lower": lf.name_en.lower(), "abbreviation": lf.abbr_en,
+            "dotted": "".join(c + "." for c in lf.abbr_en or "")}[style]
+
+
 NORMALIZERS: dict[str, Callable[[str], dict]] = {
     "date": date_json,
     "money": money_json,

@@ -118,15 +118,15 @@ def _phrase(name: str) -> dict[tuple[str, str], str]:
 # ---------------------------------------------------------------------------------------------------
 # Numerals 1..99 in words, every case
 
-_UNIT_FORMS = {  # these four decline like pronouns, not by one pattern: written out
-    1: {"nom": {"один", "одна", "одно", "одни"}, "gen": {"одного", "одной", "одних"},
-        "dat": {"одному", "одной", "одним"}, "acc": {"один", "одну", "одно", "одного", "одни", "одних"},
-        "ins": {"одним", "одной", "одною", "одними"}, "prep": {"одном", "одной", "одних"}},
-    2: {"nom": {"два", "две"}, "gen": {"двух"}, "dat": {"двум"}, "acc": {"два", "две"}, "ins": {"двумя"},
-        "prep": {"двух"}},
-    3: {"nom": {"три"}, "gen": {"трех"}, "dat": {"трем"}, "acc": {"три"}, "ins": {"тремя"}, "prep": {"трех"}},
-    4: {"nom": {"четыре"}, "gen": {"четырех"}, "dat": {"четырем"}, "acc": {"четыре"}, "ins": {"четырьмя"},
-        "prep": {"четырех"}},
+_UNIT_FORMS = {  # these four decline like pronouns, not by one pattern: written out, masculine first
+    1: {"nom": ("один", "одна", "одно", "одни",), "gen": ("одного", "одной", "одних",),
+        "dat": ("одному", "одной", "одним",), "acc": ("один", "одну", "одно", "одного", "одни", "одних",),
+        "ins": ("одним", "одной", "одною", "одними",), "prep": ("одном", "одной", "одних",)},
+    2: {"nom": ("два", "две",), "gen": ("двух",), "dat": ("двум",), "acc": ("два", "две",), "ins": ("двумя",),
+        "prep": ("двух",)},
+    3: {"nom": ("три",), "gen": ("трех",), "dat": ("трем",), "acc": ("три",), "ins": ("тремя",), "prep": ("трех",)},
+    4: {"nom": ("четыре",), "gen": ("четырех",), "dat": ("четырем",), "acc": ("четыре",), "ins": ("четырьмя",),
+        "prep": ("четырех",)},
 }
 _SOFT_NUMERALS = {5: "пять", 6: "шесть", 7: "семь", 8: "восемь", 9: "девять", 10: "десять",
                   11: "одиннадцать", 12: "двенадцать", 13: "тринадцать", 14: "четырнадцать",
@@ -134,15 +134,15 @@ _SOFT_NUMERALS = {5: "пять", 6: "шесть", 7: "семь", 8: "восем�
                   19: "девятнадцать", 20: "двадцать", 30: "тридцать"}
 
 
-def _soft_numeral(word: str) -> dict[str, set[str]]:
+def _soft_numeral(word: str) -> dict[str, tuple[str, ...]]:
     """Decline a numeral in -ь (пять, двадцать): -и in the oblique cases, -ью in the instrumental."""
     stem = "восьм" if word == "восемь" else word[:-1]  # the е of восемь is fleeting
-    ins = {stem + "ью"} | ({"восемью"} if word == "восемь" else set())
-    return {"nom": {word}, "acc": {word}, "gen": {stem + "и"}, "dat": {stem + "и"}, "prep": {stem + "и"},
+    ins = ("восемью", "восьмью") if word == "восемь" else (stem + "ью",)
+    return {"nom": (word,), "acc": (word,), "gen": (stem + "и",), "dat": (stem + "и",), "prep": (stem + "и",),
             "ins": ins}
 
 
-def _numeral(n: int) -> dict[str, set[str]]:
+def _numeral(n: int) -> dict[str, tuple[str, ...]]:
     """Return the forms of the simple numeral n by case (n a unit, a teen or a round ten)."""
     if n in _UNIT_FORMS:
         return _UNIT_FORMS[n]
@@ -150,11 +150,11 @@ def _numeral(n: int) -> dict[str, set[str]]:
         return _soft_numeral(_SOFT_NUMERALS[n])
     if n in (40, 90):  # сорок, девяносто: one oblique form
         nom, oblique = ("сорок", "сорока") if n == 40 else ("девяносто", "девяноста")
-        return {c: {nom if c in ("nom", "acc") else oblique} for c in CASES}
+        return {c: (nom if c in ("nom", "acc") else oblique,) for c in CASES}
     unit = _soft_numeral(_SOFT_NUMERALS[n // 10])  # пятьдесят..восемьдесят: both halves decline
     tail = {"nom": "десят", "acc": "десят", "gen": "десяти", "dat": "десяти", "prep": "десяти",
             "ins": "десятью"}
-    return {c: {u + tail[c] for u in unit[c]} for c in CASES}
+    return {c: tuple(u + tail[c] for u in unit[c]) for c in CASES}
 
 
 _NUMERAL_WORDS: dict[str, tuple[int, frozenset[str]]] = {}
@@ -191,7 +191,7 @@ def format_numeral_ru(n: int, case: str = "nom") -> str:
     if case not in CASES:
         raise InputError(f"unknown case {case!r}", value=case, expected=f"one of {CASES}")
     parts = [n] if n <= 20 or n % 10 == 0 else [n - n % 10, n % 10]
-    return " ".join(min(_numeral(p)[case]) for p in parts)
+    return " ".join(_numeral(p)[case][0] for p in parts)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -613,7 +613,9 @@ def count_json(text: str) -> dict:
     return parse_count(text).to_json()
 
 
-COUNTED_NOUNS = {  # dictionary form -> (nominative singular, genitive singular, genitive plural)
+# Nouns whose forms after a number the lemma rules decide: dictionary form -> (nominative singular,
+# genitive singular, genitive plural).
+COUNTED_NOUNS = {
     "участник": ("участник", "участника", "участников"),
     "рекомендация": ("рекомендация", "рекомендации", "рекомендаций"),
     "человек": ("человек", "человека", "человек"),
@@ -622,7 +624,7 @@ COUNTED_NOUNS = {  # dictionary form -> (nominative singular, genitive singular,
     "решение": ("решение", "решения", "решений"),
     "организация": ("организация", "организации", "организаций"),
     "эксперт": ("эксперт", "эксперта", "экспертов"),
-    "страна": ("страна", "страны", "стран"),
+    "проект": ("проект", "проекта", "проектов"),
     "комиссия": ("комиссия", "комиссии", "комиссий"),
 }
 
