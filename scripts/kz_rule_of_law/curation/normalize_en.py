@@ -106,13 +106,13 @@ def parse_date(text: str) -> DateValue:
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1].strip()
     t = re.sub(r"^(?:on|in|during) ", "", t)
-    left = None
+    left, iso = None, r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     if m := re.fullmatch(r"(?:from )?(.+?) (?:to|until|till|through) (.+)", t) or \
-            re.fullmatch(r"between (.+?) and (.+)", t):
+            re.fullmatch(r"between (.+?) and (.+)", t) or re.fullmatch(rf"({iso}) ?- ?({iso})", t):
         left, right = m[1], m[2]
-    elif not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", t) and t.count("-") == 1:
+    elif not re.fullmatch(iso, t) and t.count("-") == 1:
         left, _, right = t.partition("-")
-    elif "-" in t and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", t):
+    elif "-" in t and not re.fullmatch(iso, t):
         raise InputError("more than one dash in the date", value=text, expected=_DATE_EXPECTED)
     else:
         right = t

@@ -284,6 +284,8 @@ def parse_date(text: str) -> DateValue:
         prep, t = m[1], t[m.end():]
     if _ISO.fullmatch(t):
         left, right = None, t
+    elif m := re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) ?- ?([0-9]{4}-[0-9]{2}-[0-9]{2})", t):
+        left, range_word, right = m[1], "-", m[2]
     elif m := re.fullmatch(r"с (.+?) (по|до) (.+)", t):
         if prep:
             raise InputError(f"unexpected {prep!r} before 'с'", value=text, expected=_DATE_EXPECTED)
