@@ -305,7 +305,8 @@ def test_bad_counts_raise_input_error(text, bad):
     ("девяноста девяти лет", {"years": 99}), ("пятидесяти лет", {"years": 50}),
     ("восьмидесяти пяти лет", {"years": 85}), ("двенадцать месяцев", {"months": 12}),
     ("четырьмя годами", {"years": 4}), ("сроком на два года", {"years": 2}), ("за пять лет", {"years": 5}),
-    ("полтора года", {"months": 18}), ("полутора лет", {"months": 18}), ("полгода", {"months": 6}),
+    ("полтора года", {"months": 18}), ("полутора лет", {"months": 18}), ("полгода", {"months": 6}), ("1,5 года", {"months": 18}),
+    ("в течение полутора лет", {"months": 18}),
 ])
 def test_duration_forms(text, expected):
     assert NORMALIZERS["duration"](text) == expected
@@ -320,6 +321,8 @@ def test_duration_forms(text, expected):
     ("три годов", "'годов'"),
     ("полтора месяца", "not a whole number of months"),
     ("три года назад", "'назад'"),
+    ("года", "no number before 'года'"),
+    ("2,5 года", "not a whole number"),
 ])
 def test_bad_durations_raise_input_error(text, bad):
     rejects(parse_duration, text, bad)

@@ -659,7 +659,7 @@ _DURATION_PREFIXES = ("в течение", "на протяжении", "сро�
 
 
 def parse_duration(text: str) -> Duration:
-    """Parse a duration ('три года', 'в течение трех лет', '24 месяца', 'полтора года') into a Duration."""
+    """Parse a duration ('три года', 'в течение трех лет', '24 месяца') into a Duration; 'полтора года' is 18 months."""
     t = _text(text, _DURATION_EXPECTED)
     for prefix in _DURATION_PREFIXES:
         if t.startswith(prefix + " "):
@@ -670,11 +670,16 @@ def parse_duration(text: str) -> Duration:
     *number, unit = t.split(" ")
     if unit not in _UNIT_WORDS:
         raise InputError(f"{unit!r} is not a word for years or months", value=text, expected=_DURATION_EXPECTED)
-    if number and number[0] in _HALF and len(number) == 1:
+    if number in ([h] for h in _HALF) or number in (["1,5"], ["одного", "с", "половиной"]):
         if _UNIT_WORDS[unit] == "months":
             raise InputError("a month and a half is not a whole number of months", value=text,
                              expected=_DURATION_EXPECTED)
         return Duration(months=18)
+    if not number:
+        raise InputError(f"no number before {unit!r}", value=text, expected=_DURATION_EXPECTED)
+    if len(number) == 1 and re.fullmatch(r"[0-9]+,[0-9]+", number[0]):
+        raise InputError(f"{number[0]!r} is not a whole number of {_UNIT_WORDS[unit]} (only 1,5 years is read, "
+                         "as 18 months)", value=text, expected=_DURATION_EXPECTED)
     if len(number) == 1 and re.fullmatch(r"[0-9]+", number[0]):
         n = int(read_number(number[0], " ", ",", text, _DURATION_EXPECTED)[0])
     else:

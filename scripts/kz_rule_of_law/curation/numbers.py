@@ -10,12 +10,9 @@ from .normalize import _number, _plain
 
 
 def read_number(t: str, group: str, decimal: str, text: str, expected: str) -> tuple[Decimal, int, str]:
-    """Read the number at the start of t; return (value, significant digits written, rest of t).
-
-    Digits are grouped by threes with `group` and the fraction follows `decimal`. Any other mark glued to
-    the number (a dot in Russian, a comma group of two digits in English, a letter) is refused rather than
-    read one way or the other.
-    """
+    """Read the number at the start of t (groups of three, a decimal mark); return (value, digits, rest)."""
+    # Any other mark glued to the number (a dot in Russian, a comma group of two digits in English, a
+    # letter) is refused rather than read one way or the other.
     g, d = re.escape(group), re.escape(decimal)
     m = re.match(rf"(?P<int>[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}(?P<frac>[0-9]+))?", t)
     if m is None:
