@@ -478,7 +478,7 @@ def format_money_ru(amount: Decimal, currency: str, qualifier: str = "exact", se
         raise InputError("unknown currency or qualifier", value=(currency, qualifier),
                          expected=f"one of {tuple(CURRENCIES)} and one of {QUALIFIERS}")
     if multiplier is not None:
-        amount = _plain_scaled(amount, -{"тыс.": 3, "млн": 6, "млрд": 9}[multiplier])
+        amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
     whole, _, frac = format(amount, "f").partition(".")
     number = _group(whole, sep) + ("," + frac if frac else "") + (" " + multiplier if multiplier else "")
     noun = CURRENCIES[currency]
@@ -486,11 +486,6 @@ def format_money_ru(amount: Decimal, currency: str, qualifier: str = "exact", se
         noun = _noun(noun.split(" ")[0])[form] + (" США" if currency == "USD" else "")
     words = QUALIFIER_WORDS[qualifier][0] + " " if qualifier != "exact" else ""
     return f"{words}{number} {noun}"
-
-
-def _plain_scaled(amount: Decimal, power: int) -> Decimal:
-    """Shift an amount's decimal point exactly (for writing it with a multiplier)."""
-    return scale(amount, len(format(amount, "f")), Decimal(10) ** power)
 
 
 # ---------------------------------------------------------------------------------------------------
