@@ -280,6 +280,7 @@ def parse_date(text: str) -> DateValue:
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1].strip()
     prep, range_word = None, None
+    t = re.sub(r"^(?:в|за) период (?=с )", "", t)  # 'в период с 19 по 21 августа 2024 года'
     if m := re.match(r"(во?) ", t):
         prep, t = m[1], t[m.end():]
     if _ISO.fullmatch(t):
@@ -509,6 +510,7 @@ def parse_period(text: str) -> Period:
     t = _text(text, _PERIOD_EXPECTED)
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1].strip()
+    t = re.sub(r"^(?:в|на|за) период ", "", t)  # 'в период 2024–2026 гг.', 'на период с 2024 по 2026 год'
     m = next((m for p in _PERIOD_PATTERNS if (m := p.fullmatch(t))), None)
     if m is None:
         raise InputError("not a recognised year range", value=text, expected=_PERIOD_EXPECTED)
