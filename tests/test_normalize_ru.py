@@ -534,4 +534,12 @@ def test_cli_russian_error_exits_2_naming_the_text():
 
 def test_cli_unknown_language_exits_2():
     result = CliRunner().invoke(app, ["normalize", "--lang", "de", "date", "21. November 2025"])
-    assert result.exit_code == 2 and "unknown language" in result.stderr
+    assert result.exit_code == 2 and "--lang" in result.stderr and result.stdout == ""
+
+
+def test_russian_errors_carry_registered_codes():
+    assert rejects(parse_date, "31 июня 2025 года").problems[0].code == "impossible-date"
+    assert rejects(parse_date, "21 ноябре 2025 года").problems[0].code == "unknown-month"
+    assert rejects(parse_money, "1.200.000 тенге").problems[0].code == "malformed-number"
+    assert rejects(parse_count, "более").problems[0].code == "unrecognised-count"
+    assert rejects(parse_duration, "0 лет").problems[0].code == "zero-duration"

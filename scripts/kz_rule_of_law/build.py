@@ -13,7 +13,7 @@ from typing import Callable
 
 from .database.load import database_name, write_database
 from .package.descriptor import lint, load_descriptor, tables
-from .errors import InputError, Problem, ValidationFailed
+from .errors import InputError, ValidationFailed
 from .gcpause import paused_gc
 from .package.writer import PackageWriter
 from .curation.rows import Compiler
@@ -55,7 +55,7 @@ def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> 
     descriptor = load_descriptor(root / "datapackage.json")
     problems = lint(descriptor)
     if problems:
-        raise InputError(*(Problem(p, file="datapackage.json") for p in problems))
+        raise InputError(*(p.located(file="datapackage.json") for p in problems))
     schema = tables(descriptor)
     compiler = Compiler(root, schema)
     writer = PackageWriter(out, descriptor, schema) if out is not None else None

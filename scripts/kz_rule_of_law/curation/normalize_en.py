@@ -62,8 +62,10 @@ def _side(s: str, text: str, partial: bool) -> dict:
     if m is None:
         if re.fullmatch(r"[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}", s.strip()):
             raise InputError(f"{s.strip()!r} is ambiguous: British and American texts order day and month "
-                             "differently; write '21 November 2025'", value=text, expected=_DATE_EXPECTED)
-        raise InputError(f"not a recognised date: {s.strip()!r}", value=text, expected=_DATE_EXPECTED)
+                             "differently; write '21 November 2025'", value=text, expected=_DATE_EXPECTED,
+                             code="unrecognised-date")
+        raise InputError(f"not a recognised date: {s.strip()!r}", value=text, expected=_DATE_EXPECTED,
+                         code="unrecognised-date")
     g = m.groupdict()
     side = {"day": int(g["day"]) if g.get("day") else None, "year": int(g["year"]) if g.get("year") else None,
             "month": None}
@@ -73,10 +75,11 @@ def _side(s: str, text: str, partial: bool) -> dict:
         elif g["month"] in _MONTHS:
             side["month"] = _MONTHS[g["month"]]
         else:
-            raise InputError(f"unknown month word {g['month']!r}", value=text, expected=_DATE_EXPECTED)
+            raise InputError(f"unknown month word {g['month']!r}", value=text, expected=_DATE_EXPECTED,
+                             code="unknown-month")
     if side["day"] is not None and not _suffix_ok(side["day"], g.get("suffix")):
         raise InputError(f"wrong ordinal suffix {str(side['day']) + g['suffix']!r}", value=text,
-                         expected=_DATE_EXPECTED)
+                         expected=_DATE_EXPECTED, code="unknown-suffix")
     return side
 
 
@@ -84,14 +87,15 @@ def _checked(side: dict, text: str) -> tuple[datetime.date, str]:
     """Check a (partial) date and return it with its precision."""
     year, month, day = side["year"], side["month"], side["day"]
     if not 1900 <= year <= 2100:
-        raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED,
+                         code="year-out-of-range")
     if month is not None and not 1 <= month <= 12:
-        raise InputError(f"no month {month}", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"no month {month}", value=text, expected=_DATE_EXPECTED, code="impossible-date")
     try:
         d = datetime.date(year, month or 1, 1 if day is None else day)
     except ValueError:
         raise InputError(f"no {day} {_MONTHS_EN[(month or 1) - 1]} in {year}", value=text,
-                         expected=_DATE_EXPECTED) from None
+                         expected=_DATE_EXPECTED, code="impossible-date") from None
     return d, "day" if day is not None else "month" if month is not None else "year"
 
 
@@ -113,7 +117,8 @@ def parse_date(text: str) -> DateValue:
     elif not re.fullmatch(iso, t) and t.count("-") == 1:
         left, _, right = t.partition("-")
     elif "-" in t and not re.fullmatch(iso, t):
-        raise InputError("more than one dash in the date", value=text, expected=_DATE_EXPECTED)
+        raise InputError("more than one dash in the date", value=text, expected=_DATE_EXPECTED,
+                         code="unrecognised-date")
     else:
         right = t
     r = _side(right, text, partial=left is not None)
@@ -122,7 +127,8 @@ def parse_date(text: str) -> DateValue:
         return DateValue(_shown(d, precision), precision)
     lft = _side(left, text, partial=True)
     if r["year"] is None:
-        raise InputError("no year after the range", value=text, expected=_DATE_EXPECTED)
+        raise InputError("no year after the range", value=text, expected=_DATE_EXPECTED,
+                         code="unrecognised-date")
     if r["month"] is None and r["day"] is not None:
         r["month"] = lft["month"]  # 'August 19–21, 2024'
     if lft["month"] is None and lft["day"] is not None:
@@ -131,12 +137,13 @@ def parse_date(text: str) -> DateValue:
         lft["year"] = r["year"]
     if (lft["day"] is None) != (r["day"] is None) or (lft["month"] is None) != (r["month"] is None):
         raise InputError("the two ends of the range are not dates of the same kind", value=text,
-                         expected=_DATE_EXPECTED)
+                         expected=_DATE_EXPECTED, code="unrecognised-date")
     start, precision = _checked(lft, text)
     end, _ = _checked(r, text)
     if _shown(end, precision) <= _shown(start, precision):
         raise InputError(f"the range ends ({_shown(end, precision)}) before it starts "
-                         f"({_shown(start, precision)})", value=text, expected=_DATE_EXPECTED)
+                         f"({_shown(start, precision)})", value=text, expected=_DATE_EXPECTED,
+                         code="end-before-start")
     return DateValue(_shown(start, precision), precision, _shown(end, precision))
 
 
@@ -152,10 +159,11 @@ def format_date_en(start: datetime.date, precision: str = "day", end: datetime.d
                    style: str = "dmy", dash: str = "\u2013") -> str:
     """Write a date, month, year or range in English, e.g. '21 November 2025', '19–21 August 2024'."""
     if not isinstance(start, datetime.date) or end is not None and not isinstance(end, datetime.date):
-        raise InputError("expected a date", value=start, expected="a datetime.date")
+        raise InputError("expected a date", value=start, expected="a datetime.date", code="bad-argument")
     if precision not in ("day", "month", "year") or style not in DATE_STYLES:
         raise InputError("unknown precision or style", value=(precision, style),
-                         expected=f"a precision of day, month or year and a style of {DATE_STYLES}")
+                         expected=f"a precision of day, month or year and a style of {DATE_STYLES}",
+                         code="bad-argument")
 
     def month(d: datetime.date) -> str:
         name = _MONTHS_EN[d.month - 1]
@@ -222,23 +230,25 @@ def parse_money(text: str) -> Money:
         code, t = _CURRENCY_SIGNS[t.split(" ")[0]], t.partition(" ")[2]
     if t[:1] in ("-", "+"):
         raise InputError("amounts must be written without a sign (no negative amounts)", value=text,
-                         expected=_MONEY_EXPECTED)
+                         expected=_MONEY_EXPECTED, code="signed-amount")
     value, digits, rest = read_number(t, ",", ".", text, _MONEY_EXPECTED)
     words = rest.split(" ") if rest else []
     if words and words[0] in _MULTIPLIERS:
         value = scale(value, digits, Decimal(10) ** _MULTIPLIERS[words.pop(0)])
     if code is None:
         if not words:
-            raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED)
+            raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED,
+                             code="missing-currency")
         for n in (2, 1):
             if len(words) >= n and " ".join(words[:n]) in _CURRENCY_WORDS:
                 code, words = _CURRENCY_WORDS[" ".join(words[:n])], words[n:]
                 break
         else:
-            raise InputError(f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED)
+            raise InputError(f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED,
+                             code="unknown-currency")
     if words:
         raise InputError(f"unexpected words after the amount: {' '.join(words)!r}", value=text,
-                         expected=_MONEY_EXPECTED)
+                         expected=_MONEY_EXPECTED, code="unexpected-words")
     return Money(value, code, qualifier or "exact")
 
 
@@ -255,10 +265,12 @@ def format_money_en(amount: Decimal, currency: str, qualifier: str = "exact", st
                     multiplier: str | None = None) -> str:
     """Write an amount in English, e.g. 'EUR 777,895', 'about €1.2 million' or '300,000 US dollars'."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
-        raise InputError("expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')")
+        raise InputError("expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')",
+                         code="bad-argument")
     if currency not in CURRENCIES or qualifier not in QUALIFIERS or style not in MONEY_STYLES:
         raise InputError("unknown currency, qualifier or style", value=(currency, qualifier, style),
-                         expected=f"one of {tuple(CURRENCIES)}, {QUALIFIERS} and {MONEY_STYLES}")
+                         expected=f"one of {tuple(CURRENCIES)}, {QUALIFIERS} and {MONEY_STYLES}",
+                         code="bad-argument")
     if multiplier is not None:
         amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
     whole, _, frac = format(amount, "f").partition(".")
@@ -287,18 +299,21 @@ def parse_period(text: str) -> Period:
         t = t[1:-1].strip()
     m = _PERIOD_RE.fullmatch(t)
     if m is None:
-        raise InputError("not a recognised year range", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError("not a recognised year range", value=text, expected=_PERIOD_EXPECTED,
+                         code="unrecognised-period")
     if (" and " in t) != t.startswith("between "):
         raise InputError("write 'between 2024 and 2026' or 'from 2024 to 2026'", value=text,
-                         expected=_PERIOD_EXPECTED)
+                         expected=_PERIOD_EXPECTED, code="unrecognised-period")
     start = int(m["a"])
     # '2024–26' is the usual English short form: the end keeps the start's century.
     end = int(m["b"]) if len(m["b"]) == 4 else start - start % 100 + int(m["b"])
     for year in (start, end):
         if not 1900 <= year <= 2100:
-            raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED)
+            raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED,
+                             code="year-out-of-range")
     if end < start:
-        raise InputError(f"end year {end} is before start year {start}", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError(f"end year {end} is before start year {start}", value=text, expected=_PERIOD_EXPECTED,
+                         code="end-before-start")
     return Period(start, end)
 
 
@@ -313,7 +328,8 @@ PERIOD_STYLES = ("dash", "to", "from", "between", "short")
 def format_period_en(start: int, end: int, style: str = "dash", dash: str = "\u2013") -> str:
     """Write a year range in English, e.g. '2024–2026', 'from 2024 to 2026' or '2024–26'."""
     if style not in PERIOD_STYLES:
-        raise InputError(f"unknown period style {style!r}", value=style, expected=f"one of {PERIOD_STYLES}")
+        raise InputError(f"unknown period style {style!r}", value=style, expected=f"one of {PERIOD_STYLES}",
+                         code="bad-argument")
     if style == "short" and start // 100 == end // 100:
         return f"{start}{dash}{end % 100:02d}"
     return {"dash": f"{start}{dash}{end}", "to": f"{start} to {end}", "from": f"from {start} to {end}",
@@ -351,16 +367,18 @@ def parse_count(text: str) -> Count:
     t = _clean(text, _COUNT_EXPECTED)
     qualifier, t = take_prefix(t, _QUALIFIER_WORDS)
     if "." in t.split(" ")[0]:
-        raise InputError(f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED)
-    value, _, rest = read_number(t, ",", ".", text, _COUNT_EXPECTED)
+        raise InputError(f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED,
+                         code="malformed-number")
+    value, _, rest = read_number(t, ",", ".", text, _COUNT_EXPECTED, "unrecognised-count")
     words = rest.split(" ") if rest else []
     if len(words) > 1:
         raise InputError(f"unexpected words after the count: {' '.join(words[1:])!r}", value=text,
-                         expected=_COUNT_EXPECTED)
+                         expected=_COUNT_EXPECTED, code="unexpected-words")
     if not words:
         return Count(int(value), qualifier or "exact")
     if not re.fullmatch(r"[a-z]+(?:-[a-z]+)?", words[0]):
-        raise InputError(f"{words[0]!r} is not an English noun", value=text, expected=_COUNT_EXPECTED)
+        raise InputError(f"{words[0]!r} is not an English noun", value=text, expected=_COUNT_EXPECTED,
+                         code="unexpected-words")
     return Count(int(value), qualifier or "exact", _lemma(words[0], int(value)), True)
 
 
@@ -378,10 +396,12 @@ def format_count_en(value: int, qualifier: str = "exact", noun: str | None = Non
     """Write a count in English, e.g. 'more than 80 participants' or 'some 1,200 people'."""
     if qualifier not in QUALIFIERS or noun is not None and noun not in COUNTED_NOUNS:
         raise InputError("unknown qualifier or noun", value=(qualifier, noun),
-                         expected=f"one of {QUALIFIERS} and one of {tuple(COUNTED_NOUNS)}")
+                         expected=f"one of {QUALIFIERS} and one of {tuple(COUNTED_NOUNS)}",
+                         code="bad-argument")
     word = word or (QUALIFIER_WORDS[qualifier][0] if qualifier != "exact" else None)
     if word is not None and _QUALIFIER_WORDS.get(word) != qualifier:
-        raise InputError(f"{word!r} does not say {qualifier}", value=word, expected=str(QUALIFIER_WORDS[qualifier]))
+        raise InputError(f"{word!r} does not say {qualifier}", value=word, expected=str(QUALIFIER_WORDS[qualifier]),
+                         code="bad-argument")
     text = (word + " " if word else "") + f"{value:,}"
     if noun is not None:
         text += " " + (noun if value == 1 else COUNTED_NOUNS[noun])
@@ -405,12 +425,14 @@ def _number_words(words: str, text: str) -> int:
     parts = re.split(r"[- ]", words)
     if any(p not in _NUMBER_WORDS for p in parts):
         bad = next(p for p in parts if p not in _NUMBER_WORDS)
-        raise InputError(f"unknown number word {bad!r}", value=text, expected=_DURATION_EXPECTED)
+        raise InputError(f"unknown number word {bad!r}", value=text, expected=_DURATION_EXPECTED,
+                         code="unknown-number-word")
     if len(parts) == 1:
         return _NUMBER_WORDS[parts[0]]
     if len(parts) == 2 and parts[0] in _TENS and _NUMBER_WORDS[parts[1]] < 10:
         return _NUMBER_WORDS[parts[0]] + _NUMBER_WORDS[parts[1]]
-    raise InputError(f"number words out of order: {words!r}", value=text, expected=_DURATION_EXPECTED)
+    raise InputError(f"number words out of order: {words!r}", value=text, expected=_DURATION_EXPECTED,
+                     code="unknown-number-word")
 
 
 _DURATION_RE = re.compile(
@@ -425,24 +447,27 @@ def parse_duration(text: str) -> Duration:
         return Duration(months=18)
     m = _DURATION_RE.fullmatch(t)
     if m is None:
-        raise InputError("not a number of years or months", value=text, expected=_DURATION_EXPECTED)
+        raise InputError("not a number of years or months", value=text, expected=_DURATION_EXPECTED,
+                         code="unrecognised-duration")
     num = m["num"]
     if m["adj"] and re.match(r"an? ", num):
         num = num.split(" ", 1)[1]  # 'a three-year (programme)'
     if re.fullmatch(r"[0-9][0-9,]*", num):
-        n = int(read_number(num, ",", ".", text, _DURATION_EXPECTED)[0])
+        n = int(read_number(num, ",", ".", text, _DURATION_EXPECTED, "unrecognised-duration")[0])
     else:
         n = _number_words(num, text)
     if n == 0 or n > 1200:
-        raise InputError(f"a duration of {n} is out of range (1..1200)", value=text, expected=_DURATION_EXPECTED)
+        raise InputError(f"a duration of {n} is out of range (1..1200)", value=text, expected=_DURATION_EXPECTED,
+                         code="zero-duration" if n == 0 else "unrecognised-duration")
     unit = m["unit"] or m["adj"]
     if m["half"]:
         if unit.startswith("month") or n != 1 and not unit.endswith("s"):
-            raise InputError("half months are not whole months", value=text, expected=_DURATION_EXPECTED)
+            raise InputError("half months are not whole months", value=text, expected=_DURATION_EXPECTED,
+                             code="unrecognised-duration")
         return Duration(months=12 * n + 6)
     if m["unit"] and (n == 1) == unit.endswith("s"):
         raise InputError(f"{m['num']} {unit!r}: the noun's number does not agree", value=text,
-                         expected=_DURATION_EXPECTED)
+                         expected=_DURATION_EXPECTED, code="unknown-word")
     return Duration(years=n) if unit.startswith("year") else Duration(months=n)
 
 
@@ -454,7 +479,8 @@ def duration_json(text: str) -> dict:
 def format_number_en(n: int) -> str:
     """Write 1..99 in English words, e.g. 21 -> 'twenty-one'."""
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 99:
-        raise InputError("expected a whole number from 1 to 99", value=n, expected="1..99")
+        raise InputError("expected a whole number from 1 to 99", value=n, expected="1..99",
+                         code="bad-argument")
     if n < 20:
         return _ONES[n - 1]
     return _TENS[n // 10 - 2] + (f"-{_ONES[n % 10 - 1]}" if n % 10 else "")
@@ -465,7 +491,7 @@ def format_duration_en(value: Duration, words: bool = True, prefix: str | None =
     n, unit = (value.years, "year") if value.years is not None else (value.months, "month")
     if not isinstance(n, int) or not 1 <= n <= (99 if words else 1200):
         raise InputError("expected 1..99 years or months in words (1..1200 in digits)", value=value,
-                         expected="Duration(years=3)")
+                         expected="Duration(years=3)", code="bad-argument")
     number = format_number_en(n) if words else str(n)
     if adjective:
         return f"a {number}-{unit}"
@@ -491,7 +517,8 @@ def parse_legal_form(text: str) -> LegalForm:
     abbr = re.sub(r"[. ]", "", t)
     if abbr in _LEGAL_ABBREVIATIONS:
         return _LEGAL_ABBREVIATIONS[abbr]
-    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED)
+    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED,
+                     code="unknown-legal-form")
 
 
 def legal_form_json(text: str) -> dict:
@@ -505,7 +532,8 @@ LEGAL_STYLES = ("name", "lower", "abbreviation", "dotted")
 def format_legal_form_en(lf: LegalForm, style: str = "name") -> str:
     """Write a legal form in English: its name ('Public Foundation', 'public foundation') or abbreviation ('PF', 'P.F.')."""
     if style not in LEGAL_STYLES or style in ("abbreviation", "dotted") and not lf.abbr_en:
-        raise InputError(f"no {style!r} for {lf.code}", value=style, expected=f"one of {LEGAL_STYLES}")
+        raise InputError(f"no {style!r} for {lf.code}", value=style, expected=f"one of {LEGAL_STYLES}",
+                         code="bad-argument")
     return {"name": lf.name_en, "lower": lf.name_en.lower(), "abbreviation": lf.abbr_en,
             "dotted": "".join(c + "." for c in lf.abbr_en or "")}[style]
 

@@ -168,28 +168,33 @@ for _n in [*range(1, 21), *range(30, 100, 10)]:
 def _numeral_value(words: list[str], text: str, expected: str) -> int:
     """Read a number 1..99 written in Russian words ('двадцать три', 'трех', 'двадцати одного')."""
     if not words or len(words) > 2:
-        raise InputError(f"not a number in words: {' '.join(words)!r}", value=text, expected=expected)
+        raise InputError(f"not a number in words: {' '.join(words)!r}", value=text, expected=expected,
+                         code="unknown-number-word")
     for w in words:
         if w not in _NUMERAL_WORDS:
-            raise InputError(f"unknown number word {w!r}", value=text, expected=expected)
+            raise InputError(f"unknown number word {w!r}", value=text, expected=expected,
+                             code="unknown-number-word")
     (first, cases), rest = _NUMERAL_WORDS[words[0]], words[1:]
     if not rest:
         return first
     second, cases2 = _NUMERAL_WORDS[rest[0]]
     if first < 20 or first % 10 or second > 9:
-        raise InputError(f"number words out of order: {' '.join(words)!r}", value=text, expected=expected)
+        raise InputError(f"number words out of order: {' '.join(words)!r}", value=text, expected=expected,
+                         code="unknown-number-word")
     if not cases & cases2:
         raise InputError(f"number words in different cases: {' '.join(words)!r}", value=text,
-                         expected=expected)
+                         expected=expected, code="unknown-number-word")
     return first + second
 
 
 def format_numeral_ru(n: int, case: str = "nom") -> str:
     """Write 1..99 in Russian words in a case, e.g. 23 gen -> 'двадцати трех'."""
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 99:
-        raise InputError("expected a whole number from 1 to 99", value=n, expected="1..99")
+        raise InputError("expected a whole number from 1 to 99", value=n, expected="1..99",
+                         code="bad-argument")
     if case not in CASES:
-        raise InputError(f"unknown case {case!r}", value=case, expected=f"one of {CASES}")
+        raise InputError(f"unknown case {case!r}", value=case, expected=f"one of {CASES}",
+                         code="bad-argument")
     parts = [n] if n <= 20 or n % 10 == 0 else [n - n % 10, n % 10]
     return " ".join(_numeral(p)[case][0] for p in parts)
 
@@ -226,12 +231,13 @@ def _side(s: str, text: str) -> dict:
         first = next((w for w in s.split(" ")
                       if not re.fullmatch(r"[0-9]{1,4}(?:-го)?|г\.?|год[ау]?", w) and w not in _MONTH_FORMS), s)
         raise InputError(f"not a recognised date: {first!r}" if first else "not a recognised date",
-                         value=text, expected=_DATE_EXPECTED)
+                         value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
     side = {"day": int(m["day"]) if m["day"] else None, "month": None, "cases": None, "word": m["month"],
             "year": int(m["year"]) if m["year"] else None, "mark": m["mark"]}
     if m["month"]:
         if m["month"] not in _MONTH_FORMS:
-            raise InputError(f"unknown month word {m['month']!r}", value=text, expected=_DATE_EXPECTED)
+            raise InputError(f"unknown month word {m['month']!r}", value=text, expected=_DATE_EXPECTED,
+                             code="unknown-month")
         side["month"], side["cases"] = _MONTH_FORMS[m["month"]]
     return side
 
@@ -240,20 +246,21 @@ def _check_month_case(side: dict, allowed: set[str], hint: str, text: str) -> No
     """Refuse a month word in a case its construction does not govern ('21 ноябрь', 'в ноября')."""
     if side["cases"] is not None and not side["cases"] & allowed:
         raise InputError(f"{side['word']!r} is in the wrong case here: write {hint}", value=text,
-                         expected=_DATE_EXPECTED)
+                         expected=_DATE_EXPECTED, code="unknown-month")
 
 
 def _iso(year: int, month: int | None, day: int | None, text: str) -> tuple[datetime.date, str]:
     """Check a (partial) date and return it with its precision."""
     if not 1900 <= year <= 2100:
-        raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED,
+                         code="year-out-of-range")
     if month is not None and not 1 <= month <= 12:
-        raise InputError(f"no month {month}", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"no month {month}", value=text, expected=_DATE_EXPECTED, code="impossible-date")
     try:
         d = datetime.date(year, month or 1, 1 if day is None else day)
     except ValueError:
         raise InputError(f"no {day} {_MONTHS_EN[(month or 1) - 1]} in {year}", value=text,
-                         expected=_DATE_EXPECTED) from None
+                         expected=_DATE_EXPECTED, code="impossible-date") from None
     return d, "day" if day is not None else "month" if month is not None else "year"
 
 
@@ -271,7 +278,8 @@ def _single_marks(side: dict, prep: str | None, text: str) -> None:
     else:
         allowed = {None, "год", "года", "г.", "г"}
     if side["mark"] not in allowed:
-        raise InputError(f"{side['mark']!r} does not fit this date", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"{side['mark']!r} does not fit this date", value=text, expected=_DATE_EXPECTED,
+                         code="unknown-word")
 
 
 def parse_date(text: str) -> DateValue:
@@ -289,22 +297,25 @@ def parse_date(text: str) -> DateValue:
         left, range_word, right = m[1], "-", m[2]
     elif m := re.fullmatch(r"с (.+?) (по|до) (.+)", t):
         if prep:
-            raise InputError(f"unexpected {prep!r} before 'с'", value=text, expected=_DATE_EXPECTED)
+            raise InputError(f"unexpected {prep!r} before 'с'", value=text, expected=_DATE_EXPECTED,
+                             code="unrecognised-date")
         left, range_word, right = m[1], m[2], m[3]
     elif len(dashes := [m.start() for m in re.finditer(r"-(?!го(?: |$))", t)]) == 1:
         left, right, range_word = t[:dashes[0]], t[dashes[0] + 1:], "-"
     elif dashes:
-        raise InputError("more than one dash in the date", value=text, expected=_DATE_EXPECTED)
+        raise InputError("more than one dash in the date", value=text, expected=_DATE_EXPECTED,
+                         code="unrecognised-date")
     else:
         left, right = None, t
     r = _side(right, text)
     if r["year"] is None:
-        raise InputError("no year in the date", value=text, expected=_DATE_EXPECTED)
+        raise InputError("no year in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
     if left is None:
         if r["day"] is not None:
             _check_month_case(r, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
             if prep:
-                raise InputError(f"unexpected {prep!r} before a day", value=text, expected=_DATE_EXPECTED)
+                raise InputError(f"unexpected {prep!r} before a day", value=text, expected=_DATE_EXPECTED,
+                                 code="unrecognised-date")
         elif prep:
             _check_month_case(r, {"prep"}, "'в' with the prepositional, e.g. 'в ноябре'", text)
         else:
@@ -319,7 +330,7 @@ def parse_date(text: str) -> DateValue:
         lft["year"] = r["year"]
     if (lft["day"] is None) != (r["day"] is None) or (lft["month"] is None) != (r["month"] is None):
         raise InputError("the two ends of the range are not dates of the same kind", value=text,
-                         expected=_DATE_EXPECTED)
+                         expected=_DATE_EXPECTED, code="unrecognised-date")
     for side, after in ((lft, "с" if range_word in ("по", "до") else "-"), (r, range_word)):
         if side["day"] is not None:
             _check_month_case(side, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
@@ -333,14 +344,16 @@ def parse_date(text: str) -> DateValue:
         if side["day"] is not None or side["month"] is not None:
             if side["mark"] not in _DAY_MARKS:
                 raise InputError(f"{side['mark']!r} does not fit this date", value=text,
-                                 expected=_DATE_EXPECTED)
+                                 expected=_DATE_EXPECTED, code="unknown-word")
     if prep and range_word != "-":
-        raise InputError(f"unexpected {prep!r} before the range", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"unexpected {prep!r} before the range", value=text, expected=_DATE_EXPECTED,
+                         code="unrecognised-date")
     start, precision = _iso(lft["year"], lft["month"], lft["day"], text)
     end, _ = _iso(r["year"], r["month"], r["day"], text)
     if _shown(end, precision) <= _shown(start, precision):
         raise InputError(f"the range ends ({_shown(end, precision)}) before it starts "
-                         f"({_shown(start, precision)})", value=text, expected=_DATE_EXPECTED)
+                         f"({_shown(start, precision)})", value=text, expected=_DATE_EXPECTED,
+                         code="end-before-start")
     return DateValue(_shown(start, precision), precision, _shown(end, precision))
 
 
@@ -356,10 +369,11 @@ def format_date_ru(start: datetime.date, precision: str = "day", end: datetime.d
                    style: str = "года", dash: str = "\u2013") -> str:
     """Write a date, month, year or range in Russian, e.g. '21 ноября 2025 года', 'с 19 по 21 августа 2024 г.'."""
     if not isinstance(start, datetime.date) or end is not None and not isinstance(end, datetime.date):
-        raise InputError("expected a date", value=start, expected="a datetime.date")
+        raise InputError("expected a date", value=start, expected="a datetime.date", code="bad-argument")
     if precision not in ("day", "month", "year") or style not in DATE_STYLES:
         raise InputError("unknown precision or style", value=(precision, style),
-                         expected=f"a precision of day, month or year and a style of {DATE_STYLES}")
+                         expected=f"a precision of day, month or year and a style of {DATE_STYLES}",
+                         code="bad-argument")
     mark = "г." if style == "г." else "года"
 
     def day(d: datetime.date, with_month: bool = True, with_year: bool = True) -> str:
@@ -437,26 +451,29 @@ def parse_money(text: str) -> Money:
         code, t = _CURRENCY_SIGNS[t.split(" ")[0]], t.partition(" ")[2]
     if t[:1] in ("-", "+"):
         raise InputError("amounts must be written without a sign (no negative amounts)", value=text,
-                         expected=_MONEY_EXPECTED)
+                         expected=_MONEY_EXPECTED, code="signed-amount")
     if "." in t.split(" ")[0]:
         raise InputError(f"{t.split(' ')[0]!r}: write digit groups with spaces ('1 200 000') and decimals with a "
-                         "comma ('1,2'); a dot could mean either", value=text, expected=_MONEY_EXPECTED)
+                         "comma ('1,2'); a dot could mean either", value=text, expected=_MONEY_EXPECTED,
+                         code="malformed-number")
     value, digits, rest = read_number(t, " ", ",", text, _MONEY_EXPECTED)
     words = rest.split(" ") if rest else []
     if words and words[0] in _MULTIPLIERS:
         value = scale(value, digits, Decimal(10) ** _MULTIPLIERS[words.pop(0)])
     if code is None:
         if not words:
-            raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED)
+            raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED,
+                             code="missing-currency")
         for n in (2, 1):
             if len(words) >= n and " ".join(words[:n]) in _CURRENCY_WORDS:
                 code, words = _CURRENCY_WORDS[" ".join(words[:n])], words[n:]
                 break
         else:
-            raise InputError(f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED)
+            raise InputError(f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED,
+                             code="unknown-currency")
     if words:
         raise InputError(f"unexpected words after the amount: {' '.join(words)!r}", value=text,
-                         expected=_MONEY_EXPECTED)
+                         expected=_MONEY_EXPECTED, code="unexpected-words")
     return Money(value, code, qualifier or "exact")
 
 
@@ -474,10 +491,11 @@ def format_money_ru(amount: Decimal, currency: str, qualifier: str = "exact", se
                     form: tuple[str, str] = ("pl", "gen"), multiplier: str | None = None) -> str:
     """Write an amount in Russian, e.g. 'около 1,2 млн евро' or '300 000 долларов США'."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
-        raise InputError("expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')")
+        raise InputError("expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')",
+                         code="bad-argument")
     if currency not in CURRENCIES or qualifier not in QUALIFIERS:
         raise InputError("unknown currency or qualifier", value=(currency, qualifier),
-                         expected=f"one of {tuple(CURRENCIES)} and one of {QUALIFIERS}")
+                         expected=f"one of {tuple(CURRENCIES)} and one of {QUALIFIERS}", code="bad-argument")
     if multiplier is not None:
         amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
     whole, _, frac = format(amount, "f").partition(".")
@@ -513,17 +531,20 @@ def parse_period(text: str) -> Period:
     t = re.sub(r"^(?:в|на|за) период ", "", t)  # 'в период 2024–2026 гг.', 'на период с 2024 по 2026 год'
     m = next((m for p in _PERIOD_PATTERNS if (m := p.fullmatch(t))), None)
     if m is None:
-        raise InputError("not a recognised year range", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError("not a recognised year range", value=text, expected=_PERIOD_EXPECTED,
+                         code="unrecognised-period")
     groups = m.groupdict()
     if "prep" in groups and groups["mark"] not in _PERIOD_MARKS[groups["prep"]]:
         raise InputError(f"unexpected word {groups['mark']!r} after the years", value=text,
-                         expected=_PERIOD_EXPECTED)
+                         expected=_PERIOD_EXPECTED, code="unknown-word")
     start, end = int(m["a"]), int(m["b"])
     for year in (start, end):
         if not 1900 <= year <= 2100:
-            raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED)
+            raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED,
+                             code="year-out-of-range")
     if end < start:
-        raise InputError(f"end year {end} is before start year {start}", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError(f"end year {end} is before start year {start}", value=text, expected=_PERIOD_EXPECTED,
+                         code="end-before-start")
     return Period(start, end)
 
 
@@ -538,7 +559,8 @@ PERIOD_STYLES = ("гг.", "годы", "в годах", "с по", "с начал
 def format_period_ru(start: int, end: int, style: str = "гг.", dash: str = "\u2013") -> str:
     """Write a year range in Russian, e.g. '2024–2026 гг.' or 'с 2024 по 2026 год'."""
     if style not in PERIOD_STYLES:
-        raise InputError(f"unknown period style {style!r}", value=style, expected=f"one of {PERIOD_STYLES}")
+        raise InputError(f"unknown period style {style!r}", value=style, expected=f"one of {PERIOD_STYLES}",
+                         code="bad-argument")
     return {"гг.": f"{start}{dash}{end} гг.", "годы": f"{start}{dash}{end} годы",
             "в годах": f"в {start}{dash}{end} годах", "с по": f"с {start} по {end} год",
             "с начала": f"с начала {start} года до конца {end} года"}[style]
@@ -594,16 +616,18 @@ def parse_count(text: str) -> Count:
             (qualifier, governs), t = _QUALIFIER_WORDS[words], t[len(words) + 1:]
             break
     if "." in t.split(" ")[0] or "," in t.split(" ")[0]:
-        raise InputError(f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED)
-    value, _, rest = read_number(t, " ", ",", text, _COUNT_EXPECTED)
+        raise InputError(f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED,
+                         code="malformed-number")
+    value, _, rest = read_number(t, " ", ",", text, _COUNT_EXPECTED, "unrecognised-count")
     words = rest.split(" ") if rest else []
     if len(words) > 1:
         raise InputError(f"unexpected words after the count: {' '.join(words[1:])!r}", value=text,
-                         expected=_COUNT_EXPECTED)
+                         expected=_COUNT_EXPECTED, code="unexpected-words")
     if not words:
         return Count(int(value), qualifier or "exact")
     if not re.fullmatch(r"[а-я]+(?:-[а-я]+)?", words[0]):
-        raise InputError(f"{words[0]!r} is not a Russian noun", value=text, expected=_COUNT_EXPECTED)
+        raise InputError(f"{words[0]!r} is not a Russian noun", value=text, expected=_COUNT_EXPECTED,
+                         code="unexpected-words")
     return Count(int(value), qualifier or "exact", _lemma(words[0], _counted_form(int(value), governs)), True)
 
 
@@ -633,10 +657,12 @@ def format_count_ru(value: int, qualifier: str = "exact", noun: str | None = Non
     """Write a count in Russian with the noun in the form the number gives it, e.g. 'более 80 участников'."""
     if qualifier not in QUALIFIERS or noun is not None and noun not in COUNTED_NOUNS:
         raise InputError("unknown qualifier or noun", value=(qualifier, noun),
-                         expected=f"one of {QUALIFIERS} and one of {tuple(COUNTED_NOUNS)}")
+                         expected=f"one of {QUALIFIERS} and one of {tuple(COUNTED_NOUNS)}",
+                         code="bad-argument")
     word = word or (QUALIFIER_WORDS[qualifier][0] if qualifier != "exact" else None)
     if word is not None and _QUALIFIER_WORDS.get(word, (None,))[0] != qualifier:
-        raise InputError(f"{word!r} does not say {qualifier}", value=word, expected=str(QUALIFIER_WORDS[qualifier]))
+        raise InputError(f"{word!r} does not say {qualifier}", value=word, expected=str(QUALIFIER_WORDS[qualifier]),
+                         code="bad-argument")
     text = (word + " " if word else "") + _group(str(value), sep)
     if noun is not None:
         form = _counted_form(value, _QUALIFIER_WORDS[word][1] if word else False)
@@ -666,23 +692,27 @@ def parse_duration(text: str) -> Duration:
         return Duration(months=6)
     *number, unit = t.split(" ")
     if unit not in _UNIT_WORDS:
-        raise InputError(f"{unit!r} is not a word for years or months", value=text, expected=_DURATION_EXPECTED)
+        raise InputError(f"{unit!r} is not a word for years or months", value=text, expected=_DURATION_EXPECTED,
+                         code="unknown-word")
     if number in ([h] for h in _HALF) or number in (["1,5"], ["одного", "с", "половиной"]):
         if _UNIT_WORDS[unit] == "months":
             raise InputError("a month and a half is not a whole number of months", value=text,
-                             expected=_DURATION_EXPECTED)
+                             expected=_DURATION_EXPECTED, code="unrecognised-duration")
         return Duration(months=18)
     if not number:
-        raise InputError(f"no number before {unit!r}", value=text, expected=_DURATION_EXPECTED)
+        raise InputError(f"no number before {unit!r}", value=text, expected=_DURATION_EXPECTED,
+                         code="unrecognised-duration")
     if len(number) == 1 and re.fullmatch(r"[0-9]+,[0-9]+", number[0]):
         raise InputError(f"{number[0]!r} is not a whole number of {_UNIT_WORDS[unit]} (only 1,5 years is read, "
-                         "as 18 months)", value=text, expected=_DURATION_EXPECTED)
+                         "as 18 months)", value=text, expected=_DURATION_EXPECTED,
+                         code="unrecognised-duration")
     if len(number) == 1 and re.fullmatch(r"[0-9]+", number[0]):
-        n = int(read_number(number[0], " ", ",", text, _DURATION_EXPECTED)[0])
+        n = int(read_number(number[0], " ", ",", text, _DURATION_EXPECTED, "unrecognised-duration")[0])
     else:
         n = _numeral_value(number, text, _DURATION_EXPECTED)
     if n == 0 or n > 1200:
-        raise InputError(f"a duration of {n} is out of range (1..1200)", value=text, expected=_DURATION_EXPECTED)
+        raise InputError(f"a duration of {n} is out of range (1..1200)", value=text, expected=_DURATION_EXPECTED,
+                         code="zero-duration" if n == 0 else "unrecognised-duration")
     return Duration(years=n) if _UNIT_WORDS[unit] == "years" else Duration(months=n)
 
 
@@ -696,7 +726,7 @@ def format_duration_ru(value: Duration, words: bool = True, case: str = "nom", p
     n, unit = (value.years, "год") if value.years is not None else (value.months, "месяц")
     if not isinstance(n, int) or not 1 <= n <= (99 if words else 1200) or case not in CASES:
         raise InputError("expected 1..99 years or months in words (1..1200 in digits) and a case",
-                         value=value, expected="Duration(years=3)")
+                         value=value, expected="Duration(years=3)", code="bad-argument")
     forms = _noun(unit)
     last = n % 100 if n % 100 < 20 else n % 10
     if case in ("nom", "acc"):
@@ -725,7 +755,8 @@ def parse_legal_form(text: str) -> LegalForm:
     abbr = re.sub(r"[. ]", "", t)
     if abbr in _LEGAL_ABBREVIATIONS:
         return _LEGAL_ABBREVIATIONS[abbr]
-    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED)
+    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED,
+                     code="unknown-legal-form")
 
 
 def legal_form_json(text: str) -> dict:
@@ -736,7 +767,8 @@ def legal_form_json(text: str) -> dict:
 def format_legal_form_ru(lf: LegalForm, case: str = "nom", number: str = "sg") -> str:
     """Write a legal form's Russian name in a case and number, e.g. ('gen', 'sg') -> 'общественного фонда'."""
     if case not in CASES or number not in ("sg", "pl"):
-        raise InputError("unknown case or number", value=(case, number), expected=f"one of {CASES}; sg or pl")
+        raise InputError("unknown case or number", value=(case, number), expected=f"one of {CASES}; sg or pl",
+                         code="bad-argument")
     return _phrase(lf.name_ru)[number, case]
 
 

@@ -9,23 +9,24 @@ from ..errors import InputError
 from .normalize import _number, _plain
 
 
-def read_number(t: str, group: str, decimal: str, text: str, expected: str) -> tuple[Decimal, int, str]:
+def read_number(t: str, group: str, decimal: str, text: str, expected: str,
+                missing: str = "unrecognised-amount") -> tuple[Decimal, int, str]:
     """Read the number at the start of t (groups of three, a decimal mark); return (value, digits, rest)."""
     # Any other mark glued to the number (a dot in Russian, a comma group of two digits in English, a
     # letter) is refused rather than read one way or the other.
     g, d = re.escape(group), re.escape(decimal)
     m = re.match(rf"(?P<int>[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}(?P<frac>[0-9]+))?", t)
     if m is None:
-        raise InputError("no number in ASCII digits", value=text, expected=expected)
+        raise InputError("no number in ASCII digits", value=text, expected=expected, code=missing)
     rest = t[m.end():]
     if rest and rest[0] != " ":
         word = t[: m.end()].split(" ")[-1] + rest.split(" ")[0]
         raise InputError(f"{word!r} is not a number written with digit groups {group!r} and decimal mark "
-                         f"{decimal!r}", value=text, expected=expected)
+                         f"{decimal!r}", value=text, expected=expected, code="malformed-number")
     if re.match(rf"{g}[0-9]", rest) or re.match(r" [0-9]", rest):
         number = re.match(rf"[0-9{g} ]+", t)[0].strip()
         raise InputError(f"digit groups after the first must have exactly three digits: {number!r}",
-                         value=text, expected=expected)
+                         value=text, expected=expected, code="malformed-number")
     whole = str(_number(m["int"].replace(group, ""), text, expected))
     frac = m["frac"] or ""
     return Decimal(whole + "." + frac if frac else whole), len(whole) + len(frac), rest.strip()

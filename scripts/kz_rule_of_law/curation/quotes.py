@@ -66,15 +66,16 @@ def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
     found = spans(text, quote)
     if not found:
         raise InputError("quote not found in the source", value=quote,
-                         expected="the exact words of the source (whitespace may differ)")
+                         expected="the exact words of the source (whitespace may differ)", code="quote-not-found")
     if at is None:
         if len(found) > 1:
             raise InputError(f"quote occurs {len(found)} times in the source", value=quote,
-                             expected=f"'at: N' (1 to {len(found)}) to say which occurrence is meant")
+                             expected=f"'at: N' (1 to {len(found)}) to say which occurrence is meant",
+                             code="quote-ambiguous")
         return found[0]
     if at > len(found):
         raise InputError(f"quote occurs {len(found)} time(s) in the source", value=f"at: {at}",
-                         expected=f"at between 1 and {len(found)}")
+                         expected=f"at between 1 and {len(found)}", code="occurrence-out-of-range")
     return found[at - 1]
 
 
