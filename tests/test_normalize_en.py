@@ -126,6 +126,7 @@ def test_non_text_input_raises_input_error(value):
 
 @pytest.mark.parametrize("text,amount,currency,qualifier", [
     ("EUR 777,895", "777895", "EUR", "exact"),
+    ("EUR777,895", "777895", "EUR", "exact"),
     ("€1.2 million", "1200000", "EUR", "exact"),
     ("USD 300,000", "300000", "USD", "exact"),
     ("KZT 650 million", "650000000", "KZT", "exact"),

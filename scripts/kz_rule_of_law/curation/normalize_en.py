@@ -224,6 +224,7 @@ def parse_money(text: str) -> Money:
     t = _clean(text, _MONEY_EXPECTED)
     t = " ".join(re.sub(r"(us\$|[€$₸₽])", r" \1 ", t).split())
     t = re.sub(r"(?<=[0-9])(m|mn|bn)(?= |$)", r" \1", t)  # '€1.2m', '$3bn'
+    t = re.sub(r"^(eur|usd|kzt|rub)(?=[0-9])", r"\1 ", t)  # 'EUR777,895'
     qualifier, t = take_prefix(t, _QUALIFIER_WORDS)
     code = None
     if t.split(" ")[0] in _CURRENCY_SIGNS:
