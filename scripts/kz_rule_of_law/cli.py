@@ -170,17 +170,30 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
 KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
 
 
+class Language(str, Enum):
+    """The languages `normalize` reads; each has its normalizers module in curation/."""
+
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+NORMALIZER_MODULES = {Language.kk: "normalize", Language.ru: "normalize_ru", Language.en: "normalize_en"}
+
+
 @app.command()
 def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
-              text: str = typer.Argument(..., help="Kazakh text, e.g. '2025 жылғы 21 қарашада'")) -> None:
-    """Normalize one Kazakh value and print it as JSON."""
-    from .curation.normalize import NORMALIZERS
+              text: str = typer.Argument(..., help="The text, e.g. '2025 жылғы 21 қарашада'"),
+              lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text.")) -> None:
+    """Normalize one Kazakh, Russian or English value and print it as JSON."""
+    from importlib import import_module
 
     def body() -> None:
-        if kind not in NORMALIZERS:
-            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(NORMALIZERS),
+        normalizers = import_module(f".curation.{NORMALIZER_MODULES[lang]}", __package__).NORMALIZERS
+        if kind not in normalizers:
+            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(normalizers),
                              code="unknown-kind")
-        sys.stdout.write(json.dumps(NORMALIZERS[kind](text), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(normalizers[kind](text), ensure_ascii=False) + "\n")
 
     run(body)
 
