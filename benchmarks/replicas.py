@@ -146,7 +146,7 @@ def ensure_nginx() -> None:
     if NGINX.exists():
         return
     print(f"{NGINX} missing: {INSTALL_NGINX}", flush=True)
-    if subprocess.run(INSTALL_NGINX, shell=True, timeout=900).returncode or not NGINX.exists():
+    if subprocess.run(INSTALL_NGINX, shell=True, timeout=900, preexec_fn=default_signals).returncode or not NGINX.exists():
         raise SystemExit(f"could not install nginx; run `make nginx` or: {INSTALL_NGINX}")
 
 
@@ -340,6 +340,18 @@ def nginx_version() -> str:
     return (result.stderr or result.stdout).strip().removeprefix("nginx version: ")
 
 
+def commit() -> str:
+    """The checkout's commit, marked when files differ from it."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10, preexec_fn=default_signals).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10, preexec_fn=default_signals).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (head or "unknown") + (" (with uncommitted changes)" if dirty else "")
+
+
 def upstream_summary(entries: list[dict[str, str]], ports: dict[str, str]) -> str:
     """What reached the replicas according to nginx: cache statuses, retries, upstream failures, answers by replica."""
     cache = collections.Counter(e["cache"] for e in entries)
@@ -375,6 +387,7 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
     """RESULTS-replicas.md without its notes."""
     info = machine()
     info["nginx"] = nginx_info
+    info["commit"] = commit()
     lines = [
         "# Replicas behind nginx, one killed mid-run",
         "",
