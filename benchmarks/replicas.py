@@ -146,7 +146,8 @@ def ensure_nginx() -> None:
     if NGINX.exists():
         return
     print(f"{NGINX} missing: {INSTALL_NGINX}", flush=True)
-    if subprocess.run(INSTALL_NGINX, shell=True, timeout=900, preexec_fn=default_signals).returncode or not NGINX.exists():
+    installed = subprocess.run(INSTALL_NGINX, shell=True, timeout=900, preexec_fn=default_signals)
+    if installed.returncode or not NGINX.exists():
         raise SystemExit(f"could not install nginx; run `make nginx` or: {INSTALL_NGINX}")
 
 
@@ -372,7 +373,8 @@ def upstream_summary(entries: list[dict[str, str]], ports: dict[str, str]) -> st
 
 def run_table(runs: list[Run]) -> list[str]:
     """The readers of each run as Markdown lines."""
-    lines = ["| nginx cache | run | clients | seconds | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | client errors |",
+    lines = ["| nginx cache | run | clients | seconds | requests | req/s | p50 ms | p95 ms | p99 ms | max ms "
+             "| client errors |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for run in runs:
         r = run.readers
@@ -391,10 +393,10 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
     lines = [
         "# Replicas behind nginx, one killed mid-run",
         "",
-        "Written by `python -m benchmarks.replicas " + " ".join(sys.argv[1:]) + "`"
-        f" ({args.clients} reader clients, {args.seconds:.0f} s a run). {REPLICAS} `kz-rule-of-law serve` replicas of one "
-        "built project behind Debian's nginx (deploy/nginx.conf: a load-balancing upstream with keep-alive, "
-        "`proxy_next_upstream error timeout http_502 http_503`, `max_fails=1 fail_timeout=3s`, and `proxy_cache` "
+        "Written by `" + " ".join(["python -m benchmarks.replicas", *sys.argv[1:]]) + "`"
+        f" ({args.clients} reader clients, {args.seconds:.0f} s a run). {REPLICAS} `kz-rule-of-law serve` "
+        "replicas of one built project behind Debian's nginx (deploy/nginx.conf: a load-balancing upstream "
+        "with keep-alive, `proxy_next_upstream error timeout http_502 http_503`, `max_fails=1 fail_timeout=3s`, and `proxy_cache` "
         "unless \"off\"); every client walks the load mix of benchmarks/load.py through nginx on a keep-alive "
         f"connection. Target: no client errors through the kill and p95 under {TARGET_P95_MS:.0f} ms. "
         "A client error is a status >= 400 or a failed request.",
@@ -429,7 +431,8 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
     for server in replicas:
         shown = [Path(part).name if part.startswith("/") else part for part in server.command]
         lines.append(f"- {server.name}: `{' '.join(shown)}`")
-    lines.append("- nginx: `nginx -p <temporary folder>/ -c <temporary folder>/nginx.conf` (deploy/nginx.conf filled in)")
+    lines.append("- nginx: `nginx -p <temporary folder>/ -c <temporary folder>/nginx.conf` "
+                 "(deploy/nginx.conf filled in)")
     lines += ["", f"The heavy SQL clients request `/{DB}.json?sql=` with: `{HEAVY_SQL.format(n='N')}` "
               "(N counts up, so that every query is new to both caches)."]
     return "\n".join(lines).rstrip() + "\n"
@@ -487,7 +490,8 @@ def main() -> None:
             asyncio.run(warm_up(nginx.url, paths))
             these = []
             print(f"failover: {args.clients} clients for {args.seconds:.0f} s, replica-a killed half-way", flush=True)
-            these.append(asyncio.run(fault_run(nginx, paths, args.clients, args.seconds, replicas, 0, root, logs, cache)))
+            these.append(asyncio.run(fault_run(nginx, paths, args.clients, args.seconds, replicas, 0, root, logs,
+                                               cache)))
             if args.heavy:
                 print(f"readers alone for {args.seconds:.0f} s, then beside {args.heavy} heavy SQL clients", flush=True)
                 these.append(asyncio.run(readers_run(nginx, paths, args.clients, args.seconds, cache)))
