@@ -397,8 +397,8 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
         f" ({args.clients} reader clients, {args.seconds:.0f} s a run). {REPLICAS} `kz-rule-of-law serve` "
         "replicas of one built project behind Debian's nginx (deploy/nginx.conf: a load-balancing upstream "
         "with keep-alive, `proxy_next_upstream error timeout http_502 http_503`, `max_fails=1 fail_timeout=3s`, "
-        "and `proxy_cache` unless \"off\"); every client walks the load mix of benchmarks/load.py through nginx on a keep-alive "
-        f"connection. Target: no client errors through the kill and p95 under {TARGET_P95_MS:.0f} ms. "
+        "and `proxy_cache` unless \"off\"); every client walks the load mix of benchmarks/load.py through "
+        f"nginx on a keep-alive connection. Target: no client errors through the kill and p95 under {TARGET_P95_MS:.0f} ms. "
         "A client error is a status >= 400 or a failed request.",
         "",
         *run_table(runs),
