@@ -398,8 +398,8 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
         "replicas of one built project behind Debian's nginx (deploy/nginx.conf: a load-balancing upstream "
         "with keep-alive, `proxy_next_upstream error timeout http_502 http_503`, `max_fails=1 fail_timeout=3s`, "
         "and `proxy_cache` unless \"off\"); every client walks the load mix of benchmarks/load.py through "
-        f"nginx on a keep-alive connection. Target: no client errors through the kill and p95 under {TARGET_P95_MS:.0f} ms. "
-        "A client error is a status >= 400 or a failed request.",
+        "nginx on a keep-alive connection. Target: no client errors through the kill and p95 under "
+        f"{TARGET_P95_MS:.0f} ms. A client error is a status >= 400 or a failed request.",
         "",
         *run_table(runs),
         "",
