@@ -5,6 +5,7 @@ nginx; one replica is killed half-way through the load and restarted.
     python -m benchmarks.replicas --clients 16 --seconds 30 --proxy-cache on
     python -m benchmarks.replicas --heavy 0                # the failover runs only
     python -m benchmarks.replicas --root .                 # serve this project in place (builds if stale)
+    python -m benchmarks.replicas --stop-signal TERM       # the replica is stopped gracefully, not killed
 
 Without --root the committed package is copied into a temporary folder and built there
 (benchmarks/load.py: copy_project), so the project's own build/ is never touched. Two replicas,
@@ -17,7 +18,8 @@ unless --proxy-cache off, `proxy_cache`.
 For each nginx (cache on, cache off):
 
     failover  --clients clients walk the load mix of benchmarks/load.py through nginx for --seconds;
-              half-way one replica gets SIGKILL and is started again at once. Reported: requests,
+              half-way one replica gets SIGKILL (a crash; --stop-signal TERM: a planned restart, in-flight
+              requests answered first) and is started again at once. Reported: requests,
               p50/p95/p99 and the errors clients saw (status >= 400 or a failed request), the time
               the replica took to answer again, and from nginx's access log what reached the
               replicas: cache status, retries on the other replica, answers by replica.
@@ -226,6 +228,7 @@ class Fault:
     """One replica killed during a run: when (seconds into the run) and how long until it answered again."""
 
     replica: str
+    signal: str = "KILL"
     killed_at: float = 0.0
     ready_after: float = 0.0
     killed_epoch: float = 0.0
@@ -244,27 +247,33 @@ class Run:
     fault: Fault | None = None
     heavy: Result | None = None
     log: list[dict[str, str]] = field(default_factory=list)
+    nginx_errors: list[str] = field(default_factory=list)
 
 
 async def fault_run(nginx: Server, paths: list[tuple[str, str]], clients: int, seconds: float,
-                    replicas: list[Server], index: int, root: Path, logs: Path, cache: bool) -> Run:
-    """Drive the mix through nginx; half-way SIGKILL replicas[index] and start it again (in place)."""
+                    replicas: list[Server], index: int, root: Path, logs: Path, cache: bool,
+                    stop_signal: str = "KILL") -> Run:
+    """Drive the mix through nginx; half-way send SIG`stop_signal` to replicas[index] and, once it has
+    exited (SIGKILL after 10 s), start it again on the same port."""
     victim = replicas[index]
-    fault = Fault(victim.name)
+    fault = Fault(victim.name, stop_signal)
     started, epoch = time.perf_counter(), time.time()
 
     async def kill_and_restart() -> None:
         await asyncio.sleep(seconds / 2)
         fault.killed_at, fault.killed_epoch = time.perf_counter() - started, time.time()
-        victim.process.send_signal(signal.SIGKILL)
-        await asyncio.to_thread(victim.process.wait, 10)
+        victim.process.send_signal(getattr(signal, f"SIG{stop_signal}"))
+        try:
+            await asyncio.to_thread(victim.process.wait, 10)
+        except subprocess.TimeoutExpired:
+            kill(victim)
         port = int(victim.url.rsplit(":", 1)[1])
         replicas[index], _ = await asyncio.to_thread(start_replica, victim.name, port, root, logs)
         fault.ready_epoch = time.time()
         fault.ready_after = fault.ready_epoch - fault.killed_epoch
 
     readers, _ = await asyncio.gather(drive("readers", nginx.url, paths, clients, seconds), kill_and_restart())
-    return Run("failover", cache, readers, epoch, time.time(), fault=fault)
+    return Run(f"failover (SIG{stop_signal})", cache, readers, epoch, time.time(), fault=fault)
 
 
 async def heavy_clients(url: str, clients: int, seconds: float) -> Result:
@@ -315,7 +324,7 @@ async def readers_run(nginx: Server, paths: list[tuple[str, str]], clients: int,
 
 def access_log(path: Path) -> list[dict[str, str]]:
     """nginx's access log in the `replicas` format of deploy/nginx.conf, one dict a request."""
-    pattern = re.compile(r'(?P<msec>\S+) (?P<status>\d+) (?P<cache>\S+) "(?P<upstream>[^"]*)" '
+    pattern = re.compile(r'(?P<msec>\S+) (?P<status>\d+) (?P<bytes>\d+) (?P<cache>\S+) "(?P<upstream>[^"]*)" '
                          r'"(?P<upstream_status>[^"]*)" (?P<time>\S+) "(?P<uri>[^"]*)"')
     entries = []
     if path.is_file():
@@ -326,9 +335,24 @@ def access_log(path: Path) -> list[dict[str, str]]:
     return entries
 
 
-def take_log(run: Run, entries: list[dict[str, str]]) -> None:
-    """Keep the access log entries of the run's time span."""
+def error_log(path: Path) -> list[tuple[float, str]]:
+    """The error, crit and alert lines of nginx's error log, with their time (to the second)."""
+    lines = []
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if any(f"[{level}]" in line for level in ("error", "crit", "alert", "emerg")):
+                try:
+                    when = time.mktime(time.strptime(line[:19], "%Y/%m/%d %H:%M:%S"))
+                except ValueError:
+                    continue
+                lines.append((when, line))
+    return lines
+
+
+def take_log(run: Run, entries: list[dict[str, str]], errors: list[tuple[float, str]]) -> None:
+    """Keep the access and error log entries of the run's time span."""
     run.log = [e for e in entries if run.started_epoch <= float(e["msec"]) <= run.ended_epoch]
+    run.nginx_errors = [line for when, line in errors if int(run.started_epoch) <= when <= run.ended_epoch]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -371,6 +395,13 @@ def upstream_summary(entries: list[dict[str, str]], ports: dict[str, str]) -> st
     return "; ".join(parts)
 
 
+def error_kind(line: str) -> str:
+    """What an nginx error line says, without its time, connection number, addresses and request."""
+    message = re.sub(r"^\S+ \S+ \[\w+\] \d+#\d+: (\*\d+ )?", "", line)
+    message = message.split(", client:", 1)[0]
+    return re.sub(r"\(\d+: ", "(", message)
+
+
 def run_table(runs: list[Run]) -> list[str]:
     """The readers of each run as Markdown lines."""
     lines = ["| nginx cache | run | clients | seconds | requests | req/s | p50 ms | p95 ms | p99 ms | max ms "
@@ -409,12 +440,16 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
         verdict = "met" if r.errors == 0 and r.percentile(95) < TARGET_P95_MS else "missed"
         head = f"- cache {'on' if run.cache else 'off'}, {run.name}: target {verdict}"
         if run.fault:
-            head += (f"; `{run.fault.replica}` got SIGKILL {run.fault.killed_at:.1f} s in and answered again "
-                     f"{run.fault.ready_after:.1f} s later")
+            fault = run.fault
+            head += (f"; `{fault.replica}` got SIG{fault.signal} {fault.killed_at:.1f} s in and answered again "
+                     f"{fault.ready_after:.1f} s later")
         if r.error_samples:
             head += f"; first client errors: {', '.join(r.error_samples)}"
         lines.append(head)
         lines.append(f"  - nginx: {upstream_summary(run.log, ports)}")
+        if run.nginx_errors:
+            kinds = collections.Counter(error_kind(line) for line in run.nginx_errors)
+            lines.append("  - nginx's error log: " + "; ".join(f"{v}x {k}" for k, v in kinds.most_common(5)))
         if run.fault:
             outage = [e for e in run.log if run.fault.killed_epoch <= float(e["msec"]) <= run.fault.ready_epoch]
             lines.append(f"  - while `{run.fault.replica}` was down ({len(outage)} requests): "
@@ -450,6 +485,8 @@ def main() -> None:
                         help="clients of slow SQL beside the readers in the heavy run (default 4; 0: no heavy run)")
     parser.add_argument("--proxy-cache", choices=("on", "off", "both"), default="both",
                         help="nginx's response cache (default both: every run with it, then without)")
+    parser.add_argument("--stop-signal", choices=("KILL", "TERM"), default="KILL",
+                        help="how the replica is stopped half-way (default KILL: a crash)")
     parser.add_argument("--root", type=Path, help="serve this project in place instead of a built temporary copy")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the report")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -489,9 +526,10 @@ def main() -> None:
             print(f"nginx on {nginx.url}, cache {'on' if cache else 'off'}", flush=True)
             asyncio.run(warm_up(nginx.url, paths))
             these = []
-            print(f"failover: {args.clients} clients for {args.seconds:.0f} s, replica-a killed half-way", flush=True)
+            print(f"failover: {args.clients} clients for {args.seconds:.0f} s, SIG{args.stop_signal} to replica-a "
+                  "half-way", flush=True)
             these.append(asyncio.run(fault_run(nginx, paths, args.clients, args.seconds, replicas, 0, root, logs,
-                                               cache)))
+                                               cache, args.stop_signal)))
             if args.heavy:
                 print(f"readers alone for {args.seconds:.0f} s, then beside {args.heavy} heavy SQL clients", flush=True)
                 these.append(asyncio.run(readers_run(nginx, paths, args.clients, args.seconds, cache)))
@@ -501,9 +539,9 @@ def main() -> None:
                 nginx.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 kill(nginx)
-            entries = access_log(prefix / "access.log")
+            entries, errors = access_log(prefix / "access.log"), error_log(prefix / "error.log")
             for run in these:
-                take_log(run, entries)
+                take_log(run, entries, errors)
             runs += these
             nginx = None
         print()
