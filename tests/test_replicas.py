@@ -49,6 +49,7 @@ def test_every_replica_is_an_upstream_server_and_failures_go_to_another():
     assert "server 127.0.0.1:8002 max_fails=1 fail_timeout=3s;" in lines
     assert "proxy_next_upstream error timeout http_502 http_503;" in lines
     assert "keepalive 32;" in lines and 'proxy_set_header Connection "";' in lines
+    assert "keepalive_timeout 4s;" in lines  # under uvicorn's 5 s
     assert "listen 127.0.0.1:8080 default_server;" in lines
 
 
