@@ -177,13 +177,14 @@ def wait_ready(server: Server, path: str, timeout: float) -> float:
     raise SystemExit(f"{server.name} did not answer within {timeout:.0f} s:\n{server.log.read_text()[-3000:]}")
 
 
-def spawn(name: str, command: list[str], port: int, cwd: Path, logs: Path) -> Server:
-    """Start a child process that will listen on 127.0.0.1:`port`, its output in logs/<name>.log."""
+def spawn(name: str, command: list[str], port: int, cwd: Path, logs: Path, group: bool = False) -> Server:
+    """Start a child process that will listen on 127.0.0.1:`port`, its output in logs/<name>.log
+    (`group`: in a process group of its own, so that its own children can be stopped with it)."""
     log = logs / f"{name}.log"
     with open(log, "a") as handle:
         process = subprocess.Popen(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
                                    env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
-                                   preexec_fn=default_signals)
+                                   preexec_fn=default_signals, start_new_session=group)
     return Server(name, f"http://127.0.0.1:{port}", process, log, command)
 
 
@@ -200,13 +201,29 @@ def start_replica(name: str, port: int, root: Path, logs: Path) -> tuple[Server,
 
 def start_nginx(name: str, prefix: Path, config: Path, port: int, logs: Path) -> Server:
     """nginx in the foreground on 127.0.0.1:`port`, once it answers."""
-    server = spawn(name, nginx_command(prefix, config), port, prefix, logs)
+    server = spawn(name, nginx_command(prefix, config), port, prefix, logs, group=True)
     try:
         wait_ready(server, "/-/versions.json", NGINX_START_TIMEOUT_S)
     except BaseException:
-        kill(server)
+        stop_nginx(server, graceful=False)
         raise
     return server
+
+
+def stop_nginx(server: Server, graceful: bool = True) -> None:
+    """Stop nginx: SIGQUIT (`graceful`: requests finish, logs complete) or SIGTERM to its master,
+    then SIGKILL to whatever of its process group is left after 10 s (workers outlive a killed master)."""
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGQUIT if graceful else signal.SIGTERM)
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+    try:
+        os.killpg(server.process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def kill(server: Server) -> None:
@@ -534,11 +551,7 @@ def main() -> None:
                 print(f"readers alone for {args.seconds:.0f} s, then beside {args.heavy} heavy SQL clients", flush=True)
                 these.append(asyncio.run(readers_run(nginx, paths, args.clients, args.seconds, cache)))
                 these.append(asyncio.run(heavy_run(nginx, paths, args.clients, args.heavy, args.seconds, cache)))
-            nginx.process.send_signal(signal.SIGQUIT)  # graceful: the access log is complete
-            try:
-                nginx.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                kill(nginx)
+            stop_nginx(nginx)  # graceful: the access log is complete
             entries, errors = access_log(prefix / "access.log"), error_log(prefix / "error.log")
             for run in these:
                 take_log(run, entries, errors)
@@ -552,7 +565,7 @@ def main() -> None:
             print(f"wrote {args.results}")
     finally:
         if nginx is not None:
-            kill(nginx)
+            stop_nginx(nginx, graceful=False)
         for server in replicas:
             stop(server)
             kill(server)
