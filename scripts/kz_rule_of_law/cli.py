@@ -92,6 +92,7 @@ def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) 
 
 @app.command()
 def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing."),
+          recover: bool = typer.Option(False, "--recover", help="Only finish what an interrupted build left: put the old outputs back, or discard a journal the build cannot trust."),
           output: Format = FORMAT) -> None:
     """Normalize the facts, write the CSVs and the descriptor, validate."""
     from . import build as building
@@ -99,6 +100,9 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
 
     def body() -> None:
         root = project_root()
+        if recover:
+            out.print(building.repair(root), markup=False)
+            return
         if check:
             built, stale = building.check_published(root)
             if stale:
@@ -119,13 +123,19 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
 def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project)."),
              output: Format = FORMAT) -> None:
     """Validate the published package: frictionless plus the project's own rules."""
+    from . import build as building
     from .errors import ValidationFailed
     from .validation.validate import validate_package
 
 
     def body() -> None:
         root = project_root()
-        problems = validate_package((path or root).resolve(), archive_root=root)
+        target = (path or root).resolve()
+        with building.locked(root, shared=True):
+            problems = validate_package(target, archive_root=root)
+            note = building.interrupted(root) if target == root else None
+        if note:
+            problems.append(Problem(note, code="build-interrupted"))
         if problems:
             raise ValidationFailed(problems)
         out.print(f"valid: {(path or root) / 'datapackage.json'}", markup=False)
@@ -160,17 +170,30 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
 KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
 
 
+class Language(str, Enum):
+    """The languages `normalize` reads; each has its normalizers module in curation/."""
+
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+NORMALIZER_MODULES = {Language.kk: "normalize", Language.ru: "normalize_ru", Language.en: "normalize_en"}
+
+
 @app.command()
 def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
-              text: str = typer.Argument(..., help="Kazakh text, e.g. '2025 жылғы 21 қарашада'")) -> None:
-    """Normalize one Kazakh value and print it as JSON."""
-    from .curation.normalize import NORMALIZERS
+              text: str = typer.Argument(..., help="The text, e.g. '2025 жылғы 21 қарашада'"),
+              lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text.")) -> None:
+    """Normalize one Kazakh, Russian or English value and print it as JSON."""
+    from importlib import import_module
 
     def body() -> None:
-        if kind not in NORMALIZERS:
-            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(NORMALIZERS),
+        normalizers = import_module(f".curation.{NORMALIZER_MODULES[lang]}", __package__).NORMALIZERS
+        if kind not in normalizers:
+            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(normalizers),
                              code="unknown-kind")
-        sys.stdout.write(json.dumps(NORMALIZERS[kind](text), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(normalizers[kind](text), ensure_ascii=False) + "\n")
 
     run(body)
 

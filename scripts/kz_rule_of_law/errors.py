@@ -26,6 +26,12 @@ SECTIONS: dict[str, dict[str, str]] = {
         "yaml-syntax": "A facts file is not valid YAML (or repeats a key).",
         "invalid-json": "datapackage.json is not valid JSON.",
         "stale-output": "A published file differs from what the facts produce (`build --check`).",
+        "facts-file-name": "A file in facts/ that is not named <source id>.yml: it would never be read.",
+        "facts-file-nested": "A file in a subfolder of facts/, where facts files are not read.",
+        "build-interrupted": "A build was interrupted while swapping in its outputs: `build --recover` finishes it.",
+        "journal-unreadable": "The build journal (.build-journal.json) cannot be read.",
+        "journal-untrusted": "The build journal names something the build never writes: it is not followed.",
+        "journal-not-followed": "How to discard a journal the build does not follow (`build --recover`).",
         "internal-error": "A failure that is not the input's fault: a bug, or an unexpected state.",
     },
     "Facts files": {
@@ -44,6 +50,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "value-given-twice": "Two fields of a record set the same column to different values.",
         "mixed-currencies": "The amounts of one record are in different currencies.",
         "quote-in-reference": "The reference file quotes a source; reference lists state none.",
+        "quote-splits-token": "A quote found only inside a longer word or number of the source ('500 000' of '1 500 000').",
         "quote-not-found": "A quote does not stand in its source (whitespace aside).",
         "quote-ambiguous": "A quote stands in its source more than once and no `at` says which is meant.",
         "occurrence-out-of-range": "A fact's `at` is beyond the number of times the quote occurs.",
@@ -109,6 +116,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "quote-span-mismatch": "A quote does not stand in its source at its recorded span.",
     },
     "The descriptor": {
+        "descriptor-path-outside": "A resource's path is not a CSV directly in data/.",
         "descriptor-wrong-shape": "A part of datapackage.json that must be an object is not.",
         "descriptor-unknown-key": "A key the Data Package specs do not define (a typo frictionless would ignore).",
         "descriptor-unknown-type": "A field type the Table Schema spec does not define.",
