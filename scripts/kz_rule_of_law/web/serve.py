@@ -137,11 +137,16 @@ def prepare(root: Path) -> Site:
     metadata. Each is judged by the identity of what it was made from, recorded beside it."""
     site = site_files(root)
     remove_leftovers(root / building.BUILD_DIR)  # of starts that were killed
-    known, made = state.identities(root), state.records(root)
-    try:
-        _prepare(site, known, made, state.check_published(root, known, made))
-    finally:
-        known.save()
+    # Under the build lock, shared: a build never swaps its outputs in while they are checked and read.
+    with building.locked(root, shared=True):
+        note = building.interrupted(root)
+        if note:
+            raise InternalError(note)
+        known, made = state.identities(root), state.records(root)
+        try:
+            _prepare(site, known, made, state.check_published(root, known, made))
+        finally:
+            known.save()
     return site
 
 
