@@ -12,9 +12,7 @@ Workarounds kept, each for what it still buys on 0.65.5:
   connection's mutex while its thread runs the next slow query: with more slow queries than SQL
   threads, every request (cached pages too) stopped for up to the time limit per interrupted query.
 - The view-table permission rules of a table are remembered (the metadata is read once): each
-  check deep-copies the whole metadata, several times a page.
-- The hidden tables of an immutable database are remembered: the FTS shadow tables are matched by
-  prefix in SQL, twice a page.
+  check deep-copies the whole metadata, hundreds of times on the home and database pages.
 """
 
 from __future__ import annotations
@@ -101,25 +99,10 @@ def patch_datasette(datasette) -> None:
     for db in datasette.databases.values():
         if not getattr(db.execute_fn, "_kz_frees_cursor", False):
             db.execute_fn = frees_cursor_in_thread(db.execute_fn)
-        if not db.is_mutable and not getattr(db.hidden_table_names, "_kz_remembered", False):
-            db.hidden_table_names = remembered(db.hidden_table_names)
     rules = datasette._table_permission_allows
     if not hasattr(rules, "cache_info"):
         datasette._table_permission_allows = functools.lru_cache(maxsize=PERMISSION_CACHE_SIZE)(
             lambda database, table: tuple(rules(database, table)))
-
-
-def remembered(lookup: Callable[[], Awaitable[list[str]]]) -> Callable[[], Awaitable[list[str]]]:
-    """An async lookup without arguments, run once; each caller gets its own copy of the list."""
-    known: list[list[str]] = []
-
-    async def remembered_lookup() -> list[str]:
-        if not known:
-            known.append(list(await lookup()))
-        return list(known[0])
-
-    remembered_lookup._kz_remembered = True
-    return remembered_lookup
 
 
 def frees_cursor_in_thread(original: Callable[[Callable], Awaitable[Any]]) -> Callable[[Callable], Awaitable[Any]]:
