@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette import Response, hookimpl
 
 FUNDING_VIEW = "funding_per_project"
 CHART_WIDTH = 760

@@ -18,9 +18,7 @@ import sqlite3
 import traceback
 from typing import Any
 
-from datasette import hookimpl
-from datasette.utils import add_cors_headers
-from datasette.utils.asgi import Response
+from datasette import Response, hookimpl
 from markupsafe import Markup
 
 from . import patches
@@ -63,7 +61,7 @@ async def error_response(datasette, request, exception: Exception) -> Response:
     info.update({"ok": False, "error": message, "status": status, "title": title})
     headers: dict[str, str] = {}
     if patches.cors(datasette):
-        add_cors_headers(headers)
+        patches.add_cors_headers(headers)
     if request.path.split("?")[0].endswith(".json"):
         return Response.json(info, status=status, headers=headers)
     return Response.html(await patches.render_error_page(datasette, status, info), status=status, headers=headers)

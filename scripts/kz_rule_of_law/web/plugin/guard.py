@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_plus
 
+from datasette import Response
 from datasette.utils import tilde_decode
-from datasette.utils.asgi import Response
 
 from . import patches
 
@@ -64,7 +64,7 @@ def is_unsafe_path(path: str) -> bool:
 
 def format_route(datasette, path: str) -> tuple[str, set[str]] | None:
     """The format extension of a database, table or row path, and the formats it may have."""
-    routes = {db.route or name for name, db in datasette.databases.items()}
+    routes = patches.database_routes(datasette)
     for pattern, extra in FORMAT_ROUTES:
         match = pattern.match(path)
         if match and tilde_decode(match["database"]) in routes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 
 from datasette import hookimpl
-from datasette.utils import escape_sqlite, tilde_encode
+from datasette.utils import tilde_encode
 from markupsafe import Markup
 
 _foreign_keys: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
@@ -29,8 +29,8 @@ def render_cell(value, column, table, database, datasette) -> Callable[[], Await
         if not label_column:
             return None
         result = await db.execute(
-            f"SELECT {escape_sqlite(label_column)} FROM {escape_sqlite(fk['other_table'])} "
-            f"WHERE {escape_sqlite(fk['other_column'])} = ?", [value])
+            f"SELECT {quoted(label_column)} FROM {quoted(fk['other_table'])} WHERE {quoted(fk['other_column'])} = ?",
+            [value])
         row = result.first()
         if row is None or row[0] in (None, ""):
             return None
@@ -38,3 +38,8 @@ def render_cell(value, column, table, database, datasette) -> Callable[[], Await
         return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, row[0], value)
 
     return label
+
+
+def quoted(name: str) -> str:
+    """An SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'

@@ -22,10 +22,11 @@ import traceback
 from typing import Any, Awaitable, Callable, Iterable
 
 from datasette import hookimpl
+from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
-__all__ = ["Base400", "DatasetteError"]
+__all__ = ["Base400", "DatasetteError", "add_cors_headers"]
 
 DEFAULT_ERROR_HANDLER_MODULE = "datasette.handle_exception"
 # Client errors Datasette 0.65.5 raises as DatasetteError with its default status, 500
@@ -37,6 +38,11 @@ PERMISSION_CACHE_SIZE = 4096  # (database, table) pairs; a URL can name any tabl
 
 
 # Attributes read
+
+
+def database_routes(datasette) -> set[str]:
+    """The names the databases have in URLs."""
+    return {db.route or name for name, db in datasette.databases.items()}
 
 
 def renderer_extensions(datasette) -> Iterable[str]:
