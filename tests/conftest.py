@@ -59,8 +59,7 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def datasette(db_path: Path, descriptor: dict, tmp_path_factory: pytest.TempPathFactory) -> Datasette:
-    """The site as `serve` runs it: immutable database, generated metadata, downloads, and the
-    plugin, which the package's `datasette` entry point registers."""
+    """The site as `serve` runs it: immutable database, generated metadata, plugins, downloads."""
     downloads = tmp_path_factory.mktemp("downloads")
     write_downloads(ROOT, downloads)
     metadata = yaml.safe_load(render_metadata(descriptor, read_csv("sources")))
