@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build chromium clean
+.PHONY: serve test build chromium nginx clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,11 @@ build: $(VENV)/.installed
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: $(VENV)/.installed chromium
+# The replicas benchmark and its config test run Debian's nginx as a child process; its service is not started.
+nginx:
+	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+test: $(VENV)/.installed chromium nginx
 	$(BIN)/kz-rule-of-law build --check
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/kz-rule-of-law validate

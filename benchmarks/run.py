@@ -69,7 +69,7 @@ LABELS = {
 
 def _peak_mb() -> float:
     """Peak resident memory of this process so far plus the largest peak of a process it started
-    (the SQLite load's helper), in MB: a bound on what ran at once (ru_maxrss is in KiB)."""
+    (when a stage starts one), in MB: a bound on what ran at once (ru_maxrss is in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + max(HELPER_PEAKS_MB, default=0.0)
 
 
@@ -177,13 +177,13 @@ def stage_validate(root: Path, scratch: Path) -> dict[str, Any]:
 def stage_sqlite(root: Path, scratch: Path) -> dict[str, Any]:
     """SQLite load: kz_rule_of_law.database.load.write_database, when that module exists."""
     try:
-        from kz_rule_of_law.database import load
+        from kz_rule_of_law.database import load as database
     except ImportError as e:
         return {"skipped": f"kz_rule_of_law.database.load is not importable yet ({e})"}
     if not hasattr(database, "write_database"):
         return {"skipped": "kz_rule_of_law.database.load has no write_database yet"}
     timers = Timers()
-    timers.wrap(database, "_load_tables", "_check_foreign_keys", "_index", "_search")
+    timers.wrap(database, "load_rows", "_check_foreign_keys", "add_indexes", "add_search")
     db = scratch / "ours.db"
     db.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -191,7 +191,7 @@ def stage_sqlite(root: Path, scratch: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     out = {"seconds": seconds, "parts": timers.called(), "db_bytes": db.stat().st_size}
     # The baseline's job alone: the same load with the indexes and search switched off.
-    database._index = database._search = lambda *args: None
+    database.add_indexes = database.add_search = lambda *args: None
     started = time.perf_counter()
     database.write_database(root, db)
     out["tables_seconds"] = time.perf_counter() - started
@@ -602,7 +602,7 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
         lines.append(f"| {r['sources']:,} | {total:,} | {largest} {largest_rows:,} | " + " | ".join(cells) + " |")
     lines += ["", "## Throughput and memory", "",
               "rows/s counts every row of the package (all tables); peak MB is ru_maxrss of the stage's child "
-              "plus the peak (VmHWM) of the SQLite load's helper process when it starts one (it includes the "
+              "plus the peak (VmHWM) of any process the stage starts (it includes the "
               "interpreter and the imports). facts->rows and rows->CSV are one streaming pass "
               "(rows go to CSV file by file): rows->CSV is the time spent writing inside it, and its peak is "
               "that of the whole pass.", "",
@@ -645,8 +645,8 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
               "keys, then indexes them, builds the FTS5 search indexes, views and statistics, while "
               "`sqlite-utils insert --csv` stores untyped text into tables without keys or indexes. The "
               "tables column sets write_database with indexes and search switched off, which does the baseline's "
-              "job (loading the typed, keyed tables and checking the keys; in two processes once the largest CSV "
-              "reaches kz_rule_of_law.database.load.SPLIT_BYTES), against it; the SQLite load column the whole of it.", "",
+              "job (loading the typed, keyed tables and checking the keys, in one process), against it; the SQLite "
+              "load column the whole of it.", "",
               "| sources | validate / frictionless validate | SQLite tables / sqlite-utils insert --csv | "
               "SQLite load / sqlite-utils insert --csv | SQLite load / frictionless SQL export |",
               "|---|---|---|---|---|"]

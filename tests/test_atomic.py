@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -32,27 +33,29 @@ def test_a_build_that_fails_while_swapping_restores_every_old_file(tmp_path: Pat
     real_replace, calls = os.replace, []
 
     def flaky_replace(src, dst):
-        calls.append(dst)
-        if len(calls) == 5:
-            raise OSError(28, "No space left on device")
+        if ".build-" not in str(dst):  # the swap itself, not the moves into scratch folders
+            calls.append(dst)
+            if len(calls) == 5:
+                raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
     monkeypatch.setattr(building.os, "replace", flaky_replace)
     with pytest.raises(OSError):
         building.build(root)
     monkeypatch.setattr(building.os, "replace", real_replace)
+    assert len(calls) >= 5
     assert snapshot(root) == before
     assert not (root / building.JOURNAL).exists()
-    assert not list(root.glob(".build-*"))
+    assert not [p for folder in ("", "data", "docs", "build") for p in (root / folder).glob(".build-*")]
 
 
 def test_recover_undoes_a_half_done_swap(tmp_path: Path, monkeypatch):
     root = changed_project(tmp_path)
     before = snapshot(root)
 
-    def killed(root_: Path, scratch: Path, outputs: list[str], stale: list[str]) -> None:
+    def killed(root_: Path, scratch: str, package: Path, outputs: list[str], stale: list[str]) -> None:
         monkeypatch.setattr(building, "recover", lambda r: False)  # a SIGKILL runs no cleanup
-        original_swap(root_, scratch, outputs, stale[:0])
+        original_swap(root_, scratch, package, outputs, stale[:0])
 
     original_swap = building._swap
     real_replace = os.replace
@@ -100,3 +103,35 @@ def test_real_builds_killed_at_several_moments_leave_old_or_new_outputs(tmp_path
             for path, data in old.items():
                 (root / path).write_bytes(data)
     assert "old" in outcomes
+
+
+def test_a_build_publishes_when_data_and_build_are_other_file_systems(tmp_path: Path, monkeypatch):
+    root = changed_project(tmp_path)
+    reference = copy_project(tmp_path / "reference")
+    (reference / "facts" / f"{SEED}.yml").write_bytes((root / "facts" / f"{SEED}.yml").read_bytes())
+    building.build(reference)
+    real_replace, real_link, crossed = os.replace, os.link, []
+
+    def device(path) -> str:
+        """data/ and build/ as mounts of their own, the rest on the project's file system."""
+        top = Path(path).relative_to(root).parts[0]
+        return top if top in ("data", "build") else ""
+
+    def replace(src, dst):
+        if device(src) != device(dst):
+            crossed.append(dst)
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_replace(src, dst)
+
+    def link(src, dst, **kwargs):
+        if device(src) != device(dst):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_link(src, dst, **kwargs)
+
+    monkeypatch.setattr(building.os, "replace", replace)
+    monkeypatch.setattr(building.os, "link", link)
+    building.build(root)
+    monkeypatch.undo()
+    assert crossed, "the outputs should have had to cross file systems"
+    assert snapshot(root) == snapshot(reference)
+    assert not (root / building.JOURNAL).exists()

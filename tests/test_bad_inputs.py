@@ -1,8 +1,12 @@
-"""The corpus of bad inputs: each gives its exact error, exit code, and leaves the published files as they were."""
+"""The corpus of bad inputs: each gives its exact error, code and exit code, and changes no published file.
+
+A case with a `code:` runs with `--format json`, and the problem its error line shows must carry that code.
+"""
 
 from __future__ import annotations
 
 import codecs
+import json
 import os
 from pathlib import Path
 
@@ -40,6 +44,14 @@ def apply(case: dict, root: Path) -> None:
             handle.write(b"# " + b"a" * case["long_line"] + b"\n")
 
 
+def code_of(line: str, report: dict) -> str | None:
+    """The code of the problem printed as `line`: 'error: TEXT', or 'stale: FILE ...' for a stale file."""
+    for problem in report["problems"]:
+        if line in (f"error: {problem['text']}", f"stale: {problem['file']} {problem['message']}"):
+            return problem["code"]
+    return None
+
+
 def test_corpus_has_at_least_thirty_cases():
     assert len(CASES) >= 30
 
@@ -51,9 +63,13 @@ def test_bad_input_gives_its_exact_error_and_changes_nothing(path: Path, tmp_pat
     apply(case, root)
     before = snapshot(root)
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(app, case["command"])
+    result = CliRunner().invoke(app, case["command"] + (["--format", "json"] if "code" in case else []))
     lines = result.stderr.splitlines()
     assert result.exit_code == case["exit"], result.stderr
     assert case["error"] in lines, "\n".join(lines)
     assert "Traceback" not in result.stderr
     assert snapshot(root) == before
+    if "code" in case:
+        report = json.loads(result.stdout)
+        assert not report["ok"]
+        assert code_of(case["error"], report) == case["code"], report["problems"]

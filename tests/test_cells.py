@@ -1,4 +1,4 @@
-"""One cell grammar for validation and the SQLite load: the Table Schema's forms, in ASCII."""
+"""One type grammar for facts files, validation and the SQLite load: the Table Schema's forms, in ASCII."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kz_rule_of_law.errors import InputError, InternalError
 from kz_rule_of_law.package import cells
+from kz_rule_of_law.package.descriptor import Field
 
 
 @pytest.mark.parametrize(("read", "text", "value"), [
@@ -71,3 +73,117 @@ def test_the_largest_values_sqlite_stores_exactly_read(read, text):
 def test_values_sqlite_cannot_store_exactly_are_refused(read, text):
     with pytest.raises(ValueError):
         read(text)
+
+
+# The one grammar reads CSV cells and casts curated values (facts files) alike, and the text the build
+# writes for a value reads back as that value.
+
+def column(type_: str) -> Field:
+    """A field of the type `type_`."""
+    return Field("f", type_, "f", "", {})
+
+
+def read(type_: str, text: str):
+    """What a CSV cell reads as in a column of `type_` (a string column keeps the text)."""
+    reader = cells.READERS[type_]
+    return text if reader is None else reader(text)
+
+
+REFUSED = object()
+
+
+def outcome(function, *args):
+    """The value `function` returns, or REFUSED when it refuses its input."""
+    try:
+        return function(*args)
+    except (ValueError, InputError):
+        return REFUSED
+
+
+# Texts near every type's forms: digits, signs, points, exponents, spaces, underscores, other
+# scripts' digits, dates, and boolean words; and well-formed texts of every type.
+TEXTS = st.one_of(
+    st.text(alphabet="0123456789+-.eE _٣１\n\t", min_size=1, max_size=8),
+    st.text(alphabet="trueTRUEfalsFALSyno01", min_size=1, max_size=6),
+    st.from_regex(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", fullmatch=True),
+    st.from_regex(r"[0-9]{1,5}(?:-[0-9]{1,2}){0,2}", fullmatch=True),
+    st.integers(-2**64, 2**64).map(str),
+    st.dates().map(dt.date.isoformat),
+    st.sampled_from(sorted(cells.TRUE_VALUES | cells.FALSE_VALUES)),
+)
+
+
+@given(type_=st.sampled_from(sorted(cells.READERS)), text=TEXTS)
+def test_cast_accepts_exactly_what_a_cell_reads_and_as_the_same_value(type_, text):
+    expected = outcome(read, type_, text) if text == text.strip() else REFUSED
+    if text == text.strip():
+        assert outcome(cells.cast, column(type_), text) == expected
+    else:  # whitespace around a value is YAML layout, trimmed before reading; never a CSV cell's
+        assert outcome(read, type_, text) is REFUSED or type_ == "string"
+        assert outcome(cells.cast, column(type_), text) == outcome(cells.cast, column(type_), text.strip())
+
+
+@given(type_=st.sampled_from(sorted(cells.READERS)), text=TEXTS)
+def test_what_the_build_writes_for_a_cast_value_reads_back_as_it(type_, text):
+    value = outcome(cells.cast, column(type_), text)
+    if value is REFUSED or value is None:
+        return
+    written = cells.format_cell(value)
+    assert read(type_, written) == value
+    assert type(read(type_, written)) is type(value)
+    assert cells.format_cell(read(type_, written)) == written
+
+
+@given(st.one_of(
+    st.tuples(st.just("integer"), st.integers(-2**63, 2**63 - 1)),
+    st.tuples(st.just("year"), st.integers(1000, 9999)),
+    st.tuples(st.just("date"), st.dates()),
+    st.tuples(st.just("boolean"), st.booleans()),
+    st.tuples(st.just("number"), st.builds(lambda n, e: Decimal(n).scaleb(e),
+                                           st.integers(-(10**15 - 1), 10**15 - 1), st.integers(-290, 290))),
+))
+def test_every_value_of_every_type_is_written_as_text_that_casts_and_reads_back_to_it(typed):
+    type_, value = typed
+    written = cells.format_cell(value)
+    assert read(type_, written) == value and cells.cast(column(type_), written) == value
+
+
+@pytest.mark.parametrize(("type_", "text", "value"), [
+    ("integer", "1_000", REFUSED), ("number", "1_000", REFUSED),
+    ("integer", "+5", 5), ("number", "+5", Decimal(5)),
+    ("year", "27", REFUSED), ("year", "0999", REFUSED), ("year", "2024", 2024),
+    ("boolean", "1", True), ("boolean", "0", False), ("boolean", "tRuE", REFUSED), ("boolean", "yes", REFUSED),
+    ("date", "20240131", REFUSED), ("date", "2024-01-31", dt.date(2024, 1, 31)),
+])
+def test_the_forms_the_two_grammars_disagreed_on_have_one_answer(type_, text, value):
+    assert outcome(read, type_, text) == value
+    assert outcome(cells.cast, column(type_), text) == value
+
+
+def test_a_facts_file_value_is_trimmed_and_a_csv_cell_is_not():
+    assert cells.cast(column("integer"), " 3 ") == 3 and outcome(read, "integer", " 3 ") is REFUSED
+    assert cells.cast(column("string"), "text\n") == "text"
+    assert cells.cast(column("integer"), "  ") is None and cells.cast(column("string"), "") is None
+
+
+def test_a_curated_value_sqlite_cannot_store_exactly_is_refused_saying_what_fits():
+    with pytest.raises(InputError) as caught:
+        cells.cast(column("integer"), "9223372036854775808")
+    assert str(caught.value) == ("cannot be stored exactly: got '9223372036854775808', expected an integer "
+                                 "from -9223372036854775808 to 9223372036854775807")
+    with pytest.raises(InputError) as caught:
+        cells.cast(column("boolean"), "yes")
+    assert str(caught.value) == "wrong type: got 'yes', expected a boolean"
+
+
+@pytest.mark.parametrize(("type_", "whole", "expected"), [
+    ("string", False, "TEXT"), ("date", False, "TEXT"), ("integer", False, "INTEGER"), ("year", False, "INTEGER"),
+    ("boolean", False, "INTEGER"), ("number", True, "INTEGER"), ("number", False, "REAL"),
+])
+def test_each_descriptor_type_has_its_sqlite_type(type_, whole, expected):
+    assert cells.sqlite_type(column(type_), whole) == expected
+
+
+def test_a_type_sqlite_cannot_store_is_an_internal_error():
+    with pytest.raises(InternalError):
+        cells.sqlite_type(column("geojson"))

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from workspace import ROOT, cli
+from workspace import ROOT, SEED, cli, copy_project
 
 
 @pytest.mark.parametrize("kind, text, expected", [
@@ -53,3 +53,38 @@ def test_validate_passes_on_the_published_package():
     result = cli(ROOT, "validate")
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
+
+
+def test_json_format_gives_each_problem_its_code_and_keeps_the_lines_for_people(tmp_path):
+    root = copy_project(tmp_path / "project")
+    facts = root / "facts" / f"{SEED}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("    iati_type: 21\n    country: BE",
+                                                               "    iati_type: twenty-one\n    country: BE", 1),
+                     encoding="utf-8")
+    text = cli(root, "check", f"facts/{SEED}.yml")
+    as_json = cli(root, "check", f"facts/{SEED}.yml", "--format", "json")
+    assert text.returncode == as_json.returncode == 2
+    assert text.stdout == "" and as_json.stderr == text.stderr
+    assert json.loads(as_json.stdout) == {"ok": False, "problems": [{
+        "code": "wrong-type", "file": f"facts/{SEED}.yml", "line": 60, "record": "iphr", "field": "iati_type",
+        "value": "twenty-one", "expected": "an integer", "message": "wrong type",
+        "text": text.stderr.removeprefix("error: ").rstrip("\n")}]}
+
+
+def test_json_format_on_success_prints_ok_alone_on_stdout():
+    result = cli(ROOT, "validate", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"ok": True, "problems": []}
+    assert result.stderr.startswith("valid: ")
+
+
+def test_a_source_of_another_size_is_reported_on_its_bytes_field(tmp_path):
+    root = copy_project(tmp_path / "project")
+    facts = root / "facts" / f"{SEED}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("  bytes: 6760\n", "  bytes: 6761\n", 1),
+                     encoding="utf-8")
+    result = cli(root, "check", f"facts/{SEED}.yml", "--format", "json")
+    assert result.returncode == 2
+    assert [(p["code"], p["file"], p["line"], p["record"], p["field"], p["value"])
+            for p in json.loads(result.stdout)["problems"]] == [
+        ("size-mismatch", f"facts/{SEED}.yml", 13, SEED, "bytes", 6761)]

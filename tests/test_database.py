@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,11 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kz_rule_of_law.database import load as database
 from kz_rule_of_law.database.load import write_database
 from kz_rule_of_law.package.descriptor import tables
 from kz_rule_of_law.validation.tables import check_package
-from kz_rule_of_law.errors import InputError, InternalError
+from kz_rule_of_law.errors import InputError
 
 DECLARED = {"string": {"TEXT"}, "date": {"TEXT"}, "integer": {"INTEGER"}, "year": {"INTEGER"},
             "boolean": {"INTEGER"}, "number": {"INTEGER", "REAL"}}
@@ -201,17 +199,6 @@ def test_rebuilding_writes_the_same_bytes(db_path, root, tmp_path):
     assert again.read_bytes() == db_path.read_bytes()
 
 
-def test_the_fast_load_and_the_careful_load_write_the_same_bytes(db_path, root, tmp_path, monkeypatch):
-    taken = []
-    fast = database._load_fast
-    monkeypatch.setattr(database, "_load_fast", lambda *args: taken.append(fast(*args)) or taken[-1])
-    write_database(root, tmp_path / "fast.db")
-    assert taken.count(True) >= 20, "the fast path should take every table without REAL or boolean columns"
-    monkeypatch.setattr(database, "_load_fast", lambda *args: False)
-    write_database(root, tmp_path / "careful.db")
-    assert (tmp_path / "fast.db").read_bytes() == (tmp_path / "careful.db").read_bytes() == db_path.read_bytes()
-
-
 def copy_package(root: Path, target: Path) -> Path:
     """A copy of the package (descriptor and CSVs) to break."""
     target.mkdir()
@@ -368,6 +355,8 @@ def test_an_integer_cell_that_does_not_convert_is_a_located_input_error(tmp_path
     ("whole", "c,NA,-7,zero,0.5,,,2023-12-01", "whole: wrong type: got 'zero', expected a number"),
     ("share", "c,NA,-7,0,NaN,,,2023-12-01", "share: wrong type: got 'NaN', expected a number"),
     ("active", "c,NA,-7,0,0.5,,yes,2023-12-01", "active: wrong type: got 'yes', expected a boolean"),
+    ("day", "c,NA,-7,0,0.5,,,2023-02-30", "day: wrong type: got '2023-02-30', expected a date"),
+    ("day", "c,NA,-7,0,0.5,,,2023-2-1", "day: wrong type: got '2023-2-1', expected a date"),
 ])
 def test_other_cells_that_do_not_convert_are_located_input_errors(tmp_path, column, row, expected):
     message = load_error(tmp_path, items=ITEMS.replace("c,NA,-7,0,0.5,,,2023-12-01", row))
@@ -420,76 +409,12 @@ def test_the_load_stops_after_a_hundred_problems(tmp_path):
     assert lines[0] == "data/items.csv:5: record x0: count: wrong type: got 'bad', expected an integer"
 
 
-# A package whose largest CSV is large loads that table in a helper process meanwhile (SPLIT_BYTES).
-
-@pytest.fixture()
-def split(monkeypatch) -> list[subprocess.Popen]:
-    """Every load splits in two processes, whatever its size and the cores; the helpers started."""
-    started: list[subprocess.Popen] = []
-    popen = subprocess.Popen
-    monkeypatch.setattr(database, "SPLIT_BYTES", 1)
-    monkeypatch.setattr(database, "_cores", lambda: 2)
-    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kw: started.append(popen(*args, **kw)) or started[-1])
-    return started
-
-
-def dump(path: Path) -> list[str]:
-    """The database as SQL text: schema, every row of every table (search and statistics too)."""
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
-
-
-def test_a_small_package_or_a_single_core_loads_in_one_process(root, schema, monkeypatch):
-    assert database.aside_tables(schema, root) == ()  # the seed's CSVs are far below SPLIT_BYTES
-    monkeypatch.setattr(database, "SPLIT_BYTES", 1)
-    monkeypatch.setattr(database, "_cores", lambda: 1)
-    assert database.aside_tables(schema, root) == ()
-    monkeypatch.setattr(database, "_cores", lambda: 2)
-    sizes = {name: (root / table.path).stat().st_size for name, table in schema.items()}
-    aside = database.aside_tables(schema, root)
-    assert max(sizes, key=sizes.get) == "quotes" and "quotes" in aside
-    assert 0 < sum(sizes[n] for n in aside) < sum(sizes.values())
-
-
-def test_the_split_load_gives_the_same_database_as_one_process(db_path, root, tmp_path, split):
-    write_database(root, tmp_path / "split.db")
-    assert len(split) == 1 and split[0].returncode == 0
-    assert dump(tmp_path / "split.db") == dump(db_path)
-    write_database(root, tmp_path / "again.db")
-    assert (tmp_path / "again.db").read_bytes() == (tmp_path / "split.db").read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.db", "split.db"]
-
-
-def test_a_bad_row_in_the_helpers_table_is_located_as_in_one_process(tmp_path, split):
-    message = load_error(tmp_path, items=ITEMS + "b,g1,1,1,1,1,true,2024-02-01\n")
-    assert message == ("data/items.csv:5: record b: item_id: key already used by an earlier row: "
-                       "expected a key of its own")
-    assert len(split) == 1 and split[0].returncode == database.CAREFUL_EXIT
-
-
-def test_a_problem_in_this_process_stops_the_helper_and_leaves_nothing(tmp_path, split):
-    message = load_error(tmp_path, groups=GROUPS + "NA,Third\n")
-    assert message == "data/groups.csv:4: group_id: required cell is empty"
-    assert len(split) == 1 and split[0].returncode is not None
-
-
-def test_a_helper_that_fails_is_an_internal_error_and_leaves_nothing(tmp_path, split, monkeypatch):
-    monkeypatch.setattr(database, "HELPER", "import sys; sys.stderr.write('disk full'); sys.exit(5)")
-    db = tmp_path / "out" / "mini.db"
-    with pytest.raises(InternalError) as caught:
-        write_database(mini_package(tmp_path), db)
-    assert str(caught.value) == "the process loading items failed (5): disk full"
-    assert list(db.parent.iterdir()) == []
-
-
-CELLS = st.text(alphabet="0123456789+-.eE _٣１ tTrRuUfFaAlLsS", max_size=6)
+CELLS = st.one_of(st.text(alphabet="0123456789+-.eE _٣１ tTrRuUfFaAlLsS", max_size=6),
+                  st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", fullmatch=True))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(column=st.sampled_from(["count", "whole", "share", "active"]), cell=CELLS)
+@given(column=st.sampled_from(["count", "whole", "share", "active", "day"]), cell=CELLS)
 def test_a_cell_validation_accepts_loads_and_one_it_refuses_does_not(tmp_path_factory, column, cell):
     row = {"item_id": "c", "group_id": "g1", "count": "-7", "whole": "0", "share": "0.5", "none": "",
            "active": "true", "day": "2023-12-01", column: cell}

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kz_rule_of_law.build import facts_files
 from kz_rule_of_law.errors import InputError
 from kz_rule_of_law.curation.facts import load, parse_yaml, to_fact
 from kz_rule_of_law.curation.quotes import locate, spans
 
-from workspace import ROOT, SEED
+from workspace import ROOT, SEED, cli, copy_project, snapshot
 
 TEXT = (ROOT / "archive" / f"{SEED}.txt").read_text(encoding="utf-8")
 
@@ -36,6 +37,46 @@ def test_quote_occurring_twice_needs_at():
 def test_quote_not_in_source_is_refused():
     with pytest.raises(InputError, match="quote not found in the source: got '90-нан астам'"):
         locate(TEXT, "90-нан астам")
+
+
+RENAMED = "expected facts/<source id>.yml (.yml in lowercase): rename it, or move it out of facts/"
+NESTED = ("in a subfolder of facts/, where facts files are not read: "
+          "expected facts/<source id>.yml, directly in facts/: move it up, or out of facts/")
+
+
+@pytest.mark.parametrize("name", [f"{SEED}.yaml", f"{SEED}.YML", f"{SEED}.json", f"{SEED}.yml~", "README"])
+def test_a_file_in_facts_not_named_as_a_facts_file_fails_the_build_naming_it(tmp_path: Path, name: str):
+    root = copy_project(tmp_path / "project")
+    (root / "facts" / f"{SEED}.yml").rename(root / "facts" / name)
+    before = snapshot(root)
+    result = cli(root, "build")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: facts/{name}: not a facts file name: got '{name}', {RENAMED}"]
+    assert snapshot(root) == before
+
+
+def test_facts_files_in_a_subfolder_fail_the_build_naming_each(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    (root / "facts" / "2025" / "november").mkdir(parents=True)
+    (root / "facts" / f"{SEED}.yml").rename(root / "facts" / "2025" / f"{SEED}.yml")
+    (root / "facts" / "2025" / "november" / "other.yml").write_text("source: {}\n", encoding="utf-8")
+    (root / "facts" / "2025" / ".other.yml.swp").write_bytes(b"\0")
+    before = snapshot(root)
+    result = cli(root, "build")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"error: facts/2025/{SEED}.yml: {NESTED}",
+                                          f"error: facts/2025/november/other.yml: {NESTED}", "2 problems"]
+    assert snapshot(root) == before
+
+
+def test_hidden_editor_files_in_facts_are_left_alone(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    for name in (f".{SEED}.yml.swp", f".{SEED}.yml~", ".DS_Store"):
+        (root / "facts" / name).write_bytes(b"\0")
+    (root / "facts" / ".backup").mkdir()
+    (root / "facts" / ".backup" / f"{SEED}.yaml").write_text("source: {}\n", encoding="utf-8")
+    assert facts_files(root) == [root / "facts" / f"{SEED}.yml", root / "facts" / "reference.yml"]
+    assert cli(root, "build", "--check").returncode == 0
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path):

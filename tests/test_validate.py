@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from workspace import ROOT, cli, copy_project
+from workspace import ROOT, SEED, cli, copy_project
 
-from kz_rule_of_law.package.descriptor import lint, load_descriptor
+from kz_rule_of_law.errors import Problem
+from kz_rule_of_law.package.descriptor import lint, load_descriptor, tables
+from kz_rule_of_law.validation.rules import RULES
 from kz_rule_of_law.validation.validate import frictionless_errors, validate_package
 
 
@@ -26,6 +28,11 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def where(problems: list[Problem]) -> list[tuple]:
+    """Each problem's code and location: (code, file, line, record, field)."""
+    return [(p.code, p.file, p.line, p.record, p.field) for p in problems]
+
+
 def test_published_package_is_valid():
     assert validate_package(ROOT) == []
 
@@ -38,52 +45,84 @@ def test_frictionless_alone_accepts_the_package():
 
 def test_eu_contribution_above_total_fails(project: Path):
     edit(project / "data" / "budgets.csv", "768490,730000,38490,94.99", "768490,868490,-100000,113.01")
-    failures = validate_package(project)
-    assert any("EU contribution above the total budget: got '868490'" in f for f in failures), failures
+    problems = validate_package(project)
+    assert where(problems) == [
+        ("size-mismatch", "data/budgets.csv", None, None, None),
+        ("digest-mismatch", "data/budgets.csv", None, None, None),
+        ("below-minimum", "data/budgets.csv", 2, None, "cofinancing"),
+        ("above-maximum", "data/budgets.csv", 2, None, "eu_share_percent"),
+        ("budget-eu-above-total", "data/budgets.csv", 2, "breaking-the-vicious-cycle", "eu_contribution"),
+    ]
+    assert (problems[-1].value, problems[-1].expected) == (868490, "at most the total budget 768490 EUR")
 
 
 def test_event_date_outside_project_period_fails(project: Path):
     edit(project / "data" / "events.csv", "2025-11-21", "2023-05-01")
-    failures = validate_package(project)
-    assert any("event date 2023-05-01 outside the project's period" in f for f in failures), failures
+    problems = validate_package(project)
+    assert where(problems)[1:] == [
+        ("event-outside-project-period", "data/event_projects.csv", 2,
+         "forum-2025-penitentiary-system/breaking-the-vicious-cycle", "project_id"),
+        ("event-outside-project-period", "data/event_projects.csv", 3,
+         "forum-2025-penitentiary-system/coordinated-actions-rule-of-law", "project_id"),
+    ]
+    assert problems[1].message == "event date 2023-05-01 outside the project's period"
 
 
 def test_stated_duration_longer_than_year_span_fails(project: Path):
     edit(project / "data" / "projects.csv", "2024,2027,3", "2024,2027,5")
-    failures = validate_package(project)
-    assert any("stated duration is longer than the period 2024-2027: got '5', expected at most 4 years" in f
-               for f in failures), failures
+    problems = validate_package(project)
+    assert where(problems)[1:] == [
+        ("project-duration-too-long", "data/projects.csv", 2, "breaking-the-vicious-cycle", "duration_years")]
+    assert (problems[1].value, problems[1].expected) == (5, "at most 4 years")
 
 
 def test_quote_moved_from_its_span_fails(project: Path):
     edit(project / "data" / "quotes.csv", "777 895 еуроны,\"EUR 777,895\",2463,2477", "777 895 еуроны,\"EUR 777,895\",2464,2478")
-    failures = validate_package(project)
-    assert any("quote not found at its recorded span: got '2464-2478'" in f for f in failures), failures
+    problems = validate_package(project)
+    assert where(problems)[1:] == [("quote-span-mismatch", "data/quotes.csv", 5,
+                                    "budgets/coordinated-actions-rule-of-law/total_budget", "char_start")]
+    assert problems[1].value == "2464-2478"
 
 
 def test_cell_starting_like_a_formula_fails(project: Path):
     edit(project / "data" / "organizations.csv", "Penal Reform International Office in Central Asia",
          '"=HYPERLINK(""http://example.com"")"')
-    failures = validate_package(project)
-    assert any(f.startswith("data/organizations.csv:") and
-               "record pri-central-asia: name_en: text begins like a spreadsheet formula" in f
-               for f in failures), failures
+    problems = validate_package(project)
+    assert where(problems)[2:] == [("formula-prefix", "data/organizations.csv", 8, "pri-central-asia", "name_en")]
 
 
 def test_markup_in_a_title_fails(project: Path):
     edit(project / "data" / "topics.csv", "guarantees of human rights", "<script>alert(1)</script>")
-    failures = validate_package(project)
-    assert any("markup in text: got '<script>alert(1)</script>'" in f for f in failures), failures
+    problems = validate_package(project)
+    assert where(problems)[2:] == [("markup", "data/topics.csv", 2, "human-rights-guarantees", "title_en")]
+    assert problems[2].value == "<script>alert(1)</script>"
 
 
 @pytest.mark.parametrize("good, bad", [("foreignKeys", "foreignkeys"), ("primaryKey", "primarykey"),
                                        ("constraints", "constraint"), ("missingValues", "missingvalues")])
 def test_misspelled_descriptor_key_fails_the_lint(project: Path, good: str, bad: str):
     edit(project / "datapackage.json", f'"{good}"', f'"{bad}"')
-    failures = validate_package(project)
-    assert any(f"unknown key '{bad}'" in f for f in failures), failures
-    result = cli(project, "validate")
+    problems = validate_package(project)
+    assert {(p.code, p.file) for p in problems} == {("descriptor-unknown-key", "datapackage.json")}
+    assert any(f"unknown key '{bad}'" in p.message for p in problems), problems
+    result = cli(project, "validate", "--format", "json")
     assert result.returncode == 2 and f"unknown key '{bad}'" in result.stderr
+    report = json.loads(result.stdout)
+    assert not report["ok"]
+    assert [(p["code"], p["file"], p["text"]) for p in report["problems"]] == [
+        (p.code, p.file, str(p)) for p in problems]
+
+
+def test_archived_text_changed_fails_on_its_sources_row_and_the_quotes_of_it(project: Path):
+    edit(project / "archive" / f"{SEED}.txt", "80-нен астам", "90-нан астам")
+    problems = validate_package(project)
+    assert where(problems)[0] == ("digest-mismatch", "data/sources.csv", 2, SEED, "sha256")
+    assert {(p.code, p.file, p.field) for p in problems[1:]} == {
+        ("source-text-unavailable", "data/quotes.csv", "source_id")}
+
+
+def test_every_rule_names_a_table_of_the_descriptor():
+    assert set(RULES) <= set(tables(load_descriptor(ROOT / "datapackage.json")))
 
 
 def test_committed_descriptor_uses_only_keys_the_spec_defines():
@@ -106,15 +145,17 @@ def test_descriptor_is_strict():
 
 def test_hand_edited_csv_fails_the_size_and_hash_checks(project: Path):
     edit(project / "data" / "people.csv", "Aleška Simkić", "Aleska Simkic")
-    failures = validate_package(project)
-    assert any("data/people.csv: file hash differs from the descriptor" in f for f in failures), failures
-    assert any("data/people.csv: file size differs from the descriptor: got '80 bytes'" in f for f in failures)
-    assert any("hash-count" in f for f in frictionless_errors(project / "datapackage.json"))
+    problems = validate_package(project)
+    assert where(problems) == [("size-mismatch", "data/people.csv", None, None, None),
+                               ("digest-mismatch", "data/people.csv", None, None, None)]
+    assert (problems[0].value, problems[0].expected) == ("80 bytes", "82 bytes")
+    assert sorted(where(frictionless_errors(project / "datapackage.json"))) == [
+        ("frictionless:byte-count", "data/people.csv", None, None, None),
+        ("frictionless:hash-count", "data/people.csv", None, None, None)]
 
 
 def test_descriptor_enums_match_what_the_normalizers_produce():
     from kz_rule_of_law.curation.normalize import COUNT_QUALIFIERS, CURRENCIES, LEGAL_FORMS
-    from kz_rule_of_law.package.descriptor import tables
 
     schema = tables(load_descriptor(ROOT / "datapackage.json"))
     assert set(schema["events"].field("participants_qualifier").constraints["enum"]) == set(COUNT_QUALIFIERS)
@@ -126,8 +167,10 @@ def test_descriptor_enums_match_what_the_normalizers_produce():
 
 def test_derived_values_edited_by_hand_fail(project: Path):
     edit(project / "data" / "budgets.csv", "768490,730000,38490,94.99", "768490,730000,38000,95.99")
-    failures = validate_package(project)
-    assert any("co-financing is not total minus EU contribution: got '38000', expected 38490 (computed)" in f
-               for f in failures), failures
-    assert any("EU share does not follow from the amounts: got '95.99', expected 94.99 (computed)" in f
-               for f in failures), failures
+    problems = validate_package(project)
+    assert where(problems)[1:] == [
+        ("budget-cofinancing-mismatch", "data/budgets.csv", 2, "breaking-the-vicious-cycle", "cofinancing"),
+        ("budget-eu-share-mismatch", "data/budgets.csv", 2, "breaking-the-vicious-cycle", "eu_share_percent"),
+    ]
+    assert [str(p.value) + " -> " + p.expected for p in problems[1:]] == [
+        "38000 -> 38490 (computed)", "95.99 -> 94.99 (computed)"]

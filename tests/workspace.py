@@ -32,7 +32,8 @@ def snapshot(root: Path) -> dict[str, bytes]:
         if (root / name).exists():
             files[name] = (root / name).read_bytes()
     for path in sorted((root / "data").glob("*")):
-        files[f"data/{path.name}"] = path.read_bytes()
+        if not path.is_dir():  # a killed build's scratch folder is no published file
+            files[f"data/{path.name}"] = path.read_bytes()
     return files
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from enum import Enum
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
 import typer
 from rich.console import Console
 
-from .errors import InputError, KzError
+from .errors import InputError, KzError, Problem, StaleOutputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish what Kazakh press releases on the rule of law state as open data.")
@@ -21,36 +22,66 @@ STATE = {"debug": False}
 T = TypeVar("T")
 
 
+class Format(str, Enum):
+    """How a command reports its problems: lines for people, or also JSON for programs."""
+
+    text = "text"
+    json = "json"
+
+
+FORMAT = typer.Option(Format.text, "--format",
+                      help="json: also print the problems, with their codes, as one JSON object on stdout "
+                           "(see docs/errors.md); the lines for people go to stderr.")
+
+
 def project_root() -> Path:
     """The project folder: the one holding datapackage.json and facts/, from the working directory up."""
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / "datapackage.json").is_file() and (folder / "facts").is_dir():
             return folder
-    raise InputError(f"{here}: not inside a kz-rule-of-law project (no datapackage.json beside a facts/ folder here or above)")
+    raise InputError(f"{here}: not inside a kz-rule-of-law project (no datapackage.json beside a facts/ folder here or above)",
+                     code="not-a-project")
 
 
-def run(action: Callable[[], T]) -> T:
-    """Run a command body; print project errors plainly and exit with their code."""
+def run(action: Callable[[], T], output: Format = Format.text) -> T:
+    """Run a command body; print project errors plainly and exit with their code.
+
+    With `Format.json`, standard output carries only the JSON report, `{"ok": ..., "problems": [...]}`,
+    and everything for people goes to standard error.
+    """
+    as_json = output is Format.json
+    out.stderr = as_json
     try:
-        return action()
+        result = action()
     except KzError as e:
         if STATE["debug"]:
             traceback.print_exc()
-        problems = getattr(e, "problems", None) or getattr(e, "failures", None) or [str(e)]
-        for problem in problems:
-            err.print("error: " + str(problem), markup=False)
-        if len(problems) > 1:
-            err.print(f"{len(problems)} problems", markup=False)
+        report(e.problems, e.lines(), as_json)
         raise typer.Exit(e.exit_code) from None
     except typer.Exit:
         raise
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback unless --debug
         if STATE["debug"]:
             traceback.print_exc()
-        else:
-            err.print(f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)", markup=False)
+        lines = [] if STATE["debug"] else [
+            f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)"]
+        report([Problem(f"{type(e).__name__}: {e}", code="internal-error")], lines, as_json)
         raise typer.Exit(1) from None
+    finally:
+        out.stderr = False
+    if as_json:
+        report([], [], as_json)
+    return result
+
+
+def report(problems: list[Problem], lines: list[str], as_json: bool) -> None:
+    """Print the lines for people on stderr and, for programs, the problems as JSON on stdout."""
+    for line in lines:
+        err.print(line, markup=False)
+    if as_json:
+        document = {"ok": not problems, "problems": [p.as_dict() for p in problems]}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, default=str) + "\n")
 
 
 @app.callback()
@@ -60,20 +91,22 @@ def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) 
 
 
 @app.command()
-def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing.")) -> None:
+def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing."),
+          recover: bool = typer.Option(False, "--recover", help="Only finish what an interrupted build left: put the old outputs back, or discard a journal the build cannot trust."),
+          output: Format = FORMAT) -> None:
     """Normalize the facts, write the CSVs and the descriptor, validate."""
     from . import build as building
 
 
     def body() -> None:
         root = project_root()
+        if recover:
+            out.print(building.repair(root), markup=False)
+            return
         if check:
             built, stale = building.check_published(root)
             if stale:
-                for path in stale:
-                    err.print(f"stale: {path} differs from what the facts produce", markup=False)
-                err.print("run 'kz-rule-of-law build' and commit the result", markup=False)
-                raise typer.Exit(1)
+                raise StaleOutputs(stale)
             out.print(f"up to date: {len(built.files)} files match the facts", markup=False)
             return
         built = building.build(root)
@@ -83,28 +116,36 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
                   f"{building.METADATA} and {building.database_path(root)}", markup=False)
         out.print(f"rows: {counts}", markup=False)
 
-    run(body)
+    run(body, output)
 
 
 @app.command()
-def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project).")) -> None:
+def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project)."),
+             output: Format = FORMAT) -> None:
     """Validate the published package: frictionless plus the project's own rules."""
+    from . import build as building
     from .errors import ValidationFailed
     from .validation.validate import validate_package
 
 
     def body() -> None:
         root = project_root()
-        failures = validate_package((path or root).resolve(), archive_root=root)
-        if failures:
-            raise ValidationFailed(failures)
+        target = (path or root).resolve()
+        with building.locked(root, shared=True):
+            problems = validate_package(target, archive_root=root)
+            note = building.interrupted(root) if target == root else None
+        if note:
+            problems.append(Problem(note, code="build-interrupted"))
+        if problems:
+            raise ValidationFailed(problems)
         out.print(f"valid: {(path or root) / 'datapackage.json'}", markup=False)
 
-    run(body)
+    run(body, output)
 
 
 @app.command()
-def check(facts_file: Path = typer.Argument(..., help="The facts file to check.")) -> None:
+def check(facts_file: Path = typer.Argument(..., help="The facts file to check."),
+          output: Format = FORMAT) -> None:
     """Report every problem of one facts file at once, with line numbers."""
     from . import build as building
     from .curation.rows import display_path
@@ -123,22 +164,36 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
                 raise InputError(*mine) from None
         out.print(f"ok: {facts_file}", markup=False)
 
-    run(body)
+    run(body, output)
 
 
 KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
 
 
+class Language(str, Enum):
+    """The languages `normalize` reads; each has its normalizers module in curation/."""
+
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+NORMALIZER_MODULES = {Language.kk: "normalize", Language.ru: "normalize_ru", Language.en: "normalize_en"}
+
+
 @app.command()
 def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
-              text: str = typer.Argument(..., help="Kazakh text, e.g. '2025 жылғы 21 қарашада'")) -> None:
-    """Normalize one Kazakh value and print it as JSON."""
-    from .curation.normalize import NORMALIZERS
+              text: str = typer.Argument(..., help="The text, e.g. '2025 жылғы 21 қарашада'"),
+              lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text.")) -> None:
+    """Normalize one Kazakh, Russian or English value and print it as JSON."""
+    from importlib import import_module
 
     def body() -> None:
-        if kind not in NORMALIZERS:
-            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(NORMALIZERS))
-        sys.stdout.write(json.dumps(NORMALIZERS[kind](text), ensure_ascii=False) + "\n")
+        normalizers = import_module(f".curation.{NORMALIZER_MODULES[lang]}", __package__).NORMALIZERS
+        if kind not in normalizers:
+            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(normalizers),
+                             code="unknown-kind")
+        sys.stdout.write(json.dumps(normalizers[kind](text), ensure_ascii=False) + "\n")
 
     run(body)
 

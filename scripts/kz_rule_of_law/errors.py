@@ -1,14 +1,159 @@
-"""The project's own error types: input mistakes (exit 2) and internal failures (exit 1)."""
+"""The project's own error types: input mistakes (exit 2) and internal failures (exit 1).
+
+Every problem carries a stable code from `CODES`, so that programs can tell mistakes apart
+without reading the messages; docs/errors.md lists them (written by `codes_markdown`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Iterable
+
+# The codes a problem may carry, by the stage that finds them: code -> meaning.
+SECTIONS: dict[str, dict[str, str]] = {
+    "Files and the command line": {
+        "not-a-project": "The command was run outside a project (no datapackage.json beside a facts/ folder).",
+        "unknown-kind": "`normalize` was given a kind of value it does not know.",
+        "file-not-found": "A file the command needs does not exist.",
+        "not-a-file": "A path that should name a file names a folder.",
+        "cannot-read": "A file cannot be read: the system refused, or its CSV is malformed.",
+        "file-too-large": "A file is larger than the limit for its kind.",
+        "byte-order-mark": "A text file starts with a byte-order mark.",
+        "not-utf8": "A text file is not valid UTF-8.",
+        "carriage-return": "A facts file has CRLF line ends or a carriage return in its text.",
+        "nul-byte": "A facts file has a NUL byte.",
+        "line-too-long": "A facts file has a line longer than the limit.",
+        "yaml-syntax": "A facts file is not valid YAML (or repeats a key).",
+        "invalid-json": "datapackage.json is not valid JSON.",
+        "stale-output": "A published file differs from what the facts produce (`build --check`).",
+        "facts-file-name": "A file in facts/ that is not named <source id>.yml: it would never be read.",
+        "facts-file-nested": "A file in a subfolder of facts/, where facts files are not read.",
+        "build-interrupted": "A build was interrupted while swapping in its outputs: `build --recover` finishes it.",
+        "journal-unreadable": "The build journal (.build-journal.json) cannot be read.",
+        "journal-untrusted": "The build journal names something the build never writes: it is not followed.",
+        "journal-not-followed": "How to discard a journal the build does not follow (`build --recover`).",
+        "internal-error": "A failure that is not the input's fault: a bug, or an unexpected state.",
+    },
+    "Facts files": {
+        "empty-file": "A facts file is empty.",
+        "wrong-shape": "A value has the wrong YAML shape: a list where a mapping belongs, or the reverse.",
+        "missing-source-section": "A facts file has no `source` section.",
+        "unknown-section": "A section names no table a facts file may fill.",
+        "unknown-field": "A record has a field its table does not have.",
+        "no-id-field": "A record has `id` in a table whose key has several fields.",
+        "computed-field": "A record types in a value the build computes (derived columns, `source_id`).",
+        "not-a-fact": "A value the build normalizes from a quote is typed in instead of quoted.",
+        "unknown-fact-key": "A fact has a key other than `kk`, `en` and `at`.",
+        "empty-quote": "A fact's Kazakh quote is empty or not text.",
+        "missing-english": "A fact has no English rendering.",
+        "bad-occurrence": "A fact's `at` is not a whole number from 1.",
+        "value-given-twice": "Two fields of a record set the same column to different values.",
+        "mixed-currencies": "The amounts of one record are in different currencies.",
+        "quote-in-reference": "The reference file quotes a source; reference lists state none.",
+        "quote-splits-token": "A quote found only inside a longer word or number of the source ('500 000' of '1 500 000').",
+        "quote-not-found": "A quote does not stand in its source (whitespace aside).",
+        "quote-ambiguous": "A quote stands in its source more than once and no `at` says which is meant.",
+        "occurrence-out-of-range": "A fact's `at` is beyond the number of times the quote occurs.",
+        "path-outside-archive": "A source path leaves archive/, or goes through a symlink.",
+        "source-not-found": "The archived text a source records does not exist.",
+        "digest-mismatch": "A file's sha256 differs from the one recorded for it.",
+        "size-mismatch": "A file's size differs from the one recorded for it.",
+        "not-nfc": "An archived source text is not in Unicode NFC.",
+    },
+    "Normalizing quotes": {
+        "not-text": "A normalizer was given something other than text.",
+        "empty-text": "A normalizer was given empty text.",
+        "malformed-number": "A number with letters glued on, badly grouped digits, a leading zero or too many digits.",
+        "signed-amount": "An amount is written with a sign.",
+        "unrecognised-amount": "No amount in ASCII digits where one belongs.",
+        "missing-currency": "An amount has no currency after it.",
+        "unknown-currency": "A currency word or code the normalizer does not know.",
+        "unrecognised-date": "Text that is not a date in a form the normalizer reads.",
+        "unknown-month": "A month word the normalizer does not know, or written in a form it refuses.",
+        "impossible-date": "A date that does not exist (31 February, month 13).",
+        "year-out-of-range": "A year outside 1900..2100.",
+        "unrecognised-period": "Text that is not a year range.",
+        "end-before-start": "A year range that ends before it starts.",
+        "unrecognised-count": "No count in ASCII digits where one belongs.",
+        "unknown-suffix": "A suffix after a number that the normalizer does not know.",
+        "misplaced-qualifier": "A qualifier word where it cannot stand.",
+        "missing-qualifier": "A case ending that needs a qualifier word after it ('астам', 'жуық', 'дейін').",
+        "unrecognised-duration": "Text that is not a number of years.",
+        "unknown-number-word": "A Kazakh number word that is unknown or out of order.",
+        "zero-duration": "A duration of no years.",
+        "inconsistent-number": "A number in brackets that differs from the number before it.",
+        "unknown-word": "A word where the normalizer expects a known one (after years, for 'year').",
+        "unexpected-words": "Words after the value that belong to no form the normalizer reads.",
+        "unknown-legal-form": "A legal form the normalizer does not know.",
+        "bad-argument": "A formatting function was called with an argument outside its range.",
+    },
+    "Tables and keys": {
+        "missing-value": "A required field or cell is empty.",
+        "wrong-type": "A value that does not read as its column's type.",
+        "not-storable": "A value in its type's form that SQLite cannot store exactly.",
+        "pattern-mismatch": "A text that does not match its column's pattern.",
+        "not-in-enum": "A value that is not one of its column's allowed values.",
+        "below-minimum": "A value below its column's minimum.",
+        "above-maximum": "A value above its column's maximum.",
+        "wrong-length": "A text shorter or longer than its column allows.",
+        "not-unique": "A value repeated in a column whose values must be unique.",
+        "duplicate-id": "A primary key used by more than one row.",
+        "foreign-key": "A reference to a row that does not exist.",
+        "header-mismatch": "A CSV's header differs from the columns of its table.",
+        "wrong-cell-count": "A CSV row with more or fewer cells than its table has columns.",
+        "too-many-problems": "Loading stopped after too many problems; the first are reported.",
+    },
+    "Project rules": {
+        "formula-prefix": "A text that begins like a spreadsheet formula (=, +, -, @, tab, carriage return).",
+        "markup": "A text with HTML markup in it.",
+        "budget-eu-above-total": "A budget's EU contribution is above its total.",
+        "budget-cofinancing-mismatch": "A budget's co-financing is not the total minus the EU contribution.",
+        "budget-eu-share-mismatch": "A budget's EU share does not follow from its amounts.",
+        "project-period-reversed": "A project's period ends before it starts.",
+        "project-duration-too-long": "A project's stated duration is longer than its period.",
+        "event-outside-project-period": "An event is dated outside the period of a project it presents.",
+        "source-text-unavailable": "A quote's source has no valid archived text.",
+        "quote-span-mismatch": "A quote does not stand in its source at its recorded span.",
+    },
+    "The descriptor": {
+        "descriptor-path-outside": "A resource's path is not a CSV directly in data/.",
+        "descriptor-wrong-shape": "A part of datapackage.json that must be an object is not.",
+        "descriptor-unknown-key": "A key the Data Package specs do not define (a typo frictionless would ignore).",
+        "descriptor-unknown-type": "A field type the Table Schema spec does not define.",
+        "descriptor-unknown-field": "A primary or foreign key names a field its table does not have.",
+        "descriptor-unknown-resource": "A foreign key references a resource the package does not have.",
+        "foreign-key-cycle": "The tables' foreign keys form a cycle.",
+        "frictionless:<type>": "An error frictionless reports; <type> is frictionless's own error type.",
+    },
+    "The site": {
+        "unusable-database": "The SQLite database is damaged, empty or not a database.",
+        "unusable-metadata": "Datasette cannot use the site's metadata.",
+        "invalid-port": "A port number outside 1..65535.",
+        "cannot-listen": "The server cannot listen on the address or port.",
+        "unknown-publish-target": "`publish` was given a target it does not know.",
+    },
+}
+CODES: dict[str, str] = {code: meaning for section in SECTIONS.values() for code, meaning in section.items()}
+FRICTIONLESS = "frictionless:"
 
 
-class KzError(Exception):
-    """Base class of every error this project raises on purpose."""
+def registered(code: str) -> bool:
+    """Whether a code is in the registry (frictionless's codes as one family)."""
+    return code in CODES or (code.startswith(FRICTIONLESS) and len(code) > len(FRICTIONLESS))
 
-    exit_code = 1
+
+def codes_markdown() -> str:
+    """docs/errors.md: every code with its meaning, by the stage that finds it."""
+    lines = ["# Error codes", "",
+             "Every problem the commands report carries one of these codes. `check`, `validate` and",
+             "`build` print them with `--format json` (one JSON object on standard output, with",
+             "`code`, `file`, `line`, `record`, `field`, `value`, `expected`, `message` and `text`",
+             "for each problem); the lines for people on standard error stay as they are.", "",
+             "This file is generated from `kz_rule_of_law.errors.SECTIONS`; a test checks that it matches."]
+    for title, codes in SECTIONS.items():
+        lines += ["", f"## {title}", "", "| Code | Meaning |", "| --- | --- |"]
+        lines += [f"| `{code}` | {meaning} |" for code, meaning in codes.items()]
+    return "\n".join(lines) + "\n"
 
 
 UNSET = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
@@ -16,7 +161,7 @@ UNSET = type("Unset", (), {"__repr__": lambda self: "UNSET"})()
 
 @dataclass(frozen=True)
 class Problem:
-    """One located mistake in the input: file, line, record, field, value and what was expected."""
+    """One located mistake in the input: file, line, record, field, value, what was expected, and its code."""
 
     message: str = ""
     value: object = UNSET
@@ -25,11 +170,18 @@ class Problem:
     line: int | None = None
     record: str | None = None
     field: str | None = None
+    code: str = ""
 
     def located(self, **where: object) -> "Problem":
         """Return a copy with the location fields that are still empty filled from `where`."""
         fill = {k: v for k, v in where.items() if v is not None and getattr(self, k) is None}
         return replace(self, **fill)
+
+    def as_dict(self) -> dict[str, object]:
+        """The problem for programs: code, location, value, expected, message and the text people see."""
+        return {"code": self.code, "file": self.file, "line": self.line, "record": self.record,
+                "field": self.field, "value": None if self.value is UNSET else self.value,
+                "expected": self.expected or None, "message": self.message, "text": str(self)}
 
     def __str__(self) -> str:
         """Render as `FILE:LINE: record ID: field: got 'VALUE', expected ...`."""
@@ -61,18 +213,37 @@ def _show(value: object, limit: int = 80) -> str:
     return "'" + text.replace("'", "\\'") + "'"
 
 
+class KzError(Exception):
+    """Base class of every error this project raises on purpose; `problems` says what went wrong."""
+
+    exit_code = 1
+    code = "internal-error"
+
+    def __init__(self, message: str = "", problems: Iterable[Problem] = ()) -> None:
+        """Keep the problems, or make one of `message` with the class's code."""
+        self.problems: list[Problem] = list(problems) or [Problem(message, code=self.code)]
+        super().__init__(message or "\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        """The report for people: a line per problem, then how many when more than one."""
+        lines = [f"error: {p}" for p in self.problems]
+        if len(self.problems) > 1:
+            lines.append(f"{len(self.problems)} problems")
+        return lines
+
+
 class InputError(KzError):
     """One or more mistakes in user input (facts, sources, CLI arguments); exit 2."""
 
     exit_code = 2
 
-    def __init__(self, *problems: Problem | str, value: object = UNSET, expected: str = "") -> None:
-        """Build from Problems, or from one message with the bad value and what was expected."""
-        self.problems: list[Problem] = [
-            p if isinstance(p, Problem) else Problem(message=p, value=value, expected=expected)
+    def __init__(self, *problems: Problem | str, value: object = UNSET, expected: str = "",
+                 code: str = "") -> None:
+        """Build from Problems, or from one message with the bad value, what was expected and its code."""
+        super().__init__(problems=[
+            p if isinstance(p, Problem) else Problem(message=p, value=value, expected=expected, code=code)
             for p in problems
-        ]
-        super().__init__("\n".join(str(p) for p in self.problems))
+        ])
 
     def located(self, **where: object) -> "InputError":
         """Return the same error with empty location fields filled from `where`."""
@@ -80,14 +251,29 @@ class InputError(KzError):
 
 
 class ValidationFailed(KzError):
-    """The package failed validation; the report lists every failure. Exit 2."""
+    """The package failed validation; the problems are every failure found. Exit 2."""
 
     exit_code = 2
 
-    def __init__(self, failures: list[str]) -> None:
-        """Keep every failure line of the report."""
-        self.failures = failures
-        super().__init__("\n".join(failures))
+    def __init__(self, problems: list[Problem]) -> None:
+        """Keep every failure of the report."""
+        super().__init__(problems=problems)
+
+
+class StaleOutputs(KzError):
+    """Published files differ from what the facts produce (`build --check`); exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, paths: list[str]) -> None:
+        """A problem per published file that differs."""
+        super().__init__(problems=[Problem("differs from what the facts produce", file=path, code="stale-output")
+                                   for path in paths])
+
+    def lines(self) -> list[str]:
+        """A line per stale file, then what to do about it."""
+        return [f"stale: {p.file} {p.message}" for p in self.problems] + [
+            "run 'kz-rule-of-law build' and commit the result"]
 
 
 class InternalError(KzError):

@@ -63,35 +63,37 @@ def read_text(path: Path, what: str = "facts file", limit: int = MAX_FACTS_BYTES
     try:
         if path.stat().st_size > limit:
             raise InputError(Problem(f"{what} is {path.stat().st_size:,} bytes",
-                                     expected=f"at most {limit:,} bytes", file=name))
+                                     expected=f"at most {limit:,} bytes", file=name, code="file-too-large"))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(Problem(f"{what} not found", file=name)) from None
+        raise InputError(Problem(f"{what} not found", file=name, code="file-not-found")) from None
     except IsADirectoryError:
-        raise InputError(Problem(f"{what} is a directory", file=name)) from None
+        raise InputError(Problem(f"{what} is a directory", file=name, code="not-a-file")) from None
     except OSError as e:
-        raise InputError(Problem(f"cannot read {what}: {e.strerror}", file=name)) from None
+        raise InputError(Problem(f"cannot read {what}: {e.strerror}", file=name, code="cannot-read")) from None
     if data.startswith(b"\xef\xbb\xbf"):
         raise InputError(Problem("starts with a byte-order mark (BOM)", file=name, line=1,
-                                 expected="UTF-8 without a BOM"))
+                                 expected="UTF-8 without a BOM", code="byte-order-mark"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise InputError(Problem(f"invalid UTF-8 byte 0x{data[e.start]:02x}", file=name, line=line,
-                                 expected="UTF-8 text")) from None
+                                 expected="UTF-8 text", code="not-utf8")) from None
     problems = []
     if "\r" in text:
         crlf = text.count("\r\n")
         line = text[: text.index("\r")].count("\n") + 1
         problems.append(Problem(f"{crlf:,} CRLF line ends" if crlf else "carriage return in text", file=name,
-                                line=line, expected="LF line ends only (save the file with Unix line ends)"))
+                                line=line, expected="LF line ends only (save the file with Unix line ends)",
+                                code="carriage-return"))
     for number, content in enumerate(text.split("\n"), start=1):
         if "\x00" in content:
-            problems.append(Problem("NUL byte in text", file=name, line=number, expected="text without NUL bytes"))
+            problems.append(Problem("NUL byte in text", file=name, line=number,
+                                    expected="text without NUL bytes", code="nul-byte"))
         if len(content) > MAX_LINE_CHARS:
             problems.append(Problem(f"line is {len(content):,} characters long", file=name, line=number,
-                                    expected=f"lines of at most {MAX_LINE_CHARS:,} characters"))
+                                    expected=f"lines of at most {MAX_LINE_CHARS:,} characters", code="line-too-long"))
         if len(problems) >= 20:
             break
     if problems:
@@ -107,9 +109,9 @@ def parse_yaml(text: str, name: str) -> Any:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         reason = e.problem or e.context or "YAML error"
-        raise InputError(Problem(f"YAML syntax error: {reason}", file=name, line=line)) from None
+        raise InputError(Problem(f"YAML syntax error: {reason}", file=name, line=line, code="yaml-syntax")) from None
     except yaml.YAMLError as e:
-        raise InputError(Problem(f"YAML error: {e}", file=name)) from None
+        raise InputError(Problem(f"YAML error: {e}", file=name, code="yaml-syntax")) from None
 
 
 def load(path: Path, name: str | None = None) -> Mapping:
@@ -118,10 +120,10 @@ def load(path: Path, name: str | None = None) -> Mapping:
     document = parse_yaml(read_text(path, name=name), name)
     if document is None or document == "":
         raise InputError(Problem("the facts file is empty", file=name, line=1,
-                                 expected="a mapping with a 'source' section and tables of facts"))
+                                 expected="a mapping with a 'source' section and tables of facts", code="empty-file"))
     if not isinstance(document, Mapping):
         raise InputError(Problem("wrong shape at the top level", file=name, line=1,
-                                 value=_kind(document), expected="a mapping of sections"))
+                                 value=_kind(document), expected="a mapping of sections", code="wrong-shape"))
     return document
 
 
@@ -136,21 +138,22 @@ def to_fact(value: Mapping) -> Fact:
     for key in value:
         if key not in ("kk", "en", "at"):
             problems.append(Problem(f"unknown key '{key}' in a fact", line=value.lines[key],
-                                    expected="only kk (the Kazakh quote), en (its English rendering) and at"))
+                                    expected="only kk (the Kazakh quote), en (its English rendering) and at",
+                                    code="unknown-fact-key"))
     kk, en, at = value.get("kk"), value.get("en"), value.get("at")
     if not isinstance(kk, str) or not kk.strip():
         problems.append(Problem("the Kazakh quote is empty or not text", line=value.line, value=kk,
-                                expected="the exact words of the source"))
+                                expected="the exact words of the source", code="empty-quote"))
     if not isinstance(en, str) or not en.strip():
         problems.append(Problem("the English rendering is missing", line=value.line,
-                                expected="en: <English rendering of the quote>"))
+                                expected="en: <English rendering of the quote>", code="missing-english"))
     occurrence = None
     if at is not None:
         if isinstance(at, str) and at.isascii() and at.isdigit() and int(at) >= 1:
             occurrence = int(at)
         else:
             problems.append(Problem("bad occurrence number", line=value.lines["at"], value=at,
-                                    expected="at: a whole number from 1"))
+                                    expected="at: a whole number from 1", code="bad-occurrence"))
     if problems:
         raise InputError(*problems)
     return Fact(unicodedata.normalize("NFC", kk.strip()), " ".join(en.split()), occurrence, value.line)

@@ -26,11 +26,11 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
 def _clean(text: object, expected: str) -> str:
     """Return text NFC-normalized, casefolded, with single plain spaces and plain hyphens."""
     if not isinstance(text, str):
-        raise InputError(f"expected text, got {type(text).__name__}", value=text, expected=expected)
+        raise InputError(f"expected text, got {type(text).__name__}", value=text, expected=expected, code="not-text")
     t = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_DASHES)
     t = " ".join(t.split()).casefold()  # str.split() splits on every Unicode space (U+00A0, U+202F...)
     if not t:
-        raise InputError("empty text", value=text, expected=expected)
+        raise InputError("empty text", value=text, expected=expected, code="empty-text")
     return t
 
 
@@ -111,9 +111,11 @@ def _number(digits: str, text: str, expected: str, limit: int = 15) -> int:
     """Convert ASCII digits (group spaces allowed) to int, refusing leading zeros and long numbers."""
     plain = digits.replace(" ", "")
     if len(plain) > limit:
-        raise InputError(f"number {digits!r} has more than {limit} digits", value=text, expected=expected)
+        raise InputError(f"number {digits!r} has more than {limit} digits",
+                         value=text, expected=expected, code="malformed-number")
     if len(plain) > 1 and plain.startswith("0"):
-        raise InputError(f"number {digits!r} has a leading zero", value=text, expected=expected)
+        raise InputError(f"number {digits!r} has a leading zero",
+                         value=text, expected=expected, code="malformed-number")
     return int(plain)
 
 
@@ -125,11 +127,12 @@ def _glued(t: str, m: re.Match, text: str, expected: str, what: str) -> str:
     after = t[m.end():]
     if after and after[0] != " " and not after.startswith("-"):
         bad = t[: m.end()].split(" ")[-1] + after.split(" ")[0]
-        raise InputError(f"{what} {bad!r} is not a plain number", value=text, expected=expected)
+        raise InputError(f"{what} {bad!r} is not a plain number",
+                         value=text, expected=expected, code="malformed-number")
     if re.match(r" [0-9]", after):
         number = re.match(r"[0-9 ]+", t)[0].strip()
         raise InputError(f"digit groups after the first must have exactly three digits: {number!r}",
-                         value=text, expected=expected)
+                         value=text, expected=expected, code="malformed-number")
     return after.strip()
 
 
@@ -166,11 +169,11 @@ _WORD_DATES = [re.compile(p) for p in (
 def _month_number(word: str, ay: str | None, text: str) -> int:
     """Return the month number of a Kazakh month word in any case form."""
     if word not in _MONTH_FORMS:
-        raise InputError(f"unknown month word {word!r}", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"unknown month word {word!r}", value=text, expected=_DATE_EXPECTED, code="unknown-month")
     month, case = _MONTH_FORMS[word]
     if ay is not None and (case != "nominative" or ay not in _AY_FORMS):
         raise InputError(f"unexpected {word + ' ' + ay!r}: write 'қараша айында' or 'қарашада'",
-                         value=text, expected=_DATE_EXPECTED)
+                         value=text, expected=_DATE_EXPECTED, code="unknown-month")
     return month
 
 
@@ -183,20 +186,21 @@ def parse_date(text: str) -> datetime.date:
     elif m := next((m for p in _WORD_DATES if (m := p.match(t))), None):
         month = _month_number(m["month"], m["ay"], text)
     else:
-        raise InputError("not a recognised date", value=text, expected=_DATE_EXPECTED)
+        raise InputError("not a recognised date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
     if m.end() != len(t):
         raise InputError(f"unexpected words after the date: {t[m.end():].strip(' ,')!r}",
-                         value=text, expected=_DATE_EXPECTED)
+                         value=text, expected=_DATE_EXPECTED, code="unexpected-words")
     year, day = int(m["year"]), int(m["day"])
     if not 1900 <= year <= 2100:
-        raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"year {year} is outside 1900..2100",
+                         value=text, expected=_DATE_EXPECTED, code="year-out-of-range")
     if not 1 <= month <= 12:
-        raise InputError(f"no month {m['month']}", value=text, expected=_DATE_EXPECTED)
+        raise InputError(f"no month {m['month']}", value=text, expected=_DATE_EXPECTED, code="impossible-date")
     try:
         return datetime.date(year, month, day)
     except ValueError:
         raise InputError(f"no {day} {_MONTHS_EN[month - 1]} in {year}", value=text,
-                         expected=_DATE_EXPECTED) from None
+                         expected=_DATE_EXPECTED, code="impossible-date") from None
 
 
 def date_json(text: str) -> dict:
@@ -207,11 +211,12 @@ def date_json(text: str) -> dict:
 def format_date_kk(d: datetime.date, style: str = "жылғы", case: str = "locative") -> str:
     """Write a date in Kazakh, e.g. '2025 жылғы 21 қарашада' (case is ignored by day-first and numeric)."""
     if not isinstance(d, datetime.date):
-        raise InputError("expected a date", value=d, expected="a datetime.date")
+        raise InputError("expected a date", value=d, expected="a datetime.date", code="bad-argument")
     if style not in DATE_STYLES:
-        raise InputError(f"unknown date style {style!r}", value=style, expected=f"one of {DATE_STYLES}")
+        raise InputError(f"unknown date style {style!r}",
+                         value=style, expected=f"one of {DATE_STYLES}", code="bad-argument")
     if case not in DATE_CASES:
-        raise InputError(f"unknown case {case!r}", value=case, expected=f"one of {DATE_CASES}")
+        raise InputError(f"unknown case {case!r}", value=case, expected=f"one of {DATE_CASES}", code="bad-argument")
     if style == "numeric":
         return f"{d.day:02d}.{d.month:02d}.{d.year}"
     if style == "day-first":
@@ -258,10 +263,10 @@ def parse_money(text: str) -> tuple[Decimal, str]:
         code, t = _CURRENCY_SIGNS[first], t[len(first):].strip()
     if t[:1] in ("-", "+"):
         raise InputError("amounts must be written without a sign (no negative amounts)", value=text,
-                         expected=_MONEY_EXPECTED)
+                         expected=_MONEY_EXPECTED, code="signed-amount")
     m = re.match(_INT + r"(?:,(?P<frac>[0-9]+))?", t)
     if m is None:
-        raise InputError("no amount in ASCII digits", value=text, expected=_MONEY_EXPECTED)
+        raise InputError("no amount in ASCII digits", value=text, expected=_MONEY_EXPECTED, code="unrecognised-amount")
     words = _glued(t, m, text, _MONEY_EXPECTED, "amount").split()
     digits = str(_number(m["int"], text, _MONEY_EXPECTED))
     value = Decimal(digits + "." + m["frac"] if m["frac"] else digits)
@@ -271,16 +276,18 @@ def parse_money(text: str) -> tuple[Decimal, str]:
             value = _plain(value * _MULTIPLIERS[words.pop(0)])
     if code is None:
         if not words:
-            raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED)
+            raise InputError("no currency after the amount",
+                             value=text, expected=_MONEY_EXPECTED, code="missing-currency")
         if " ".join(words[:2]) in _CURRENCY_WORDS and len(words) > 1:
             code, words = _CURRENCY_WORDS[" ".join(words[:2])], words[2:]
         elif words[0] in _CURRENCY_WORDS:
             code, words = _CURRENCY_WORDS[words[0]], words[1:]
         else:
-            raise InputError(f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED)
+            raise InputError(f"unknown currency word {words[0]!r}",
+                             value=text, expected=_MONEY_EXPECTED, code="unknown-currency")
     if words:
         raise InputError(f"unexpected words after the amount: {' '.join(words)!r}", value=text,
-                         expected=_MONEY_EXPECTED)
+                         expected=_MONEY_EXPECTED, code="unexpected-words")
     return value, code
 
 
@@ -294,15 +301,15 @@ def format_money_kk(amount: Decimal, currency: str, sep: str = " ") -> str:
     """Write an amount in Kazakh, e.g. '777 895 еуро' or '12,50 теңге' (groups of three, decimal comma)."""
     if not isinstance(amount, (Decimal, int)) or isinstance(amount, bool) or not Decimal(amount).is_finite():
         raise InputError("expected a finite Decimal", value=amount,
-                         expected="a Decimal such as Decimal('777895')")
+                         expected="a Decimal such as Decimal('777895')", code="bad-argument")
     if amount < 0:
-        raise InputError("negative amount", value=amount, expected="an amount of zero or more")
+        raise InputError("negative amount", value=amount, expected="an amount of zero or more", code="bad-argument")
     if currency not in CURRENCIES:
         raise InputError(f"unknown currency {currency!r}", value=currency,
-                         expected=f"one of {tuple(CURRENCIES)}")
+                         expected=f"one of {tuple(CURRENCIES)}", code="unknown-currency")
     if len(sep) != 1 or not sep.isspace():
         raise InputError("the group separator must be one space character", value=sep,
-                         expected="' ', U+00A0 or U+202F")
+                         expected="' ', U+00A0 or U+202F", code="bad-argument")
     whole, _, frac = format(Decimal(amount).copy_abs(), "f").partition(".")
     groups = [whole[max(i - 3, 0):i] for i in range(len(whole), 0, -3)][::-1]
     return sep.join(groups) + ("," + frac if frac else "") + " " + CURRENCIES[currency]
@@ -328,21 +335,24 @@ def parse_period(text: str) -> tuple[int, int]:
         t = t[1:-1].strip()
     m = next((m for p in _PERIOD_PATTERNS if (m := p.fullmatch(t))), None)
     if m is None:
-        raise InputError("not a recognised year range", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError("not a recognised year range",
+                         value=text, expected=_PERIOD_EXPECTED, code="unrecognised-period")
     mark, span = m.groupdict().get("mark"), m.groupdict().get("span")
     if mark is not None and mark not in _PERIOD_MARKS:
-        raise InputError(f"unknown word {mark!r} after the years", value=text, expected=_PERIOD_EXPECTED)
+        raise InputError(f"unknown word {mark!r} after the years",
+                         value=text, expected=_PERIOD_EXPECTED, code="unknown-word")
     if span is not None and span not in _SPAN_WORDS or m["rest"]:
         extra = " ".join(filter(None, (span, m["rest"].strip())))
         raise InputError(f"unexpected words after the years: {extra!r}", value=text,
-                         expected=_PERIOD_EXPECTED)
+                         expected=_PERIOD_EXPECTED, code="unexpected-words")
     start, end = int(m["a"]), int(m["b"])
     for year in (start, end):
         if not 1900 <= year <= 2100:
-            raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED)
+            raise InputError(f"year {year} is outside 1900..2100",
+                             value=text, expected=_PERIOD_EXPECTED, code="year-out-of-range")
     if end < start:
         raise InputError(f"end year {end} is before start year {start}", value=text,
-                         expected=_PERIOD_EXPECTED)
+                         expected=_PERIOD_EXPECTED, code="end-before-start")
     return start, end
 
 
@@ -355,7 +365,7 @@ def period_json(text: str) -> dict:
 def format_period_kk(start: int, end: int, dash: str = "-") -> str:
     """Write a year range in Kazakh, e.g. '2024-2026 жж.'."""
     if dash not in ("-", "\u2013", "\u2014"):
-        raise InputError("unknown dash", value=dash, expected="'-', '–' or '—'")
+        raise InputError("unknown dash", value=dash, expected="'-', '–' or '—'", code="bad-argument")
     return f"{start}{dash}{end} жж."
 
 
@@ -393,7 +403,7 @@ def parse_count(text: str) -> tuple[int, str]:
             break
     m = re.match(_INT, t)
     if m is None:
-        raise InputError("no count in ASCII digits", value=text, expected=_COUNT_EXPECTED)
+        raise InputError("no count in ASCII digits", value=text, expected=_COUNT_EXPECTED, code="unrecognised-count")
     value = _number(m["int"], text, _COUNT_EXPECTED)
     rest = _glued(t, m, text, _COUNT_EXPECTED, "count")
     case = None
@@ -401,7 +411,7 @@ def parse_count(text: str) -> tuple[int, str]:
         suffix, _, rest = rest[1:].partition(" ")
         if suffix not in _SUFFIX_CASES:
             raise InputError(f"unknown suffix '-{suffix}' after the number", value=text,
-                             expected=_COUNT_EXPECTED)
+                             expected=_COUNT_EXPECTED, code="unknown-suffix")
         case = _SUFFIX_CASES[suffix]
     words = rest.split()
     noun_seen = False
@@ -409,7 +419,7 @@ def parse_count(text: str) -> tuple[int, str]:
         case, noun_seen = _NOUN_FORMS[words.pop(0)], True
     if qualifier and case:
         raise InputError(f"{t.split(' ')[0]!r} cannot follow a qualifier word", value=text,
-                         expected=_COUNT_EXPECTED)
+                         expected=_COUNT_EXPECTED, code="misplaced-qualifier")
     if not qualifier:
         for n in (2, 1):
             if len(words) >= n and (case, " ".join(words[:n])) in _POSTPOSITIONS:
@@ -418,13 +428,13 @@ def parse_count(text: str) -> tuple[int, str]:
         else:
             if case in ("ablative", "dative"):
                 raise InputError(f"the {case} needs a word such as 'астам', 'жуық' or 'дейін' after it",
-                                 value=text, expected=_COUNT_EXPECTED)
+                                 value=text, expected=_COUNT_EXPECTED, code="missing-qualifier")
             qualifier = "about" if case == "similative" else "exact"
     if not noun_seen and words and _NOUN_FORMS.get(words[0]) == "nominative":
         words.pop(0)
     if words:
         raise InputError(f"unexpected words in the count: {' '.join(words)!r}", value=text,
-                         expected=_COUNT_EXPECTED)
+                         expected=_COUNT_EXPECTED, code="unexpected-words")
     return value, qualifier
 
 
@@ -459,9 +469,10 @@ def _years_number(words: str, text: str) -> int:
                 n, i = n + table[ws[i]], i + 1
         if i < len(ws):
             what = "number word out of order" if ws[i] in _TENS or ws[i] in _UNITS else "unknown number word"
-            raise InputError(f"{what} {ws[i]!r}", value=text, expected=_DURATION_EXPECTED)
+            raise InputError(f"{what} {ws[i]!r}", value=text, expected=_DURATION_EXPECTED, code="unknown-number-word")
     if n == 0:
-        raise InputError("a duration must be at least one year", value=text, expected=_DURATION_EXPECTED)
+        raise InputError("a duration must be at least one year",
+                         value=text, expected=_DURATION_EXPECTED, code="zero-duration")
     return n
 
 
@@ -470,17 +481,18 @@ def parse_duration(text: str) -> int:
     t = _clean(text, _DURATION_EXPECTED)
     m = _DURATION_RE.fullmatch(t)
     if m is None:
-        raise InputError("not a number of years", value=text, expected=_DURATION_EXPECTED)
+        raise InputError("not a number of years", value=text, expected=_DURATION_EXPECTED, code="unrecognised-duration")
     if m["year"] not in _YEAR_FORMS:
-        raise InputError(f"unknown word {m['year']!r} for 'year'", value=text, expected=_DURATION_EXPECTED)
+        raise InputError(f"unknown word {m['year']!r} for 'year'",
+                         value=text, expected=_DURATION_EXPECTED, code="unknown-word")
     years = _years_number(m["num"], text)
     if m["alt"] is not None and _years_number(m["alt"], text) != years:
         raise InputError(f"the number in brackets ({m['alt']}) differs from {m['num']!r}", value=text,
-                         expected=_DURATION_EXPECTED)
+                         expected=_DURATION_EXPECTED, code="inconsistent-number")
     tails = _DURATION_TAILS.get(m["year"], set())
     if m["tail"] is not None and m["tail"] not in tails:
         raise InputError(f"unexpected words after the duration: {m['tail']!r}", value=text,
-                         expected=_DURATION_EXPECTED)
+                         expected=_DURATION_EXPECTED, code="unexpected-words")
     return years
 
 
@@ -536,7 +548,7 @@ def parse_legal_form(text: str) -> LegalForm:
     abbr = re.sub(r"[. ]", "", abbr)
     if abbr in _LEGAL_ABBREVIATIONS and (not suffix or suffix in _HYPHEN_SUFFIXES):
         return _LEGAL_ABBREVIATIONS[abbr]
-    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED)
+    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED, code="unknown-legal-form")
 
 
 def legal_form_json(text: str) -> dict:

@@ -38,43 +38,76 @@ def _original(collapsed: _Collapsed, position: int) -> int:
     return collapsed.origins[word] + position - collapsed.starts[word]
 
 
+# What stands between the digits of one number: digit groups (1 500 000, 1,500,000, 1.500.000,
+# 1'500'000, 1’500’000) and a decimal part (1,5 or 1.5). The collapsed text has every run of
+# whitespace (NBSP, narrow NBSP and thin space among them) as one space.
+NUMBER_SEPARATORS = frozenset(" ,.'’")
+
+
 def _is_word(char: str) -> bool:
     """Whether a character belongs to a word (as regex \\w does)."""
     return char.isalnum() or char == "_"
 
 
+def _splits_token(text: str, at: int) -> bool:
+    """Whether a quote starting or ending at `at` would cut a token of the text in two.
+
+    Tokens are words, and numbers with their digit groups and decimal part: a quote never starts
+    or ends between two letters or digits, nor between a digit and a separator followed by a digit
+    (`500 000` is not in `1 500 000`, nor `5 млн` in `1,5 млн`).
+    """
+    if at <= 0 or at >= len(text):
+        return False
+    before, after = text[at - 1], text[at]
+    if _is_word(before) and _is_word(after):
+        return True
+    if before.isdecimal() and after in NUMBER_SEPARATORS:
+        return text[at + 1:at + 2].isdecimal()
+    if before in NUMBER_SEPARATORS and after.isdecimal():
+        return text[at - 2:at - 1].isdecimal()
+    return False
+
+
+def _occurrences(haystack: str, needle: str) -> list[int]:
+    """Where the needle starts in the haystack, anywhere, token boundaries or not."""
+    found, start = [], haystack.find(needle)
+    while start != -1:
+        found.append(start)
+        start = haystack.find(needle, start + 1)
+    return found
+
+
 def spans(text: str, quote: str) -> list[tuple[int, int]]:
-    """Every (start, end) character span at which the quote stands in the text."""
+    """Every (start, end) character span at which the quote stands in the text, as whole tokens."""
     needle = " ".join(quote.split())
     if not needle:
         return []
     collapsed = _collapsed(text)
     haystack = collapsed.text
-    check_head, check_tail = _is_word(needle[0]), _is_word(needle[-1])
-    found, start = [], haystack.find(needle)
-    while start != -1:
-        end = start + len(needle)
-        if not (check_head and start and _is_word(haystack[start - 1])) and \
-                not (check_tail and end < len(haystack) and _is_word(haystack[end])):
-            found.append((_original(collapsed, start), _original(collapsed, end - 1) + 1))
-        start = haystack.find(needle, start + 1)
-    return found
+    return [(_original(collapsed, start), _original(collapsed, start + len(needle) - 1) + 1)
+            for start in _occurrences(haystack, needle)
+            if not _splits_token(haystack, start) and not _splits_token(haystack, start + len(needle))]
 
 
 def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
     """The span of the quote (its `at`-th occurrence when it occurs more than once)."""
     found = spans(text, quote)
+    if not found and _occurrences(_collapsed(text).text, " ".join(quote.split())):
+        raise InputError("quote found only as part of a longer word or number of the source", value=quote,
+                         expected="whole words and whole numbers (all of '1 500 000', never '500 000' of it)",
+                         code="quote-splits-token")
     if not found:
         raise InputError("quote not found in the source", value=quote,
-                         expected="the exact words of the source (whitespace may differ)")
+                         expected="the exact words of the source (whitespace may differ)", code="quote-not-found")
     if at is None:
         if len(found) > 1:
             raise InputError(f"quote occurs {len(found)} times in the source", value=quote,
-                             expected=f"'at: N' (1 to {len(found)}) to say which occurrence is meant")
+                             expected=f"'at: N' (1 to {len(found)}) to say which occurrence is meant",
+                             code="quote-ambiguous")
         return found[0]
     if at > len(found):
         raise InputError(f"quote occurs {len(found)} time(s) in the source", value=f"at: {at}",
-                         expected=f"at between 1 and {len(found)}")
+                         expected=f"at between 1 and {len(found)}", code="occurrence-out-of-range")
     return found[at - 1]
 
 

@@ -14,7 +14,7 @@ from ..package.descriptor import Table, cast
 from ..errors import InputError, InternalError, Problem
 from .facts import Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
-from .sources import read_source
+from .sources import field_of, read_source
 
 REFERENCE_FILE = "reference.yml"
 REFERENCE_SECTIONS = ("countries", "iati_organisation_types", "iati_organisation_roles")
@@ -96,7 +96,8 @@ class _FileCompiler:
             allowed = tuple(n for n in self.tables if n not in REFERENCE_SECTIONS + GENERATED_TABLES)
             if "source" not in document:
                 self.problem(Problem("no 'source' section", line=1,
-                                     expected="a 'source' mapping that records the archived text"))
+                                     expected="a 'source' mapping that records the archived text",
+                                     code="missing-source-section"))
             else:
                 self.compile_source(document["source"], document.lines["source"])
         for section, records in document.items():
@@ -105,16 +106,16 @@ class _FileCompiler:
                 continue
             if section not in allowed:
                 self.problem(Problem(f"unknown section '{section}'", line=line,
-                                     expected="one of: " + ", ".join(allowed)))
+                                     expected="one of: " + ", ".join(allowed), code="unknown-section"))
                 continue
             if not isinstance(records, list):
                 self.problem(Problem("wrong shape", line=line, field=section,
-                                     value=_shape(records), expected="a list of records"))
+                                     value=_shape(records), expected="a list of records", code="wrong-shape"))
                 continue
             for record in records:
                 if not isinstance(record, Mapping):
-                    self.problem(Problem("wrong shape", line=line, field=section,
-                                         value=_shape(record), expected="a record (a mapping of fields)"))
+                    self.problem(Problem("wrong shape", line=line, field=section, value=_shape(record),
+                                         expected="a record (a mapping of fields)", code="wrong-shape"))
                     continue
                 self.compile_record(self.tables[section], record)
 
@@ -122,7 +123,7 @@ class _FileCompiler:
         """Compile the `source` section into a sources row, reading and checking the archived text."""
         if not isinstance(record, Mapping):
             self.problem(Problem("wrong shape", line=line, field="source", value=_shape(record),
-                                 expected="a mapping"))
+                                 expected="a mapping", code="wrong-shape"))
             return
         sid = record.get("id")
         self.source_id = sid if isinstance(sid, str) and sid else None
@@ -130,7 +131,7 @@ class _FileCompiler:
             size = cast(self.tables["sources"].field("bytes"), record.get("bytes"))
             text = read_source(self.root, str(record.get("path", "")), str(record.get("sha256", "")), size)
         except InputError as e:
-            key = "sha256" if "sha256" in str(e) else "path"
+            key = field_of(e.problems[0])
             self.problem(e, line=record.lines.get(key, record.line), record=sid, field=key)
         else:
             self.text = text.text
@@ -138,114 +139,144 @@ class _FileCompiler:
 
     def compile_record(self, table: Table, record: Mapping) -> None:
         """Compile one record of a section into a row of `table` and its quotes."""
-        columns = set(table.columns)
-        row: dict[str, Any] = {}
-        facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
         rid = _record_id(table, record)
         bad = len(self.compiler.problems)
-
-        def put(column: str, value: Any, line: int, key: str, overridable: bool = False) -> None:
-            if column in row and not overridable and row[column] != value:
-                if column == "currency":
-                    self.problem(Problem("mixed currencies in one record", line=line, record=rid, field=key,
-                                         value=value, expected=f"{row[column]}, the currency of the other amounts"))
-                else:
-                    self.problem(Problem("value given twice", line=line, record=rid, field=key,
-                                         value=value, expected=f"one value for column {column}"))
-                return
-            row[column] = value
-
+        row: dict[str, Any] = {}
+        facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
         plain: list[tuple[str, Any, int]] = []
         for key, value in record.items():
             line = record.lines[key]
-            if key == "id":
-                if len(table.primary_key) != 1:
-                    self.problem(Problem("this table has no 'id'", line=line, record=rid, field=key,
-                                         expected="the key fields " + ", ".join(table.primary_key)))
-                    continue
+            if key == "id" and len(table.primary_key) != 1:
+                self.problem(Problem("this table has no 'id'", line=line, record=rid, field=key,
+                                     expected="the key fields " + ", ".join(table.primary_key), code="no-id-field"))
+            elif key == "id":
                 plain.append((table.primary_key[0], value, line))
-                continue
-            kind = KIND_BY_FIELD.get(key)
-            if key == PROVENANCE_ONLY or is_fact(value) or kind:
-                if not is_fact(value):
-                    self.problem(Problem("a value the build computes was typed in", line=line, record=rid,
-                                         field=key, value=value,
-                                         expected="a fact {kk: <Kazakh quote>, en: <English>}; the build normalizes it"))
-                    continue
-                try:
-                    fact = to_fact(value)
-                except InputError as e:
-                    self.problem(e, record=rid, field=key)
-                    continue
-                span = self.find(fact, rid, key)
-                facts.append((key, fact, span))
-                if key == PROVENANCE_ONLY:
-                    continue
-                if kind:
-                    try:
-                        for column, cell in normalized_columns(kind, key, fact).items():
-                            put(column, cell, fact.line, key)
-                    except InputError as e:
-                        self.problem(e, line=fact.line, record=rid, field=key)
-                elif f"{key}_kk" in columns and f"{key}_en" in columns:
-                    put(f"{key}_kk", collapse(fact.kk), fact.line, key)
-                    put(f"{key}_en", fact.en, fact.line, key, overridable=True)
-                else:
-                    self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
-                                         expected="one of: " + ", ".join(_writable(table))))
-                continue
-            plain.append((key, value, line))
-        for key, value, line in plain:
-            if key in DERIVED_COLUMNS.get(table.name, ()) or key == "source_id" and table.name != "sources":
-                self.problem(Problem(f"'{key}' is computed by the build, never typed in", line=line, record=rid,
-                                     field=key, value=value, expected=f"no {key} field in the facts file"))
-                continue
-            if isinstance(value, (list, dict)):
-                fact_like = f"{key}_kk" in columns or key in KIND_BY_FIELD
-                self.problem(Problem("wrong shape", line=line, record=rid, field=key, value=_shape(value),
-                                     expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like
-                                     else "a single value"))
-                continue
-            if key not in columns:
-                self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
-                                     field=key, expected="one of: " + ", ".join(_writable(table))))
-                continue
-            try:
-                value = cast(table.field(key), value)
-            except InputError as e:
-                self.problem(e, line=line, record=rid, field=key)
-                continue
-            if key in row and f"{key[:-3]}_kk" in row and key.endswith("_en"):
-                row[key] = value  # a curated English name wins over the rendering of the quote
+            elif key == PROVENANCE_ONLY or is_fact(value) or key in KIND_BY_FIELD:
+                self._read_fact(table, key, value, line, rid, row, facts)
             else:
-                put(key, value, line, key)
-        if "source_id" in columns and table.name != "sources":
-            row["source_id"] = self.source_id
-        row.update(DERIVED.get(table.name, lambda r: {})(row))
-        for f in table.fields:
-            if f.name == "source_id" and self.source_id is None and table.name != "sources":
-                continue  # the missing source record is reported once
-            if f.required and row.get(f.name) is None and len(self.compiler.problems) == bad:
-                self.problem(Problem("missing required field", line=record.line, record=rid, field=f.name,
-                                     expected=f.description or "a value"))
+                plain.append((key, value, line))
+        for key, value, line in plain:
+            self._read_plain(table, key, value, line, rid, row)
+        self._complete(table, record, rid, row, clean=len(self.compiler.problems) == bad)
         key = tuple(row.get(k) for k in table.primary_key)
-        record_id = "/".join(str(k) for k in key)
-        index = self.compiler.keys.get(table.name)
-        if index is not None:
-            compact = key_of(key)
-            first = index.get(compact)
-            if first is not None:
-                origin = self.compiler.origin(first)
-                self.problem(Problem(f"duplicate id in table {table.name} (first defined at {origin.file}:{origin.line})",
-                                     line=record.line, record=record_id,
-                                     field=table.primary_key[0] if len(key) == 1 else None,
-                                     value=record_id, expected="an id used once across all facts files"))
-                return
-            index[compact] = self.compiler.code(self.chunk.number, record.line)
+        if not self._claim(table, key, record.line):
+            return
         self.chunk.lines[(table.name, key)] = record.line
         for f in table.fields:
             row.setdefault(f.name, None)
         self.chunk.rows[table.name].append(row)
+        self._quote_rows(table, "/".join(str(k) for k in key), facts)
+
+    def _put(self, row: dict[str, Any], column: str, value: Any, line: int, key: str, rid: str | None,
+             overridable: bool = False) -> None:
+        """Set a column of the row, unless another field of the record set it to something else."""
+        if column in row and not overridable and row[column] != value:
+            if column == "currency":
+                self.problem(Problem("mixed currencies in one record", line=line, record=rid, field=key,
+                                     value=value, expected=f"{row[column]}, the currency of the other amounts",
+                                     code="mixed-currencies"))
+            else:
+                self.problem(Problem("value given twice", line=line, record=rid, field=key,
+                                     value=value, expected=f"one value for column {column}",
+                                     code="value-given-twice"))
+            return
+        row[column] = value
+
+    def _read_fact(self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any],
+                   facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> None:
+        """Read a field written as a fact: locate its quote, and fill the columns it stands for."""
+        if not is_fact(value):
+            self.problem(Problem("a value the build computes was typed in", line=line, record=rid,
+                                 field=key, value=value, code="not-a-fact",
+                                 expected="a fact {kk: <Kazakh quote>, en: <English>}; the build normalizes it"))
+            return
+        try:
+            fact = to_fact(value)
+        except InputError as e:
+            self.problem(e, record=rid, field=key)
+            return
+        facts.append((key, fact, self.find(fact, rid, key)))
+        if key == PROVENANCE_ONLY:
+            return
+        kind, columns = KIND_BY_FIELD.get(key), self.compiler.columns[table.name]
+        if kind:
+            try:
+                for column, cell in normalized_columns(kind, key, fact).items():
+                    self._put(row, column, cell, fact.line, key, rid)
+            except InputError as e:
+                self.problem(e, line=fact.line, record=rid, field=key)
+        elif f"{key}_kk" in columns and f"{key}_en" in columns:
+            self._put(row, f"{key}_kk", collapse(fact.kk), fact.line, key, rid)
+            self._put(row, f"{key}_en", fact.en, fact.line, key, rid, overridable=True)
+        else:
+            self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
+                                 field=key, expected="one of: " + ", ".join(_writable(table)), code="unknown-field"))
+
+    def _read_plain(self, table: Table, key: str, value: Any, line: int, rid: str | None,
+                    row: dict[str, Any]) -> None:
+        """Read a field written as a plain value into its column, cast to the column's type."""
+        columns = self.compiler.columns[table.name]
+        if key in DERIVED_COLUMNS.get(table.name, ()) or key == "source_id" and table.name != "sources":
+            self.problem(Problem(f"'{key}' is computed by the build, never typed in", line=line, record=rid,
+                                 field=key, value=value, expected=f"no {key} field in the facts file",
+                                 code="computed-field"))
+            return
+        if isinstance(value, (list, dict)):
+            fact_like = f"{key}_kk" in columns or key in KIND_BY_FIELD
+            self.problem(Problem("wrong shape", line=line, record=rid, field=key, value=_shape(value),
+                                 expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like
+                                 else "a single value", code="wrong-shape"))
+            return
+        if key not in columns:
+            self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
+                                 field=key, expected="one of: " + ", ".join(_writable(table)), code="unknown-field"))
+            return
+        try:
+            value = cast(table.field(key), value)
+        except InputError as e:
+            self.problem(e, line=line, record=rid, field=key)
+            return
+        if key in row and f"{key[:-3]}_kk" in row and key.endswith("_en"):
+            row[key] = value  # a curated English name wins over the rendering of the quote
+        else:
+            self._put(row, key, value, line, key, rid)
+
+    def _complete(self, table: Table, record: Mapping, rid: str | None, row: dict[str, Any], clean: bool) -> None:
+        """Add the source and the derived columns; if the record had no other problem, report the first
+        required field it leaves empty."""
+        if "source_id" in self.compiler.columns[table.name] and table.name != "sources":
+            row["source_id"] = self.source_id
+        row.update(DERIVED.get(table.name, lambda r: {})(row))
+        if not clean:
+            return
+        for f in table.fields:
+            if f.name == "source_id" and self.source_id is None and table.name != "sources":
+                continue  # the missing source record is reported once
+            if f.required and row.get(f.name) is None:
+                self.problem(Problem("missing required field", line=record.line, record=rid, field=f.name,
+                                     expected=f.description or "a value", code="missing-value"))
+                return
+
+    def _claim(self, table: Table, key: tuple, line: int) -> bool:
+        """Record the row's key as defined here; False, after reporting it, if a row already has it."""
+        index = self.compiler.keys.get(table.name)
+        if index is None:
+            return True
+        compact = key_of(key)
+        first = index.get(compact)
+        if first is not None:
+            origin = self.compiler.origin(first)
+            record_id = "/".join(str(k) for k in key)
+            self.problem(Problem(f"duplicate id in table {table.name} (first defined at {origin.file}:{origin.line})",
+                                 line=line, record=record_id, field=table.primary_key[0] if len(key) == 1 else None,
+                                 value=record_id, expected="an id used once across all facts files",
+                                 code="duplicate-id"))
+            return False
+        index[compact] = self.compiler.code(self.chunk.number, line)
+        return True
+
+    def _quote_rows(self, table: Table, record_id: str, facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> None:
+        """Add a quote row for every fact of the record found in the source."""
         for key_name, fact, span in facts:
             if span is None or self.text is None:
                 continue
@@ -268,7 +299,7 @@ class _FileCompiler:
         """The span of a fact's quote in this file's source, or None after recording why not."""
         if self.path.name == REFERENCE_FILE:
             self.problem(Problem("a quote in the reference file", line=fact.line, record=rid, field=key,
-                                 expected="plain values: reference lists state no source"))
+                                 expected="plain values: reference lists state no source", code="quote-in-reference"))
             return None
         if self.text is None:
             return None
@@ -339,6 +370,7 @@ class Compiler:
         self.keys: dict[str, dict[Any, int]] = {name: {} for name in tables if name != QUOTES}
         self.pending: list[tuple[str, tuple, tuple, Any, int]] = []
         self.counts = {name: 0 for name in tables}
+        self.columns = {name: frozenset(table.columns) for name, table in tables.items()}
         self.sources: list[dict[str, Any]] = []
         self.texts: dict[str, str] = {}
         self.checker = Checker(tables, self.texts.get)
@@ -435,7 +467,7 @@ class Compiler:
                 f"unknown {fk.resource} reference", file=origin.file, line=origin.line,
                 record="/".join(str(k) for k in pk), field=",".join(fields),
                 value="/".join(str(v) for v in value),
-                expected=f"the id of a row of {fk.resource} defined in a facts file"))
+                expected=f"the id of a row of {fk.resource} defined in a facts file", code="foreign-key"))
         self.pending.clear()
         if self.problems:
             return

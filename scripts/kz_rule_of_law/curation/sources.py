@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 
 ARCHIVE_DIR = "archive"
 MAX_SOURCE_BYTES = 5_000_000
@@ -23,17 +23,27 @@ class SourceText:
     text: str
 
 
+# The field of a sources record that a problem of read_source is about, by its code (else the path).
+FIELD_BY_CODE = {"digest-mismatch": "sha256", "size-mismatch": "bytes"}
+
+
+def field_of(problem: Problem) -> str:
+    """The field of a sources record that a problem of `read_source` is about."""
+    return FIELD_BY_CODE.get(problem.code, "path")
+
+
 def resolve_archive_path(root: Path, relative: str) -> Path:
     """The archived file for a recorded path, refusing any path that leaves the archive."""
     candidate = Path(relative)
     if candidate.is_absolute() or ".." in candidate.parts or not relative.startswith(ARCHIVE_DIR + "/"):
         raise InputError("source path outside the archive", value=relative,
-                         expected=f"a path under {ARCHIVE_DIR}/ such as 'archive/<id>.txt'")
+                         expected=f"a path under {ARCHIVE_DIR}/ such as 'archive/<id>.txt'",
+                         code="path-outside-archive")
     archive = (root / ARCHIVE_DIR).resolve()
     full = root / candidate
     if full.is_symlink() or not full.resolve().is_relative_to(archive):
         raise InputError("source path is a symlink or resolves outside the archive", value=relative,
-                         expected=f"a regular file inside {ARCHIVE_DIR}/")
+                         expected=f"a regular file inside {ARCHIVE_DIR}/", code="path-outside-archive")
     return full
 
 
@@ -43,29 +53,31 @@ def read_source(root: Path, relative: str, sha256: str, size: int | None = None)
     try:
         if full.stat().st_size > MAX_SOURCE_BYTES:
             raise InputError("source text too large", value=f"{full.stat().st_size:,} bytes",
-                             expected=f"at most {MAX_SOURCE_BYTES:,} bytes")
+                             expected=f"at most {MAX_SOURCE_BYTES:,} bytes", code="file-too-large")
         data = full.read_bytes()
     except FileNotFoundError:
         raise InputError("archived source text not found", value=relative,
-                         expected="a file kept under archive/") from None
+                         expected="a file kept under archive/", code="source-not-found") from None
     except OSError as e:
-        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative) from None
+        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative,
+                         code="cannot-read") from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != sha256:
         raise InputError(f"source bytes no longer match the recorded sha256 (file {relative} has {digest})",
-                         value=sha256, expected="the archived text unchanged, byte for byte")
+                         value=sha256, expected="the archived text unchanged, byte for byte",
+                         code="digest-mismatch")
     if size is not None and len(data) != size:
         raise InputError(f"source {relative} is {len(data)} bytes", value=size,
-                         expected="the recorded size in bytes")
+                         expected="the recorded size in bytes", code="size-mismatch")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(f"archived source is not UTF-8 (byte {e.start})", value=relative,
-                         expected="a UTF-8 text") from None
+                         expected="a UTF-8 text", code="not-utf8") from None
     if text.startswith("\ufeff"):
         raise InputError("archived source starts with a byte-order mark", value=relative,
-                         expected="UTF-8 without a BOM")
+                         expected="UTF-8 without a BOM", code="byte-order-mark")
     if not unicodedata.is_normalized("NFC", text):
         raise InputError("archived source is not in Unicode NFC", value=relative,
-                         expected="NFC text (quotes are matched in NFC)")
+                         expected="NFC text (quotes are matched in NFC)", code="not-nfc")
     return SourceText(relative, len(data), digest, text)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, InternalError
+from ..errors import InputError, Problem
+from .cells import article, cast  # noqa: F401 - the curation and validation import them from here
 
 # Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
 PACKAGE_KEYS = {
@@ -94,11 +93,11 @@ def load_descriptor(path: Path) -> dict[str, Any]:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: descriptor not found") from None
+        raise InputError(f"{path}: descriptor not found", code="file-not-found") from None
     except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
+        raise InputError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})", code="not-utf8") from None
     except json.JSONDecodeError as e:
-        raise InputError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+        raise InputError(f"{path}:{e.lineno}: invalid JSON: {e.msg}", code="invalid-json") from None
 
 
 def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
@@ -142,7 +141,7 @@ def dependency_order(schema: dict[str, Table]) -> list[str]:
                 pending.remove(name)
                 break
         else:
-            raise InputError("foreign keys form a cycle among: " + ", ".join(pending))
+            raise InputError("foreign keys form a cycle among: " + ", ".join(pending), code="foreign-key-cycle")
     return order
 
 
@@ -151,17 +150,19 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def lint(descriptor: dict[str, Any]) -> list[str]:
-    """Every key the Data Package specs do not define, and other structural mistakes."""
-    problems: list[str] = []
+def lint(descriptor: dict[str, Any]) -> list[Problem]:
+    """Every key the Data Package specs do not define, and other structural mistakes (no file named)."""
+    problems: list[Problem] = []
 
     def check(obj: Any, allowed: set[str], where: str) -> None:
         if not isinstance(obj, dict):
-            problems.append(f"{where}: expected an object, got {type(obj).__name__}")
+            problems.append(Problem(f"{where}: expected an object, got {type(obj).__name__}",
+                                    code="descriptor-wrong-shape"))
             return
         for key in obj:
             if key not in allowed:
-                problems.append(f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})")
+                problems.append(Problem(f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
+                                        code="descriptor-unknown-key"))
 
     check(descriptor, PACKAGE_KEYS, "package")
     for i, item in enumerate(descriptor.get("licenses", [])):
@@ -183,66 +184,24 @@ def lint(descriptor: dict[str, Any]) -> list[str]:
             columns.add(fname)
             check(field, FIELD_KEYS, f"resource {rname}: field {fname}")
             if field.get("type", "string") not in FIELD_TYPES:
-                problems.append(f"resource {rname}: field {fname}: unknown type '{field.get('type')}'")
+                problems.append(Problem(f"resource {rname}: field {fname}: unknown type '{field.get('type')}'",
+                                        code="descriptor-unknown-type"))
             check(field.get("constraints", {}), CONSTRAINT_KEYS, f"resource {rname}: field {fname}: constraints")
         for key in _as_list(schema.get("primaryKey", [])):
             if key not in columns:
-                problems.append(f"resource {rname}: primaryKey names unknown field '{key}'")
+                problems.append(Problem(f"resource {rname}: primaryKey names unknown field '{key}'",
+                                        code="descriptor-unknown-field"))
         for fk in schema.get("foreignKeys", []):
             check(fk, FOREIGN_KEY_KEYS, f"resource {rname}: foreignKey")
             check(fk.get("reference", {}), REFERENCE_KEYS, f"resource {rname}: foreignKey reference")
             for key in _as_list(fk.get("fields", [])):
                 if key not in columns:
-                    problems.append(f"resource {rname}: foreignKey names unknown field '{key}'")
+                    problems.append(Problem(f"resource {rname}: foreignKey names unknown field '{key}'",
+                                            code="descriptor-unknown-field"))
     for res in descriptor.get("resources", []):
         for fk in res.get("schema", {}).get("foreignKeys", []):
             target = fk.get("reference", {}).get("resource")
             if target and target not in names:
-                problems.append(f"resource {res.get('name')}: foreignKey references unknown resource '{target}'")
+                problems.append(Problem(f"resource {res.get('name')}: foreignKey references unknown resource "
+                                        f"'{target}'", code="descriptor-unknown-resource"))
     return problems
-
-
-def cast(field: Field, value: Any) -> Any:
-    """Convert a curated value (a YAML string) to the column's type, or raise InputError."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (dict, list)):
-        raise InputError("wrong shape", value=value, expected=f"a single {field.type} value")
-    text = str(value).strip()
-    try:
-        if field.type in ("integer", "year"):
-            if not text.lstrip("-").isascii() or not text.lstrip("-").isdigit():
-                raise ValueError
-            return int(text)
-        if field.type == "number":
-            number = Decimal(text)
-            if not number.is_finite():
-                raise ValueError
-            return number
-        if field.type == "date":
-            return dt.date.fromisoformat(text)
-        if field.type == "boolean":
-            return {"true": True, "false": False}[text.lower()]
-    except (ValueError, KeyError, InvalidOperation):
-        raise InputError("wrong type", value=value, expected=f"{article(field.type)} {field.type}") from None
-    if field.type != "string":
-        raise InternalError(f"field {field.name}: type {field.type} is not supported by the build")
-    return text
-
-
-def article(word: str) -> str:
-    """'an' before a vowel, 'a' otherwise."""
-    return "an" if word[:1] in "aeiou" else "a"
-
-
-def format_cell(value: Any) -> str:
-    """Render a typed value as the CSV text frictionless reads back to the same value."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .descriptor import Table, format_cell
+from .cells import format_cell
+from .descriptor import Table
 
 DESCRIPTOR = "datapackage.json"
 

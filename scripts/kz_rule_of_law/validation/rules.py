@@ -5,6 +5,9 @@ a whole table: the rules on one row run at once, and the one rule across tables 
 within the period of the projects it presents) runs in `finish`, from the few columns it keeps. On
 a chunk, the text rules first screen each column's texts joined together, and look at the rows one
 by one only when the screen finds something.
+
+The rules on the rows of one table are registered by name with `@rule("table")`, so a test can
+check that every table they name is in the descriptor (a renamed table cannot turn its rules off).
 """
 
 from __future__ import annotations
@@ -23,6 +26,19 @@ MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 # A formula prefix after a newline: at the start of a value, when a column's values are joined
 # behind newlines (or after a newline inside a value: then the values are checked one by one).
 FORMULA_START = re.compile("\n[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+
+Rule = Callable[["Checker", dict[str, Any]], Iterable["Failure"]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(table: str) -> Callable[[Rule], Rule]:
+    """Register a method of Checker as the rule on each row of `table`."""
+    def register(method: Rule) -> Rule:
+        if table in RULES:
+            raise AssertionError(f"two rules for table {table}")
+        RULES[table] = method
+        return method
+    return register
 
 
 @dataclass(frozen=True)
@@ -43,35 +59,40 @@ class Checker:
         self.text_fields = {name: [f.name for f in t.fields if f.type == "string"] for name, t in tables.items()}
         self.event_dates: dict[Any, dt.date] = {}
         self.project_periods: dict[Any, tuple[int, int]] = {}
-        self.event_projects: list[tuple[tuple, Any, Any]] = []
+        self.event_projects: list[tuple[tuple, Any, Any, int | None]] = []
+        self.line: int | None = None  # the CSV line of the row being checked, when rows come from a CSV
 
     def fail(self, table: str, row: dict[str, Any], message: str, field: str, value: Any,
-             expected: str) -> Failure:
+             expected: str, code: str) -> Failure:
         """A failure of `row`, named by its primary key."""
         key = tuple(row.get(k) for k in self.tables[table].primary_key)
         return Failure(table, key, Problem(message, value=value, expected=expected,
-                                           record="/".join(map(str, key)), field=field))
+                                           record="/".join(map(str, key)), field=field, code=code))
 
     def check(self, table: str, row: dict[str, Any]) -> list[Failure]:
         """The failures of one row; rules across tables are kept for `finish`."""
         failures = []
-        rule = getattr(self, f"_{table}", None)
-        if rule is not None:
-            failures.extend(rule(row))
+        table_rule = RULES.get(table)
+        self.line = None
+        if table_rule is not None:
+            failures.extend(table_rule(self, row))
         failures.extend(self._text_failures(table, row))
         return failures
 
-    def check_chunk(self, table: str, columns: list[str], rows: list[tuple]) -> list[tuple[int, Failure]]:
+    def check_chunk(self, table: str, columns: list[str], rows: list[tuple],
+                    lines: list[int] | None = None) -> list[tuple[int, Failure]]:
         """The failures of rows given as tuples in `columns` order, each with the row's position:
-        the same as `check` row by row, with the text rules screened over each column at once."""
-        rule = getattr(self, f"_{table}", None)
+        the same as `check` row by row, with the text rules screened over each column at once.
+        With the rows' CSV `lines`, the failures `finish` finds later are located on them too."""
+        table_rule = RULES.get(table)
         texts_clean = self._texts_clean(table, columns, rows)
-        if rule is None and texts_clean:
+        if table_rule is None and texts_clean:
             return []
         found = []
         for i, values in enumerate(rows):
             row = dict(zip(columns, values))
-            failures = list(rule(row)) if rule is not None else []
+            self.line = lines[i] if lines is not None else None
+            failures = list(table_rule(self, row)) if table_rule is not None else []
             if not texts_clean:
                 failures.extend(self._text_failures(table, row))
             found.extend((i, failure) for failure in failures)
@@ -97,69 +118,80 @@ class Checker:
                 continue
             if value.startswith(FORMULA_PREFIXES):
                 failures.append(self.fail(table, row, "text begins like a spreadsheet formula", column, value,
-                                          "text that does not begin with =, +, -, @, tab or carriage return"))
+                                          "text that does not begin with =, +, -, @, tab or carriage return",
+                                          code="formula-prefix"))
             if MARKUP.search(value):
                 failures.append(self.fail(table, row, "markup in text", column, value,
-                                          "plain text without HTML tags"))
+                                          "plain text without HTML tags", code="markup"))
         return failures
 
+    @rule("budgets")
     def _budgets(self, row: dict[str, Any]) -> Iterable[Failure]:
         """The EU part is within the total; derived values follow from the amounts."""
         total, eu = row["total_budget"], row["eu_contribution"]
         if eu > total:
             yield self.fail("budgets", row, "EU contribution above the total budget", "eu_contribution", eu,
-                            f"at most the total budget {total} {row['currency']}")
+                            f"at most the total budget {total} {row['currency']}", code="budget-eu-above-total")
         derived = DERIVED["budgets"](row)
         if row["cofinancing"] != derived["cofinancing"]:
             yield self.fail("budgets", row, "co-financing is not total minus EU contribution", "cofinancing",
-                            row["cofinancing"], f"{derived['cofinancing']} (computed)")
+                            row["cofinancing"], f"{derived['cofinancing']} (computed)",
+                            code="budget-cofinancing-mismatch")
         if row["eu_share_percent"] != derived["eu_share_percent"]:
             yield self.fail("budgets", row, "EU share does not follow from the amounts", "eu_share_percent",
-                            row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)")
+                            row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)",
+                            code="budget-eu-share-mismatch")
 
+    @rule("projects")
     def _projects(self, row: dict[str, Any]) -> Iterable[Failure]:
         """The period runs forward and holds the stated duration."""
         start, end, stated = row["start_year"], row["end_year"], row.get("duration_years")
         self.project_periods[row["project_id"]] = (start, end)
         if end < start:
-            yield self.fail("projects", row, "period ends before it starts", "end_year", end, f"a year from {start}")
+            yield self.fail("projects", row, "period ends before it starts", "end_year", end, f"a year from {start}",
+                            code="project-period-reversed")
         elif stated is not None and stated > end - start + 1:
             yield self.fail("projects", row, f"stated duration is longer than the period {start}-{end}",
-                            "duration_years", stated, f"at most {end - start + 1} years")
+                            "duration_years", stated, f"at most {end - start + 1} years",
+                            code="project-duration-too-long")
 
+    @rule("events")
     def _events(self, row: dict[str, Any]) -> Iterable[Failure]:
         """Keep the event's date for the rule across tables."""
         if row.get("date") is not None:
             self.event_dates[row["event_id"]] = row["date"]
         return ()
 
+    @rule("event_projects")
     def _event_projects(self, row: dict[str, Any]) -> Iterable[Failure]:
         """Keep the pair for the rule across tables."""
         key = tuple(row.get(k) for k in self.tables["event_projects"].primary_key)
-        self.event_projects.append((key, row["event_id"], row["project_id"]))
+        self.event_projects.append((key, row["event_id"], row["project_id"], self.line))
         return ()
 
+    @rule("quotes")
     def _quotes(self, row: dict[str, Any]) -> Iterable[Failure]:
         """The quote stands in its source at the recorded span."""
         text = self.texts(row["source_id"])
         if text is None:
             yield self.fail("quotes", row, "source text not available", "source_id", row["source_id"],
-                            "an archived source")
+                            "an archived source", code="source-text-unavailable")
         elif text[row["char_start"]:row["char_end"]] != row["text_kk"]:
             yield self.fail("quotes", row, "quote not found at its recorded span", "char_start",
                             f"{row['char_start']}-{row['char_end']}",
-                            f"the span of '{row['text_kk'][:40]}' in the source")
+                            f"the span of '{row['text_kk'][:40]}' in the source", code="quote-span-mismatch")
 
     def finish(self) -> list[Failure]:
         """The failures of the rule across tables: an event's date within its projects' periods."""
         failures = []
         names = self.tables["event_projects"].primary_key if "event_projects" in self.tables else ()
-        for key, event_id, project_id in self.event_projects:
+        for key, event_id, project_id, line in self.event_projects:
             date, period = self.event_dates.get(event_id), self.project_periods.get(project_id)
             if date is None or period is None or period[0] <= date.year <= period[1]:
                 continue
             row = dict(zip(names, key)) | {"project_id": project_id}
-            failures.append(self.fail("event_projects", row, f"event date {date} outside the project's period",
-                                      "project_id", project_id, f"a project running in {date.year} "
-                                      f"(it runs {period[0]}-{period[1]})"))
+            failure = self.fail("event_projects", row, f"event date {date} outside the project's period",
+                                "project_id", project_id, f"a project running in {date.year} "
+                                f"(it runs {period[0]}-{period[1]})", code="event-outside-project-period")
+            failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
         return failures

@@ -22,6 +22,8 @@ from ..errors import Problem
 
 CHUNK_ROWS = 20_000
 MAX_PROBLEMS_PER_RULE = 20
+
+
 @dataclass
 class TableResult:
     """What checking one table found: problems, and the keys other tables may refer to."""
@@ -29,6 +31,9 @@ class TableResult:
     problems: list[Problem] = dataclass_field(default_factory=list)
     keys: dict[tuple[str, ...], set[tuple]] = dataclass_field(default_factory=dict)
     references: dict[tuple[str, ...], dict[tuple, int]] = dataclass_field(default_factory=dict)
+
+
+Out = Callable[..., None]  # out(line, field, value, expected, code=..., message="")
 
 
 class _Column:
@@ -42,71 +47,99 @@ class _Column:
         self.required = bool(c.get("required"))
         self.pattern = re.compile(c["pattern"]) if "pattern" in c else None
         self.enum = set(c["enum"]) if "enum" in c else None
+        self.enum_shown = "one of " + ", ".join(map(str, c.get("enum", ())))  # the descriptor's order, not the set's
         self.minimum, self.maximum = c.get("minimum"), c.get("maximum")
         self.min_length, self.max_length = c.get("minLength"), c.get("maxLength")
         self.unique = bool(c.get("unique"))
         self.seen: set[Any] = set()
         self.repeated: list[int] = []
 
-    def check(self, cells: list[str], lines: list[int], out: Callable[[int, str, str, str], None],
-              unreadable: set[int]) -> list[Any]:
+    def check(self, cells: list[str], lines: list[int], out: Out, unreadable: set[int]) -> list[Any]:
         """Check one chunk of the column; return the typed values (None where missing or bad).
 
         The positions of rows with a cell that is missing though required, or that does not read
         as the column's type, are added to `unreadable`.
         """
-        name, missing = self.field.name, self.missing
-        present = [(i, v) for i, v in enumerate(cells) if v not in missing]
+        present = [(i, v) for i, v in enumerate(cells) if v not in self.missing]
         if self.required and len(present) != len(cells):
-            for i, v in enumerate(cells):
-                if v in missing:
-                    out(lines[i], name, v, "a value (the field is required)")
-                    unreadable.add(i)
+            self._check_required(cells, lines, out, unreadable)
+        values = self._read_values(cells, present, lines, out, unreadable)
+        typed = [(i, values[i]) for i, _ in present if values[i] is not None]
+        if self.pattern is not None:
+            self._check_pattern(present, lines, out)
+        self._check_values(cells, typed, lines, out)
+        if self.min_length is not None or self.max_length is not None:
+            self._check_length(present, lines, out)
+        if self.unique:
+            self._check_unique(cells, typed, lines, out)
+        return values
+
+    def _check_required(self, cells: list[str], lines: list[int], out: Out, unreadable: set[int]) -> None:
+        """Every missing cell of a required column."""
+        for i, v in enumerate(cells):
+            if v in self.missing:
+                out(lines[i], self.field.name, v, "a value (the field is required)", code="missing-value")
+                unreadable.add(i)
+
+    def _read_values(self, cells: list[str], present: list[tuple[int, str]], lines: list[int], out: Out,
+                     unreadable: set[int]) -> list[Any]:
+        """The cells read as the column's type: None where missing, or where a cell does not read."""
         values: list[Any] = [None] * len(cells)
-        read = self.read
-        for i, v in present:
-            if read is None:
+        read, name = self.read, self.field.name
+        if read is None:
+            for i, v in present:
                 values[i] = v
-                continue
+            return values
+        for i, v in present:
             try:
                 values[i] = read(v)
             except OutOfRange as e:
-                out(lines[i], name, v, str(e))
+                out(lines[i], name, v, str(e), code="not-storable")
                 unreadable.add(i)
             except (ValueError, ArithmeticError):
-                out(lines[i], name, v, f"{article(self.field.type)} {self.field.type}")
+                out(lines[i], name, v, f"{article(self.field.type)} {self.field.type}", code="wrong-type")
                 unreadable.add(i)
-        typed = [(i, values[i]) for i, _ in present if values[i] is not None]
-        if self.pattern is not None:
-            match = self.pattern.fullmatch
-            for i, v in present:
-                if not match(v):
-                    out(lines[i], name, v, f"text matching {self.pattern.pattern}")
+        return values
+
+    def _check_pattern(self, present: list[tuple[int, str]], lines: list[int], out: Out) -> None:
+        """Cells whose text does not match the column's pattern."""
+        match, expected = self.pattern.fullmatch, f"text matching {self.pattern.pattern}"
+        for i, v in present:
+            if not match(v):
+                out(lines[i], self.field.name, v, expected, code="pattern-mismatch")
+
+    def _check_length(self, present: list[tuple[int, str]], lines: list[int], out: Out) -> None:
+        """Cells whose text is shorter or longer than the column allows."""
+        low, high = self.min_length or 0, self.max_length
+        expected = f"a length from {low}" + (f" to {high}" if high is not None else "")
+        for i, v in present:
+            if len(v) < low or (high is not None and len(v) > high):
+                out(lines[i], self.field.name, v, expected, code="wrong-length")
+
+    def _check_values(self, cells: list[str], typed: list[tuple[int, Any]], lines: list[int], out: Out) -> None:
+        """The constraints on a cell's typed value: enum, minimum and maximum."""
+        name = self.field.name
         if self.enum is not None:
             for i, v in typed:
                 if v not in self.enum:
-                    out(lines[i], name, cells[i], "one of " + ", ".join(map(str, self.enum)))
+                    out(lines[i], name, cells[i], self.enum_shown, code="not-in-enum")
         if self.minimum is not None:
             for i, v in typed:
                 if v < self.minimum:
-                    out(lines[i], name, cells[i], f"at least {self.minimum}")
+                    out(lines[i], name, cells[i], f"at least {self.minimum}", code="below-minimum")
         if self.maximum is not None:
             for i, v in typed:
                 if v > self.maximum:
-                    out(lines[i], name, cells[i], f"at most {self.maximum}")
-        if self.min_length is not None or self.max_length is not None:
-            low, high = self.min_length or 0, self.max_length
-            for i, v in present:
-                if len(v) < low or (high is not None and len(v) > high):
-                    out(lines[i], name, v, f"a length from {low}" + (f" to {high}" if high is not None else ""))
-        if self.unique:
-            seen, self.repeated = self.seen, []
-            for i, v in typed:
-                if v in seen:
-                    out(lines[i], name, cells[i], "a value used once in the column (unique)")
-                    self.repeated.append(i)
-                seen.add(v)
-        return values
+                    out(lines[i], name, cells[i], f"at most {self.maximum}", code="above-maximum")
+
+    def _check_unique(self, cells: list[str], typed: list[tuple[int, Any]], lines: list[int], out: Out) -> None:
+        """Values seen before in the column; their positions in the chunk are kept in `repeated`."""
+        seen, self.repeated = self.seen, []
+        for i, v in typed:
+            if v in seen:
+                out(lines[i], self.field.name, cells[i], "a value used once in the column (unique)", code="not-unique")
+                self.repeated.append(i)
+            seen.add(v)
 
 
 RowsCallback = Callable[[Table, list[int], list[tuple]], None]
@@ -121,81 +154,116 @@ def check_table(table: Table, path: Path, missing_values: Iterable[str], size: i
     broke no rule, so further checks run on the same single read of the file.
     """
     result = TableResult()
-    shown = table.path
-    counts: dict[str, int] = {}
-
-    def out(line: int, field: str, value: str, expected: str, message: str = "") -> None:
-        rule = message or field
-        counts[rule] = counts.get(rule, 0) + 1
-        if counts[rule] <= MAX_PROBLEMS_PER_RULE:
-            result.problems.append(Problem(message or "constraint error", value=value, expected=expected,
-                                           file=shown, line=line, field=field))
-
     if not path.is_file():
-        result.problems.append(Problem("file not found", file=shown))
+        result.problems.append(Problem("file not found", file=table.path, code="file-not-found"))
         return result
-    _check_file(path, size, digest, result, shown)
-    missing = set(missing_values)
-    columns = [_Column(f, missing) for f in table.fields]
-    width = len(columns)
-    pk_positions = [table.columns.index(k) for k in table.primary_key]
-    key_sets = [tuple(k) for k in key_sets]
-    reference_sets = [tuple(k) for k in reference_sets]
-    # A primary key of one unique column shares that column's set of values: keys are held once.
-    pk_column = columns[pk_positions[0]] if len(pk_positions) == 1 and columns[pk_positions[0]].unique else None
-    primary: set[Any] = pk_column.seen if pk_column is not None else set()
-    for k in key_sets:
-        result.keys[k] = primary if k == table.primary_key else set()
-    for k in reference_sets:
-        result.references[k] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header != table.columns:
-            result.problems.append(Problem("header differs from the schema", value=",".join(header or []),
-                                           expected=",".join(table.columns), file=shown, line=1))
-            return result
-        while True:
-            chunk: list[list[str]] = []
-            lines: list[int] = []
-            for cells in islice(reader, CHUNK_ROWS):
-                if len(cells) != width:
-                    out(reader.line_num, "", ",".join(cells)[:80], f"{width} cells", f"row has {len(cells)} cells")
-                    continue
-                chunk.append(cells)
-                lines.append(reader.line_num)
-            if not chunk:
-                break
-            unreadable: set[int] = set()
-            typed = [col.check(list(cells), lines, out, unreadable) for col, cells in zip(columns, zip(*chunk))]
-            rows = list(zip(*typed))
-            if on_rows is not None:
-                readable = [i for i in range(len(rows)) if i not in unreadable] if unreadable else range(len(rows))
-                on_rows(table, [lines[i] for i in readable], [rows[i] for i in readable])
-            if pk_column is not None:
-                for i in pk_column.repeated:
-                    out(lines[i], table.primary_key[0], str(rows[i][pk_positions[0]]),
-                        "a primary key used once", "duplicate primary key")
-            elif pk_positions:
-                for line, row in zip(lines, rows):
-                    key = _key(row, pk_positions)
-                    if key in primary:
-                        out(line, ",".join(table.primary_key), _shown(key), "a primary key used once",
-                            "duplicate primary key")
-                    primary.add(key)
-            for names in key_sets:
-                if names != table.primary_key:
-                    positions = [table.columns.index(n) for n in names]
-                    result.keys[names].update(_key(row, positions) for row in rows)
-            for names in reference_sets:
-                positions = [table.columns.index(n) for n in names]
-                found = result.references[names]
-                for line, row in zip(lines, rows):
-                    key = _key(row, positions)
-                    if key not in found and (key is not None if len(positions) == 1
-                                             else any(v is not None for v in key)):
-                        found[key] = line
+    _check_file(path, size, digest, result, table.path)
+    _TableCheck(table, result, set(missing_values), key_sets, reference_sets, on_rows).run(path)
     return result
+
+
+class _TableCheck:
+    """One read of a CSV in chunks: the columns' rules, the primary key, and the keys other tables need."""
+
+    def __init__(self, table: Table, result: TableResult, missing: set[str], key_sets: Iterable[tuple[str, ...]],
+                 reference_sets: Iterable[tuple[str, ...]], on_rows: RowsCallback | None) -> None:
+        """Compile the columns and prepare the key sets."""
+        self.table, self.result, self.on_rows = table, result, on_rows
+        self.counts: dict[str, int] = {}
+        self.columns = [_Column(f, missing) for f in table.fields]
+        self.pk_positions = [table.columns.index(k) for k in table.primary_key]
+        self.key_sets = [tuple(k) for k in key_sets]
+        self.reference_sets = [tuple(k) for k in reference_sets]
+        # A primary key of one unique column shares that column's set of values: keys are held once.
+        pk_column = self.columns[self.pk_positions[0]] if len(self.pk_positions) == 1 else None
+        self.pk_column = pk_column if pk_column is not None and pk_column.unique else None
+        self.primary: set[Any] = self.pk_column.seen if self.pk_column is not None else set()
+        for k in self.key_sets:
+            result.keys[k] = self.primary if k == table.primary_key else set()
+        for k in self.reference_sets:
+            result.references[k] = {}
+
+    def out(self, line: int, field: str | None, value: str, expected: str, code: str, message: str = "") -> None:
+        """Report a problem, up to MAX_PROBLEMS_PER_RULE of each rule (each column's constraints count as one)."""
+        rule = message or field
+        self.counts[rule] = self.counts.get(rule, 0) + 1
+        if self.counts[rule] <= MAX_PROBLEMS_PER_RULE:
+            self.result.problems.append(Problem(message or "constraint error", value=value, expected=expected,
+                                                file=self.table.path, line=line, field=field, code=code))
+
+    def run(self, path: Path) -> None:
+        """Read the CSV and check its header, then its rows chunk by chunk."""
+        table = self.table
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header != table.columns:
+                self.result.problems.append(Problem("header differs from the schema", value=",".join(header or []),
+                                                    expected=",".join(table.columns), file=table.path, line=1,
+                                                    code="header-mismatch"))
+                return
+            while True:
+                chunk, lines = self._read_chunk(reader)
+                if not chunk:
+                    break
+                self._check_chunk(chunk, lines)
+
+    def _read_chunk(self, reader: Any) -> tuple[list[list[str]], list[int]]:
+        """The next rows of the CSV and their lines, leaving out (and reporting) rows of the wrong width."""
+        width = len(self.columns)
+        chunk: list[list[str]] = []
+        lines: list[int] = []
+        for cells in islice(reader, CHUNK_ROWS):
+            if len(cells) != width:
+                self.out(reader.line_num, None, ",".join(cells)[:80], f"{width} cells",
+                         code="wrong-cell-count", message=f"row has {len(cells)} cells")
+                continue
+            chunk.append(cells)
+            lines.append(reader.line_num)
+        return chunk, lines
+
+    def _check_chunk(self, chunk: list[list[str]], lines: list[int]) -> None:
+        """Check a chunk's columns, hand its readable rows on, and check and collect its keys."""
+        unreadable: set[int] = set()
+        typed = [col.check(list(cells), lines, self.out, unreadable) for col, cells in zip(self.columns, zip(*chunk))]
+        rows = list(zip(*typed))
+        if self.on_rows is not None:
+            readable = [i for i in range(len(rows)) if i not in unreadable] if unreadable else range(len(rows))
+            self.on_rows(self.table, [lines[i] for i in readable], [rows[i] for i in readable])
+        self._check_primary_key(lines, rows)
+        self._collect_keys(lines, rows)
+
+    def _check_primary_key(self, lines: list[int], rows: list[tuple]) -> None:
+        """Report each row whose primary key an earlier row has."""
+        table, positions = self.table, self.pk_positions
+        if self.pk_column is not None:
+            for i in self.pk_column.repeated:
+                self.out(lines[i], table.primary_key[0], str(rows[i][positions[0]]),
+                         "a primary key used once", code="duplicate-id", message="duplicate primary key")
+        elif positions:
+            primary = self.primary
+            for line, row in zip(lines, rows):
+                key = _key(row, positions)
+                if key in primary:
+                    self.out(line, ",".join(table.primary_key), _shown(key), "a primary key used once",
+                             code="duplicate-id", message="duplicate primary key")
+                primary.add(key)
+
+    def _collect_keys(self, lines: list[int], rows: list[tuple]) -> None:
+        """Keep the keys other tables refer to, and the first line of each reference this table makes."""
+        columns = self.table.columns
+        for names in self.key_sets:
+            if names != self.table.primary_key:
+                positions = [columns.index(n) for n in names]
+                self.result.keys[names].update(_key(row, positions) for row in rows)
+        for names in self.reference_sets:
+            positions = [columns.index(n) for n in names]
+            found = self.result.references[names]
+            for line, row in zip(lines, rows):
+                key = _key(row, positions)
+                if key not in found and (key is not None if len(positions) == 1
+                                         else any(v is not None for v in key)):
+                    found[key] = line
 
 
 def _key(row: tuple, positions: list[int]) -> Any:
@@ -217,7 +285,7 @@ def _check_file(path: Path, size: int | None, digest: str | None, result: TableR
             total += len(block)
     if size is not None and size != total:
         result.problems.append(Problem("file size differs from the descriptor", value=f"{total} bytes",
-                                       expected=f"{size} bytes", file=shown))
+                                       expected=f"{size} bytes", file=shown, code="size-mismatch"))
     if digest:
         algorithm, _, expected = digest.rpartition(":")
         if algorithm not in ("", "sha256"):
@@ -226,7 +294,7 @@ def _check_file(path: Path, size: int | None, digest: str | None, result: TableR
             hasher = hashlib.md5(path.read_bytes())
         if hasher.hexdigest() != expected:
             result.problems.append(Problem("file hash differs from the descriptor", value=hasher.hexdigest(),
-                                           expected=digest, file=shown))
+                                           expected=digest, file=shown, code="digest-mismatch"))
 
 
 def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Table],
@@ -257,5 +325,5 @@ def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Tabl
                 problems.append(Problem(f"foreign key: no row of {fk.resource} with "
                                         f"{','.join(fk.reference_fields)} = {_shown(key)}",
                                         value=_shown(key), expected=f"a key of {fk.resource}",
-                                        file=table.path, line=line, field=",".join(fk.fields)))
+                                        file=table.path, line=line, field=",".join(fk.fields), code="foreign-key"))
     return problems

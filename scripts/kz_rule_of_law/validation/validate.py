@@ -11,30 +11,30 @@ from typing import Any
 
 from .rules import Checker
 from ..package.descriptor import Table, lint, load_descriptor, tables
-from ..errors import InputError
+from ..errors import FRICTIONLESS, UNSET, InputError, Problem
 from ..gcpause import paused_gc
-from ..curation.sources import read_source
+from ..curation.sources import field_of, read_source
 from .tables import check_package
 
 
-def frictionless_errors(descriptor_path: Path) -> list[str]:
-    """Every error frictionless reports for the package, one line each."""
+def frictionless_errors(descriptor_path: Path) -> list[Problem]:
+    """Every error frictionless reports for the package, coded `frictionless:<its type>`."""
     from frictionless import Package, system
 
     with system.use_context(trusted=True):
-        report = Package(str(descriptor_path)).validate()
-    lines = []
+        package = Package(str(descriptor_path))
+        report = package.validate()
+    paths = {resource.name: resource.path for resource in package.resources}
+    problems = []
     for task in report.tasks:
         for error in task.errors:
-            where = f"{task.name}"
-            if getattr(error, "row_number", None):
-                where += f": row {error.row_number}"
-            if getattr(error, "field_name", None):
-                where += f": {error.field_name}"
-            lines.append(f"{where}: {error.type}: {error.message}")
+            cell = getattr(error, "cell", None)
+            problems.append(Problem(error.message, value=UNSET if cell is None else cell,
+                                    file=paths.get(task.name, task.name), line=getattr(error, "row_number", None),
+                                    field=getattr(error, "field_name", None), code=FRICTIONLESS + error.type))
     for error in report.errors:
-        lines.append(f"package: {error.type}: {error.message}")
-    return lines
+        problems.append(Problem(error.message, file=descriptor_path.name, code=FRICTIONLESS + error.type))
+    return problems
 
 
 class SourceTexts:
@@ -48,13 +48,13 @@ class SourceTexts:
         self.records: dict[str, tuple[str, str, int | None]] = {}
         self.cache: dict[str, str] = {}
 
-    def add(self, row: dict[str, Any]) -> list[str]:
-        """Record a sources row and check its text against its digest; the failures found."""
+    def add(self, row: dict[str, Any]) -> list[Problem]:
+        """Record a sources row and check its text against its digest; the problems found."""
         record = (row["path"], row["sha256"], row["bytes"])
         try:
             self._remember(row["source_id"], read_source(self.archive_root, *record).text)
         except InputError as e:
-            return [f"data/sources.csv: record {row['source_id']}: {p}" for p in e.problems]
+            return [p.located(record=row["source_id"], field=field_of(p)) for p in e.problems]
         self.records[row["source_id"]] = record
         return []
 
@@ -73,35 +73,34 @@ class SourceTexts:
         return text
 
 
-def validate_package(package_root: Path, archive_root: Path | None = None) -> list[str]:
-    """All failures of the package under `package_root`; an empty list means it is valid."""
+def validate_package(package_root: Path, archive_root: Path | None = None) -> list[Problem]:
+    """All problems of the package under `package_root`; an empty list means it is valid."""
     with paused_gc():
         return _validate_package(package_root, archive_root)
 
 
-def _validate_package(package_root: Path, archive_root: Path | None) -> list[str]:
+def _validate_package(package_root: Path, archive_root: Path | None) -> list[Problem]:
     """validate_package, with the garbage collector paused."""
     archive_root = archive_root or package_root
     descriptor_path = package_root / "datapackage.json"
     descriptor = load_descriptor(descriptor_path)
-    failures = [f"datapackage.json: {p}" for p in lint(descriptor)]
-    if failures:
-        return failures
+    problems = [p.located(file=descriptor_path.name) for p in lint(descriptor)]
+    if problems:
+        return problems
     schema = tables(descriptor)
     texts = SourceTexts(archive_root)
     checker = Checker(schema, texts.get)
-    rule_failures: list[str] = []
+    rule_problems: list[Problem] = []
 
     def on_rows(table: Table, lines: list[int], rows: list[tuple]) -> None:
         if table.name == "sources":
-            for values in rows:
-                rule_failures.extend(texts.add(dict(zip(table.columns, values))))
-        for i, failure in checker.check_chunk(table.name, table.columns, rows):
-            rule_failures.append(str(failure.problem.located(file=table.path, line=lines[i])))
+            for line, values in zip(lines, rows):
+                rule_problems.extend(p.located(file=table.path, line=line)
+                                     for p in texts.add(dict(zip(table.columns, values))))
+        for i, failure in checker.check_chunk(table.name, table.columns, rows, lines):
+            rule_problems.append(failure.problem.located(file=table.path, line=lines[i]))
 
     problems = check_package(package_root, descriptor, schema, on_rows)
-    failures.extend(str(p) for p in problems)
-    failures.extend(rule_failures)
-    for failure in checker.finish():
-        failures.append(str(failure.problem.located(file=schema[failure.table].path)))
-    return failures
+    problems.extend(rule_problems)
+    problems.extend(failure.problem.located(file=schema[failure.table].path) for failure in checker.finish())
+    return problems

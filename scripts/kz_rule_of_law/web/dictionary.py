@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..database.load import INTEGER_TYPES, TEXT_TYPES, searchable_columns, views
+from ..database.load import searchable_columns, views
+from ..package.cells import SQLITE_TYPES
 from ..package.descriptor import tables
 
 
@@ -21,11 +22,13 @@ def render_dictionary(descriptor: dict[str, Any]) -> bytes:
         "In the SQLite database the site serves, string and date columns are TEXT (dates in ISO 8601), "
         "integer, year and boolean columns INTEGER (booleans 0/1), a number column is INTEGER when "
         "every value is whole and REAL otherwise, and empty cells are NULL.", "",
-        "In the CSVs an integer is an optional sign and ASCII digits (within SQLite's 64 bits); a number "
-        "adds a decimal point and an exponent (at most 15 significant digits, never NaN or an infinity); "
-        "a year is four digits, a date YYYY-MM-DD, a boolean true or false (also True, TRUE, 1; False, "
-        "FALSE, 0). Validation refuses other forms that Python or frictionless would read, such as ' 3', "
-        "'1_000' or '٣' (`scripts/kz_rule_of_law/package/cells.py`).", "",
+        "One grammar reads every cell, in the CSVs and in the facts files "
+        "(`scripts/kz_rule_of_law/package/cells.py`): an integer is an optional sign and ASCII digits "
+        "(within SQLite's 64 bits; '+5' is 5); a number adds a decimal point and an exponent (at most 15 "
+        "significant digits, never NaN or an infinity); a year is four digits, 1000 to 9999 ('27' is "
+        "refused); a date YYYY-MM-DD; a boolean true or false (also True, TRUE, 1; False, FALSE, 0). "
+        "Validation and the load refuse other forms that Python or frictionless would read, such as "
+        "' 3', '1_000' or '٣'; in a facts file, whitespace around a value is trimmed first.", "",
         "## Tables", "",
         "| table | title | file | primary key |", "| --- | --- | --- | --- |",
         *(f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"
@@ -55,12 +58,8 @@ def render_dictionary(descriptor: dict[str, Any]) -> bytes:
 
 
 def _sqlite_type_name(field_type: str) -> str:
-    """The SQLite type a descriptor type becomes (see database/load.py)."""
-    if field_type in TEXT_TYPES:
-        return "TEXT"
-    if field_type in INTEGER_TYPES:
-        return "INTEGER"
-    return "INTEGER or REAL"
+    """The SQLite type a descriptor type becomes, or the types a number column may get."""
+    return " or ".join(SQLITE_TYPES.get(field_type, ()))
 
 
 def _constraints(constraints: Mapping[str, Any]) -> str:

@@ -50,7 +50,7 @@ def _archived_paths(package_root: Path, descriptor: dict[str, Any]) -> list[str]
         with open(package_root / table.path, encoding="utf-8", newline="") as handle:
             return [row["path"] for row in csv.DictReader(handle) if row.get("path")]
     except OSError as e:
-        raise InputError(f"{table.path}: cannot read: {e.strerror}") from None
+        raise InputError(f"{table.path}: cannot read: {e.strerror}", code="cannot-read") from None
 
 
 def write_package_zip(package_root: Path, paths: Iterable[str], out: BinaryIO) -> None:
@@ -68,7 +68,7 @@ def write_package_zip(package_root: Path, paths: Iterable[str], out: BinaryIO) -
                     with archive.open(info, "w") as entry:
                         shutil.copyfileobj(source, entry, COPY_CHUNK)
             except OSError as e:
-                raise InputError(f"{path}: cannot read: {e.strerror}") from None
+                raise InputError(f"{path}: cannot read: {e.strerror}", code="cannot-read") from None
 
 
 def write_downloads(package_root: Path, target: Path) -> None:
@@ -93,7 +93,7 @@ def _copy_if_changed(source: Path, destination: Path, shown: str) -> None:
         with open(source, "rb"):
             pass
     except OSError as e:
-        raise InputError(f"{shown}: cannot read: {e.strerror}") from None
+        raise InputError(f"{shown}: cannot read: {e.strerror}", code="cannot-read") from None
     if not _same_bytes(source, destination):
         _replace_if_changed(destination, lambda out: _copy_into(source, out))
 

@@ -112,7 +112,8 @@ def check_database(path: Path, full: bool = True) -> None:
     (0.6 s for 860 MB from the page cache, far more from disk): run it once per database file."""
     problem = _header_problem(path)
     if problem:
-        raise InputError(f"{path}: not a usable SQLite database ({problem}); delete it and run serve again")
+        raise InputError(f"{path}: not a usable SQLite database ({problem}); delete it and run serve again",
+                         code="unusable-database")
     conn = None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -122,12 +123,14 @@ def check_database(path: Path, full: bool = True) -> None:
         for name in names:
             conn.execute(f'SELECT * FROM "{name.replace(chr(34), chr(34) * 2)}" LIMIT 1').fetchall()
     except sqlite3.Error as e:
-        raise InputError(f"{path}: not a usable SQLite database ({e}); delete it and run serve again") from None
+        raise InputError(f"{path}: not a usable SQLite database ({e}); delete it and run serve again",
+                         code="unusable-database") from None
     finally:
         if conn is not None:
             conn.close()
     if status != "ok" or not names:
-        raise InputError(f"{path}: damaged or empty database ({status}); delete it and run serve again")
+        raise InputError(f"{path}: damaged or empty database ({status}); delete it and run serve again",
+                         code="unusable-database")
 
 
 def _header_problem(path: Path) -> str | None:
@@ -153,16 +156,17 @@ def _header_problem(path: Path) -> str | None:
 def check_port(host: str, port: int) -> None:
     """Raise InputError in one line unless a server could listen on host:port (bound as uvicorn does)."""
     if not 0 < port < 65536:
-        raise InputError("invalid port", value=port, expected="a number from 1 to 65535")
+        raise InputError("invalid port", value=port, expected="a number from 1 to 65535", code="invalid-port")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except socket.gaierror as e:
-            raise InputError(f"cannot serve on {host}: {e.strerror}") from None
+            raise InputError(f"cannot serve on {host}: {e.strerror}", code="cannot-listen") from None
         except OSError as e:
-            raise InputError(f"cannot serve on {host}:{port}: {e.strerror} (another server? try --port)") from None
+            raise InputError(f"cannot serve on {host}:{port}: {e.strerror} (another server? try --port)",
+                             code="cannot-listen") from None
 
 
 def prepare(root: Path) -> Site:
@@ -264,7 +268,7 @@ def write_served_metadata(site: Site) -> None:
         metadata = yaml.load(site.metadata.read_text(encoding="utf-8"), Loader=loader)
         text = json.dumps(metadata, ensure_ascii=False, default=str)  # a YAML date as Datasette shows it
     except (OSError, ValueError, yaml.YAMLError) as e:
-        raise InputError(f"{site.metadata}: cannot be served: {e}") from None
+        raise InputError(f"{site.metadata}: cannot be served: {e}", code="unusable-metadata") from None
     scratch = site.served_metadata.with_name(f".{site.served_metadata.name}.{os.getpid()}.tmp")
     scratch.write_text(text, encoding="utf-8")
     os.replace(scratch, site.served_metadata)
@@ -324,7 +328,8 @@ def serve(root: Path, host: str, port: int, echo: Callable[[str], None]) -> NoRe
 def publish_command(site: Site, target: str, name: str) -> list[str]:
     """The `datasette publish` command that deploys the site, with paths relative to the root."""
     if target not in PUBLISH_TARGETS:
-        raise InputError("unknown publish target", value=target, expected="one of: " + ", ".join(PUBLISH_TARGETS))
+        raise InputError("unknown publish target", value=target, expected="one of: " + ", ".join(PUBLISH_TARGETS),
+                         code="unknown-publish-target")
 
     def rel(path: Path) -> str:
         """A path as the command gives it: relative to the root."""
