@@ -354,7 +354,8 @@ def wheel_name() -> str:
     try:
         project = tomllib.loads((SOURCE / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     except (OSError, ValueError, KeyError) as e:
-        raise InputError(f"{SOURCE}: not the project's source checkout ({e}); publish needs one") from None
+        raise InputError(f"{SOURCE}: not the project's source checkout ({e}); publish needs one",
+                         code="file-not-found") from None
     return f"{re.sub(r'[-_.]+', '_', project['name']).lower()}-{project['version']}-py3-none-any.whl"
 
 
