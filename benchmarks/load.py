@@ -442,7 +442,7 @@ def service_times(root: Path) -> None:
     from datasette import database as datasette_database
     from datasette.app import Datasette
 
-    from kz_rule_of_law.web.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR, prepare
+    from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR, prepare
 
     site = prepare(root)
     hops = collections.Counter()
@@ -456,7 +456,7 @@ def service_times(root: Path) -> None:
     configurations = {
         "ours": Datasette(immutables=[str(site.database)], inspect_data=None,
                           metadata=yaml.safe_load(site.metadata.read_text(encoding="utf-8")), settings=SETTINGS,
-                          plugins_dir=str(root / PLUGINS_DIR), template_dir=str(root / TEMPLATE_DIR)),
+                          template_dir=str(root / TEMPLATE_DIR)),
         "default": Datasette([str(site.database)]),
     }
     rows = {}

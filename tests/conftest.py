@@ -13,7 +13,7 @@ from datasette.app import Datasette
 
 from kz_rule_of_law.database.load import write_database
 from kz_rule_of_law.package.descriptor import load_descriptor
-from kz_rule_of_law.web.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR
+from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR
 from kz_rule_of_law.web.downloads import DOWNLOADS_MOUNT, write_downloads
 from kz_rule_of_law.web.metadata import render_metadata
 
@@ -64,7 +64,7 @@ def datasette(db_path: Path, descriptor: dict, tmp_path_factory: pytest.TempPath
     write_downloads(ROOT, downloads)
     metadata = yaml.safe_load(render_metadata(descriptor, read_csv("sources")))
     return Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS,
-                     plugins_dir=str(ROOT / PLUGINS_DIR), template_dir=str(ROOT / TEMPLATE_DIR),
+                     template_dir=str(ROOT / TEMPLATE_DIR),
                      static_mounts=[(DOWNLOADS_MOUNT, str(downloads))])
 
 

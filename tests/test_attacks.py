@@ -453,6 +453,41 @@ def test_bad_parameters_are_4xx(client, url, query, extension):
         assert 400 <= response.status_code < 500, (query, extension, response.status_code)
 
 
+# The response cache, CSV answers, downloads
+
+
+def test_a_page_asked_for_another_host_is_not_what_others_get(client, url):
+    path = f"{url}/{DB}/organizations.json?_size=2&_facet=country"
+    poisoned = client.get(path, headers={"Host": "evil.example", "Cache-Control": "no-cache"})
+    assert poisoned.json()["next_url"].startswith("http://evil.example/")
+    for _ in range(2):
+        answer = client.get(path)
+        assert "evil.example" not in answer.text
+        assert answer.json()["next_url"].startswith(url + "/")
+
+
+def test_a_crafted_csv_link_downloads_no_formula(client, url):
+    sql = "select '=HYPERLINK(\"http://evil.example\",\"x\")' as a, '+cmd|'' /C calc''!A0' as b, '@SUM(1)' as c, -5 as d"
+    response = client.get(f"{url}/{DB}.csv", params={"sql": sql, "_dl": "1"})
+    assert response.headers["content-disposition"] == f'attachment; filename="{DB}.csv"'
+    assert response.text.splitlines()[1] == '"\'=HYPERLINK(""http://evil.example"",""x"")",\'+cmd|\' /C calc\'!A0,\'@SUM(1),-5'
+
+
+def test_a_path_through_a_download_is_404_and_logs_no_traceback(client, url, site):
+    log = site[1].parent.parent / "serve.log"
+    before = log.stat().st_size
+    for _ in range(3):
+        response = client.get(f"{url}/package/data/budgets.csv/x")
+        assert response.status_code == 404
+        assert str(site[1].parent) not in response.text
+    time.sleep(0.2)  # the access log is written after the answer
+    with open(log, encoding="utf-8", errors="replace") as handle:
+        handle.seek(before)
+        logged = handle.read()
+    assert "Traceback" not in logged and "Errno" not in logged
+    assert len(logged) < 1000
+
+
 def test_the_server_survived_and_the_database_is_untouched(client, url, site):
     assert_up(client, url)
     with sqlite3.connect(f"file:{site[1]}?mode=ro", uri=True) as conn:

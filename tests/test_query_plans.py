@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from kz_rule_of_law.package.descriptor import Table, load_descriptor, tables
-from kz_rule_of_law.web.plugin.kz_site import prepare_connection
+from kz_rule_of_law.web.plugin import cap_values, register_escape_fts
 from kz_rule_of_law.curation.rows import REFERENCE_SECTIONS, reference_rows
 from kz_rule_of_law.web.metadata import canned_queries
 
@@ -68,7 +68,8 @@ def conn(db_path: Path) -> Iterator[sqlite3.Connection]:
     for (name,) in stats:
         connection.execute(f"DROP TABLE [{name}]")
     connection.execute("ANALYZE sqlite_schema")  # reload the statistics: there are none now
-    prepare_connection(connection)
+    cap_values(connection)
+    register_escape_fts(connection)
     yield connection
     connection.close()
 

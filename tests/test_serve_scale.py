@@ -26,7 +26,7 @@ from kz_rule_of_law import identity, state
 from kz_rule_of_law.errors import InputError
 from kz_rule_of_law.identity import Identities
 from kz_rule_of_law.web import serve
-from kz_rule_of_law.web.serve import PLUGINS_DIR, SETTINGS, TEMPLATE_DIR, check_database, inputs, prepare, serve_command, site_files
+from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR, check_database, inputs, prepare, serve_command, site_files
 from tests.workspace import ROOT, SEED, cli, copy_project, snapshot
 
 STALE = ("error: data/projects.csv and 2 other files are out of date with facts/, archive/ and datapackage.json: "
@@ -286,8 +286,7 @@ def test_inputs_are_what_glob_finds_in_name_order(project):
 
 def cache_headers(db_path: Path, *requests: dict[str, str]) -> list[str | None]:
     """The x-kz-cache header of each request (GET of one table page) to a fresh site."""
-    datasette = Datasette(immutables=[str(db_path)], settings=SETTINGS,
-                          plugins_dir=str(ROOT / PLUGINS_DIR), template_dir=str(ROOT / TEMPLATE_DIR))
+    datasette = Datasette(immutables=[str(db_path)], settings=SETTINGS, template_dir=str(ROOT / TEMPLATE_DIR))
 
     async def run() -> list[str | None]:
         answers = []
@@ -314,7 +313,7 @@ def test_a_query_cut_at_the_time_limit_lets_go_of_its_cursor_in_its_thread(db_pa
     # query: with more slow queries than SQL threads every page stopped for seconds.
     from datasette.database import QueryInterrupted
 
-    datasette = Datasette(immutables=[str(db_path)], settings=SETTINGS, plugins_dir=str(ROOT / PLUGINS_DIR))
+    datasette = Datasette(immutables=[str(db_path)], settings=SETTINGS)
 
     async def run() -> BaseException:
         await datasette.invoke_startup()
@@ -335,8 +334,7 @@ def test_a_query_cut_at_the_time_limit_lets_go_of_its_cursor_in_its_thread(db_pa
 
 def test_remembered_permission_rules_and_hidden_tables_still_apply(db_path):
     metadata = {"databases": {"kz-rule-of-law": {"tables": {"organizations": {"allow": False}}}}}
-    datasette = Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS,
-                          plugins_dir=str(ROOT / PLUGINS_DIR))
+    datasette = Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS)
 
     async def run() -> list[int]:
         statuses = []

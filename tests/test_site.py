@@ -334,17 +334,19 @@ def test_trailing_slash_still_redirects_on_site(get):
     assert (response.status_code, response.headers["location"]) == (302, f"/{DB}")
 
 
-def test_publish_dry_run_prints_the_datasette_publish_command(root):
+def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root):
     result = subprocess.run([sys.executable, "-m", "kz_rule_of_law", "publish", "cloudrun", "--dry-run"],
                             cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("datasette publish cloudrun build/kz-rule-of-law.db --service kz-rule-of-law ")
-    for part in ("--metadata metadata.yml", "--plugins-dir scripts/kz_rule_of_law/web/plugin",
-                 "--template-dir scripts/kz_rule_of_law/web/templates",
-                 "--static package:build/package", "--install datasette==0.65.5",
-                 "--install datasette-search-all==1.1.4",
+    wheel, publish = result.stdout.splitlines()
+    assert wheel == f"{sys.executable} -m pip wheel --no-deps --quiet -w build/dist {root}"
+    assert publish.startswith("datasette publish cloudrun build/kz-rule-of-law.db --service kz-rule-of-law ")
+    for part in ("--metadata metadata.yml", "--template-dir scripts/kz_rule_of_law/web/templates",
+                 "--static package:build/package", "--static dist:build/dist", "--install datasette==0.65.5",
+                 "--install datasette-search-all==1.1.4", "--install dist/kz_rule_of_law-0.1.0-py3-none-any.whl",
                  "--extra-options '--setting sql_time_limit_ms 1000 ", "--setting suggest_facets off"):
-        assert part in result.stdout
+        assert part in publish
+    assert "--plugins-dir" not in publish  # the wheel's entry point registers the plugin
 
 
 def test_publish_to_fly_passes_settings_directly(root):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import socket
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, NoReturn
@@ -25,9 +27,14 @@ from ..package.descriptor import load_descriptor
 from ..state import inputs  # noqa: F401 - the files the committed package is judged by
 from .downloads import DOWNLOADS_MOUNT, write_downloads
 
-# The plugin and its templates ship inside the package (package data), wherever it is installed.
-PLUGINS_DIR = Path(__file__).parent / "plugin"
+# The plugin (kz_rule_of_law.web.plugin) is registered with Datasette through the package's
+# `datasette` entry point, so no plugins directory is passed; the templates ship as package data.
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+# `datasette publish` installs a wheel of this project (plugin, templates and pinned dependencies)
+# from a static folder copied into its build context.
+WHEEL_DIR = Path("build") / "dist"
+WHEEL_MOUNT = "dist"
+SOURCE = Path(__file__).resolve().parents[3]  # the checkout this code runs from (pyproject.toml)
 DATASETTE = "datasette==0.65.5"
 PLUGINS = ("datasette-search-all==1.1.4",)
 PUBLISH_TARGETS = ("cloudrun", "fly")
@@ -52,7 +59,6 @@ class Site:
     database: Path
     inspect_file: Path
     metadata: Path
-    plugins_dir: Path
     template_dir: Path
     downloads: Path
     served_metadata: Path | None = None  # metadata.yml as JSON: what Datasette reads (parsed far faster)
@@ -63,7 +69,7 @@ def site_files(root: Path) -> Site:
     database = root / building.database_path(root)
     build_dir = root / building.BUILD_DIR
     return Site(root, database, database.with_suffix(".inspect.json"), root / building.METADATA,
-                PLUGINS_DIR, TEMPLATE_DIR, build_dir / DOWNLOADS_MOUNT, build_dir / SERVED_METADATA)
+                TEMPLATE_DIR, build_dir / DOWNLOADS_MOUNT, build_dir / SERVED_METADATA)
 
 
 def check_database(path: Path, full: bool = True) -> None:
@@ -216,7 +222,7 @@ def serve_command(site: Site, host: str, port: int) -> list[str]:
         sys.executable, "-m", "datasette", "serve",
         "-i", str(site.database), "--inspect-file", str(site.inspect_file),
         "--metadata", str(site.served_metadata or site.metadata),
-        "--plugins-dir", str(site.plugins_dir), "--template-dir", str(site.template_dir),
+        "--template-dir", str(site.template_dir),
         "--static", f"{DOWNLOADS_MOUNT}:{site.downloads}",
         *_settings("--setting"), "--cors",
         "--host", host, "--port", str(port),
@@ -253,24 +259,44 @@ def publish_command(site: Site, target: str, name: str) -> list[str]:
     command = [
         "datasette", "publish", target, rel(site.database),
         *(["--service", name] if target == "cloudrun" else ["--app", name]),
-        "--metadata", rel(site.metadata),
-        "--plugins-dir", rel(site.plugins_dir), "--template-dir", rel(site.template_dir),
+        "--metadata", rel(site.metadata), "--template-dir", rel(site.template_dir),
         "--static", f"{DOWNLOADS_MOUNT}:{rel(site.downloads)}",
+        "--static", f"{WHEEL_MOUNT}:{WHEEL_DIR}",
         "--install", DATASETTE, *(arg for plugin in PLUGINS for arg in ("--install", plugin)),
+        "--install", f"{WHEEL_MOUNT}/{wheel_name()}",
     ]
     if target == "fly":
         return command + _settings("--setting")
     return command + ["--extra-options", " ".join(_settings("--setting"))]
 
 
+def wheel_name() -> str:
+    """The file name of the wheel `pip wheel` builds from SOURCE."""
+    try:
+        project = tomllib.loads((SOURCE / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    except (OSError, ValueError, KeyError) as e:
+        raise InputError(f"{SOURCE}: not the project's source checkout ({e}); publish needs one",
+                         code="file-not-found") from None
+    return f"{re.sub(r'[-_.]+', '_', project['name']).lower()}-{project['version']}-py3-none-any.whl"
+
+
+def wheel_command(site: Site) -> list[str]:
+    """The command (run in the root) that builds the wheel `datasette publish` installs, into WHEEL_DIR."""
+    return [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(WHEEL_DIR), str(SOURCE)]
+
+
 def publish(root: Path, target: str, dry_run: bool, echo: Callable[[str], None]) -> None:
     """Print the publish command; unless a dry run, prepare the site and run it."""
     site = site_files(root)
     command = publish_command(site, target, load_descriptor(root / "datapackage.json")["name"])
+    wheel = wheel_command(site)
+    echo(shlex.join(wheel))
     echo(shlex.join(command))
     if dry_run:
         return
     prepare(root)
+    if subprocess.run(wheel, cwd=root).returncode:
+        raise InternalError(f"building the wheel of {SOURCE} failed")
     result = subprocess.run(command, cwd=root)
     if result.returncode:
         raise InternalError(f"datasette publish {target} failed (exit {result.returncode})")

@@ -1,0 +1,40 @@
+"""The Datasette plugin of the kz-rule-of-law site, registered through the package's `datasette`
+entry point; one concern a module:
+
+- guard: read-only, URL length cap, off-site paths, unknown formats, no client-set `_ttl`;
+- cache: complete responses kept in memory (the database is immutable);
+- static: the downloads' text types say UTF-8;
+- csvsafe: no spreadsheet formula in a CSV answer of the database;
+- errors: error pages with the right status, without rich tracebacks;
+- sqlguard: no huge value, no endless printf();
+- search: full-text search by word beginnings;
+- labels: foreign keys labelled on row pages;
+- chart: the funding chart at /-/funding;
+- patches: every use of a Datasette private, and the workarounds that replace its methods.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+
+from . import cache, csvsafe, guard, static
+from .chart import register_routes
+from .errors import handle_exception
+from .labels import render_cell
+from .patches import patch_datasette
+from .search import register_escape_fts
+from .sqlguard import cap_values
+
+__all__ = ["asgi_wrapper", "cap_values", "handle_exception", "patch_datasette", "register_escape_fts",
+           "register_routes", "render_cell"]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """The site's middleware, outermost first: guard, response cache, static charset, CSV escaping."""
+    responses = cache.from_environment()
+
+    def wrap(app):
+        return guard.wrap(datasette, responses.wrap(static.wrap(datasette, csvsafe.wrap(datasette, app))))
+
+    return wrap

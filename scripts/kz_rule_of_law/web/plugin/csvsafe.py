@@ -1,0 +1,134 @@
+"""CSV answers of the database (tables, rows, canned and arbitrary SQL, `_dl=1` downloads too) with
+no cell a spreadsheet would run as a formula.
+
+A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front, as OWASP's
+guidance on CSV injection says; numbers (`-5`, `+1.5e3`) are left as they are. The rewriting reads
+the bytes Datasette streams (Python's `csv.writer`, excel dialect), so it needs no hook into
+Datasette. The package's own downloads (static files) are not touched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import guard
+
+IMMEDIATE = frozenset(b"=@\t")  # a formula whatever follows
+SIGNS = frozenset(b"+-")  # a formula unless the cell is a number
+QUOTED_FORMULA = frozenset(b"=@\t\r+-")  # a quoted cell holds a comma, quote or line end: never a number
+FIELD_END = re.compile(rb"[,\r\n]")
+SPECIAL_START = re.compile(rb'[,\r\n](?=[=@\t+\-"])')  # a cell boundary, then a start to check
+NUMBER = re.compile(rb"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+MAX_NUMBER_BYTES = 40
+START, UNQUOTED, SIGNED, QUOTED_START, QUOTED, QUOTE_SEEN = range(6)
+
+
+def wrap(datasette, app):
+    """`app` with the formula cells of its CSV answers escaped."""
+
+    async def escaped(scope, receive, send):
+        if scope["type"] != "http" or not is_database_csv(datasette, scope):
+            return await app(scope, receive, send)
+        escaper = FormulaEscaper()
+        rewriting = False
+
+        async def escaping_send(message):
+            nonlocal rewriting
+            if message["type"] == "http.response.start":
+                rewriting = message.get("status") == 200
+                if rewriting:
+                    message = dict(message, headers=[
+                        (k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"])
+            elif message["type"] == "http.response.body" and rewriting:
+                body = escaper.feed(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body += escaper.close()
+                message = dict(message, body=body)
+            await send(message)
+
+        return await app(scope, receive, escaping_send)
+
+    return escaped
+
+
+def is_database_csv(datasette, scope: dict) -> bool:
+    """Whether the request is for Datasette's CSV of a database, table, row or query."""
+    path = (scope.get("raw_path") or b"").decode("latin-1").partition("?")[0] or scope.get("path", "")
+    found = guard.format_route(datasette, path)
+    return found is not None and found[0] == "csv"
+
+
+class FormulaEscaper:
+    """Escapes the formula cells of a CSV text fed to it in pieces (cut anywhere)."""
+
+    def __init__(self) -> None:
+        """At the start of a cell, nothing held back."""
+        self.state = START
+        self.pending = b""  # the cell so far, while it may still be a signed number
+
+    def feed(self, data: bytes) -> bytes:
+        """The next piece of the text, escaped (a signed cell's start may wait for the next piece)."""
+        out: list[bytes] = []
+        i, n = 0, len(data)
+        while i < n:
+            if self.state == START:
+                c = data[i]
+                if c == 0x22:  # "
+                    out.append(b'"')
+                    i += 1
+                    self.state = QUOTED_START
+                elif c in b",\r\n":
+                    out.append(data[i:i + 1])
+                    i += 1
+                elif c in IMMEDIATE:
+                    out.append(b"'")
+                    self.state = UNQUOTED
+                elif c in SIGNS:
+                    self.state = SIGNED
+                else:
+                    self.state = UNQUOTED
+            elif self.state == UNQUOTED:  # on to the next cell that starts with something to check
+                found = SPECIAL_START.search(data, i)
+                j = found.end() if found else n
+                out.append(data[i:j])
+                i = j
+                if found or data[n - 1] in b",\r\n":
+                    self.state = START
+            elif self.state == SIGNED:
+                end = FIELD_END.search(data, i)
+                j = end.start() if end else n
+                self.pending += data[i:j]
+                i = j
+                if end is not None or len(self.pending) > MAX_NUMBER_BYTES:
+                    out.append(self._release(complete=end is not None))
+                    self.state = UNQUOTED
+            elif self.state == QUOTED_START:
+                if data[i] in QUOTED_FORMULA:
+                    out.append(b"'")
+                self.state = QUOTED
+            elif self.state == QUOTED:
+                j = data.find(b'"', i)
+                if j < 0:
+                    out.append(data[i:])
+                    i = n
+                else:
+                    out.append(data[i:j + 1])
+                    i = j + 1
+                    self.state = QUOTE_SEEN
+            else:  # QUOTE_SEEN: a doubled quote stays inside the cell; anything else ends it
+                if data[i] == 0x22:
+                    out.append(b'"')
+                    i += 1
+                    self.state = QUOTED
+                else:
+                    self.state = UNQUOTED
+        return b"".join(out)
+
+    def close(self) -> bytes:
+        """What is held back at the end of the text."""
+        return self._release(complete=True) if self.state == SIGNED else b""
+
+    def _release(self, complete: bool) -> bytes:
+        """The held-back signed cell (or its too long start): as it is if a whole number, else escaped."""
+        cell, self.pending = self.pending, b""
+        return cell if complete and len(cell) <= MAX_NUMBER_BYTES and NUMBER.fullmatch(cell) else b"'" + cell
