@@ -188,7 +188,7 @@ def test_facts_with_quotes_has_every_quote_with_its_source_title(conn, csv_rows)
     assert conn.execute("SELECT count(*) FROM facts_with_quotes").fetchone()[0] == len(quotes)
     row = conn.execute(
         "SELECT table_name, record_id, field, text_kk, text_en, source_title_kk FROM facts_with_quotes "
-        "WHERE quote_id = 'budgets/coordinated-actions-rule-of-law/total_budget'").fetchone()
+        "WHERE quote_id = 'budgets/coordinated-actions-rule-of-law/total_budget/000_54035fae270ab93c'").fetchone()
     assert row == ("budgets", "coordinated-actions-rule-of-law", "total_budget", "777 895 еуроны",
                    "EUR 777,895", source["title_kk"])
 

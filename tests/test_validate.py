@@ -80,7 +80,7 @@ def test_quote_moved_from_its_span_fails(project: Path):
     edit(project / "data" / "quotes.csv", "777 895 еуроны,\"EUR 777,895\",2463,2477", "777 895 еуроны,\"EUR 777,895\",2464,2478")
     problems = validate_package(project)
     assert where(problems)[1:] == [("quote-span-mismatch", "data/quotes.csv", 5,
-                                    "budgets/coordinated-actions-rule-of-law/total_budget", "char_start")]
+                                    "budgets/coordinated-actions-rule-of-law/total_budget/000_54035fae270ab93c", "char_start")]
     assert problems[1].value == "2464-2478"
 
 

@@ -12,14 +12,15 @@ from ..validation.rules import Checker
 from .derive import DERIVED, DERIVED_COLUMNS
 from ..package.descriptor import Table, cast
 from ..errors import InputError, InternalError, Problem
+from .claims import RESOLUTIONS, RESTATES, Claim, Claims, claim_value, restated_ids
 from .facts import Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
-from .sources import field_of, read_source
+from .sources import check_source_id, field_of, read_source
 
 REFERENCE_FILE = "reference.yml"
 REFERENCE_SECTIONS = ("countries", "iati_organisation_types", "iati_organisation_roles")
 QUOTES = "quotes"
-GENERATED_TABLES = ("sources", "legal_forms", QUOTES)
+GENERATED_TABLES = ("sources", "legal_forms", QUOTES, RESOLUTIONS)
 PROVENANCE_ONLY = "evidence"
 
 # Fields whose quote the build normalizes, and the normalizer that does it.
@@ -50,6 +51,9 @@ class FileRows:
     number: int
     rows: dict[str, list[dict[str, Any]]]
     lines: dict[tuple[str, tuple], int] = field(default_factory=dict)
+    # Rows held back from the files that defined them (records a later file restates): their
+    # origins, packed as Compiler.code does, by (table, key).
+    origins: dict[tuple[str, tuple], int] = field(default_factory=dict)
 
 
 def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
@@ -104,6 +108,9 @@ class _FileCompiler:
             line = document.lines[section]
             if section == "source" and not is_reference:
                 continue
+            if section == RESOLUTIONS and not is_reference:
+                self.compiler.claims.read_resolutions(records, line, self)
+                continue
             if section not in allowed:
                 self.problem(Problem(f"unknown section '{section}'", line=line,
                                      expected="one of: " + ", ".join(allowed), code="unknown-section"))
@@ -127,6 +134,9 @@ class _FileCompiler:
             return
         sid = record.get("id")
         self.source_id = sid if isinstance(sid, str) and sid else None
+        if self.source_id is not None:
+            for problem in check_source_id(self.source_id, self.path.stem):
+                self.problem(problem, line=record.lines.get("id", record.line), record=sid, field="id")
         try:
             size = cast(self.tables["sources"].field("bytes"), record.get("bytes"))
             text = read_source(self.root, str(record.get("path", "")), str(record.get("sha256", "")), size)
@@ -139,6 +149,9 @@ class _FileCompiler:
 
     def compile_record(self, table: Table, record: Mapping) -> None:
         """Compile one record of a section into a row of `table` and its quotes."""
+        if RESTATES in record:
+            self.compile_restatement(table, record)
+            return
         rid = _record_id(table, record)
         bad = len(self.compiler.problems)
         row: dict[str, Any] = {}
@@ -164,8 +177,15 @@ class _FileCompiler:
         self.chunk.lines[(table.name, key)] = record.line
         for f in table.fields:
             row.setdefault(f.name, None)
-        self.chunk.rows[table.name].append(row)
-        self._quote_rows(table, "/".join(str(k) for k in key), facts)
+        record_id = "/".join(str(k) for k in key)
+        claims = self.compiler.claims
+        if len(key) == 1 and key[0] in claims.restated:
+            # a later file restates this record: it is published once every claim is in
+            claims.hold(table.name, key, row, self.compiler.code(self.chunk.number, record.line))
+            self._first_claims(table, record_id, facts)
+        else:
+            self.chunk.rows[table.name].append(row)
+        self._quote_rows(table, record_id, facts)
 
     def _put(self, row: dict[str, Any], column: str, value: Any, line: int, key: str, rid: str | None,
              overridable: bool = False) -> None:
@@ -281,7 +301,7 @@ class _FileCompiler:
             if span is None or self.text is None:
                 continue
             start, end = span
-            quote_id = f"{table.name}/{record_id}/{key_name}"
+            quote_id = f"{table.name}/{record_id}/{key_name}/{self.source_id}"
             self.chunk.lines[(QUOTES, (quote_id,))] = fact.line
             self.chunk.rows[QUOTES].append({
                 "quote_id": quote_id,
@@ -289,11 +309,77 @@ class _FileCompiler:
                 "table_name": table.name,
                 "record_id": record_id,
                 "field": key_name,
+                "value": self._claim_value(table, key_name, fact),
                 "text_kk": self.text[start:end],
                 "text_en": fact.en,
                 "char_start": start,
                 "char_end": end,
             })
+
+    def compile_restatement(self, table: Table, record: Mapping) -> None:
+        """Compile `- restates: <id>` and the facts a later release states again about that record:
+        its claims (and quotes); the record's row stays the one its first file defined."""
+        rid, line = record.get(RESTATES), record.lines[RESTATES]
+        if not self.compiler.claims.can_restate(self, table, rid, line):
+            return
+        facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
+        for key, value in record.items():
+            if key == RESTATES:
+                continue
+            if not is_fact(value) or key == PROVENANCE_ONLY:
+                self.problem(Problem("a restatement states quoted facts only", line=record.lines[key], record=rid,
+                                     field=key, value=_shape(value) if isinstance(value, (list, dict)) else value,
+                                     expected="a fact {kk: <Kazakh quote>, en: <English>} of a field of the record",
+                                     code="restatement-not-a-fact"))
+                continue
+            try:
+                fact = to_fact(value)
+                claim = Claim(table.name, rid, key, self.source_id, self.name, fact.line, collapse(fact.kk),
+                              self._claim_value(table, key, fact), self._columns(table, key, fact))
+            except InputError as e:
+                self.problem(e, line=record.lines[key], record=rid, field=key)
+                continue
+            if claim.columns is None:
+                self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=record.lines[key],
+                                     record=rid, field=key, expected="one of: " + ", ".join(_writable(table)),
+                                     code="unknown-field"))
+                continue
+            facts.append((key, fact, self.find(fact, rid, key)))
+            self.compiler.claims.add(claim, self)
+        self._quote_rows(table, rid, facts)
+
+    def _first_claims(self, table: Table, record_id: str, facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> None:
+        """The claims of the record's defining file, for a record a later file restates."""
+        for key, fact, _ in facts:
+            if key == PROVENANCE_ONLY:
+                continue
+            try:
+                columns = self._columns(table, key, fact)
+            except InputError:
+                continue  # reported where the fact was read
+            self.compiler.claims.add(Claim(table.name, record_id, key, self.source_id, self.name, fact.line,
+                                           collapse(fact.kk), self._claim_value(table, key, fact), columns))
+
+    def _columns(self, table: Table, key: str, fact: Fact) -> dict[str, Any] | None:
+        """The columns a fact fills (its normalized value, or its Kazakh and English text); None if
+        the field is not one of the table's. Raises InputError if it does not normalize."""
+        kind = KIND_BY_FIELD.get(key)
+        if kind:
+            return normalized_columns(kind, key, fact)
+        if f"{key}_kk" in self.compiler.columns[table.name]:
+            return {f"{key}_kk": collapse(fact.kk), f"{key}_en": fact.en}
+        return None
+
+    def _claim_value(self, table: Table, key: str, fact: Fact) -> str | None:
+        """The normalized value a fact states, as text (None for a text field, or one that does not
+        normalize: that is reported where the fact is read)."""
+        kind = KIND_BY_FIELD.get(key)
+        if kind is None:
+            return None
+        try:
+            return claim_value(kind, normalized_columns(kind, key, fact))
+        except InputError:
+            return None
 
     def find(self, fact: Fact, rid: str | None, key: str) -> tuple[int, int] | None:
         """The span of a fact's quote in this file's source, or None after recording why not."""
@@ -374,6 +460,7 @@ class Compiler:
         self.sources: list[dict[str, Any]] = []
         self.texts: dict[str, str] = {}
         self.checker = Checker(tables, self.texts.get)
+        self.claims = Claims(tables)
 
     @staticmethod
     def code(number: int, line: int) -> int:
@@ -386,12 +473,18 @@ class Compiler:
 
     def run(self, paths: Iterable[Path]) -> Iterator[FileRows]:
         """Each file's rows, sorted by primary key within the file, code-owned rows first; then `finish`."""
+        paths = list(paths)
+        self.claims.restated = restated_ids(paths)
         yield self._accept(self._reference_rows(), clean=True)
         for path in paths:
             before = len(self.problems)
             chunk = self._compile(path)
             if chunk is not None:
                 yield self._accept(chunk, clean=len(self.problems) == before)
+        before = len(self.problems)
+        held = self._chunk("(records restated by later files)")
+        self.claims.settle(held, self)
+        yield self._accept(held, clean=len(self.problems) == before)
         self.finish()
 
     def _reference_rows(self) -> FileRows:
@@ -434,21 +527,25 @@ class Compiler:
             if clean:
                 for row in rows:
                     for failure in self.checker.check(name, row):
-                        line = chunk.lines.get((name, failure.key), 0)
-                        self.problems.append(failure.problem.located(file=chunk.name, line=line))
+                        origin = self.origin(self._where(chunk, name, failure.key))
+                        self.problems.append(failure.problem.located(file=origin.file, line=origin.line))
             for fk in table.foreign_keys:
                 for row in rows:
                     value = tuple(row.get(k) for k in fk.fields)
                     if all(v is None for v in value) or self._known(fk.resource, fk.reference_fields, value):
                         continue
                     pk = tuple(row.get(k) for k in table.primary_key)
-                    self.pending.append((name, fk.fields, pk, value,
-                                         self.code(chunk.number, chunk.lines.get((name, pk), 0))))
+                    self.pending.append((name, fk.fields, pk, value, self._where(chunk, name, pk)))
             if name == "sources":
                 self.sources.extend(rows)
             self.counts[name] += len(rows)
         sort_rows(chunk.rows, self.tables)
         return chunk
+
+    def _where(self, chunk: FileRows, table: str, key: tuple) -> int:
+        """The packed origin of a row of the chunk: its file and line."""
+        code = chunk.origins.get((table, key))
+        return code if code is not None else self.code(chunk.number, chunk.lines.get((table, key), 0))
 
     def _known(self, table: str, fields: tuple[str, ...], value: tuple) -> bool:
         """Whether a row of `table` has `value` in `fields` (its primary key)."""

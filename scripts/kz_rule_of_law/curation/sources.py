@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,11 @@ from pathlib import Path
 from ..errors import InputError, Problem
 
 ARCHIVE_DIR = "archive"
+# A real release: a 3-digit sequence number, then 16 hex digits drawn at random once when it is
+# archived (`python -c "import secrets; print(secrets.token_hex(8))"`), never derived from the text,
+# so a corrected archive keeps its id. A release made up for tests: synthetic-<name>.
+SOURCE_ID = re.compile(r"[0-9]{3}_[0-9a-f]{16}|synthetic-[a-z0-9][a-z0-9_-]*")
+SOURCE_ID_RULE = "NNN_<16 hex digits> for a real release (e.g. 001_3f9c2a7d1b6e8045), synthetic-<name> for a test one"
 MAX_SOURCE_BYTES = 5_000_000
 
 
@@ -25,6 +31,18 @@ class SourceText:
 
 # The field of a sources record that a problem of read_source is about, by its code (else the path).
 FIELD_BY_CODE = {"digest-mismatch": "sha256", "size-mismatch": "bytes"}
+
+
+def check_source_id(source_id: str, file_stem: str) -> list[Problem]:
+    """What is wrong with a source id: its form, or a facts file named otherwise."""
+    problems = []
+    if not SOURCE_ID.fullmatch(source_id):
+        problems.append(Problem("not a source id", value=source_id, expected=SOURCE_ID_RULE, code="source-id-form"))
+    if file_stem != source_id:
+        problems.append(Problem("the facts file is not named for its source id", value=source_id,
+                                expected=f"facts/{source_id}.yml: a facts file is named <source id>.yml",
+                                code="source-id-file-name"))
+    return problems
 
 
 def field_of(problem: Problem) -> str:

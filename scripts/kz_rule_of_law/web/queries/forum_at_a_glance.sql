@@ -6,8 +6,11 @@ SELECT e.event_id, e.title_en, e.title_kk, e.date, e.city_en, e.city_kk,
       THEN CAST(e.participants AS TEXT)
     ELSE replace(e.participants_qualifier, '_', ' ') || ' ' || e.participants
   END AS participants,
+  -- the first claim on the count (quote ids are table/record/field/source)
   (SELECT q.text_kk FROM quotes AS q
-    WHERE q.quote_id = 'events/' || e.event_id || '/participants') AS participants_kk,
+    WHERE q.quote_id > 'events/' || e.event_id || '/participants/'
+      AND q.quote_id < 'events/' || e.event_id || '/participants0'
+    ORDER BY q.quote_id LIMIT 1) AS participants_kk,
   (SELECT group_concat(name_en, '; ') FROM (
     SELECT k.name_en FROM event_countries AS ec
     JOIN countries AS k ON k.country = ec.country
