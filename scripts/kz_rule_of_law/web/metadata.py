@@ -44,8 +44,10 @@ def render_metadata(descriptor: dict[str, Any], sources_rows: Iterable[Mapping[s
     sources = list(sources_rows)
     license_ = descriptor["licenses"][0]
     table_metadata: dict[str, Any] = {}
+    resources = {r["name"]: r for r in descriptor["resources"]}
     for table in schema.values():
-        entry: dict[str, Any] = {"title": table.title, "description": table.description}
+        entry: dict[str, Any] = {"title": table.title, "description": table.description,
+                                 **_table_source(resources[table.name], name)}
         label = label_column(table)
         if label:
             entry["label_column"] = label
@@ -88,6 +90,22 @@ def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
     if len(sources) == 1:
         return {"source": sources[0]["title"], "source_url": downloads_url(sources[0]["path"])}
     return {"source": f"{len(sources)} archived Kazakh press releases", "source_url": f"/{name}/sources"}
+
+
+def _table_source(resource: dict[str, Any], name: str) -> dict[str, str]:
+    """A table's `source` and `source_url`: the releases its rows come from (the resource's
+    `sources`, which the build writes): one release's archived text, or the sources table
+    filtered to them. Nothing for a table of reference data."""
+    sources = resource.get("sources", [])
+    paths = [s["path"] for s in sources if s.get("path", "").startswith("archive/")]
+    if len(sources) == 1 and len(paths) == 1:
+        return {"source": sources[0]["title"], "source_url": downloads_url(paths[0])}
+    if len(sources) == 1:
+        return {"source": sources[0]["title"], "source_url": f"/{name}/sources"}
+    if sources:
+        ids = ",".join(Path(p).stem for p in paths)
+        return {"source": f"{len(sources)} press releases", "source_url": f"/{name}/sources?source_id__in={ids}"}
+    return {}
 
 
 def _home_html(descriptor: dict[str, Any], schema: dict[str, Table], sources: list[Mapping[str, Any]]) -> str:
