@@ -21,6 +21,7 @@ SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", 
 SEARCH_RANKED = 1000  # matches ranked per table by the search query
 HOME_SOURCES = 10  # press releases listed on the home page, latest first
 QUERIES = Path(__file__).parent / "queries"
+RECORD_CLAIMS = "releases_behind_a_record"  # the canned query listing one record's claims
 
 
 def facet_columns(table: Table, schema: dict[str, Table]) -> list[str]:
@@ -48,6 +49,8 @@ def render_metadata(descriptor: dict[str, Any], sources_rows: Iterable[Mapping[s
     for table in schema.values():
         entry: dict[str, Any] = {"title": table.title, "description": table.description,
                                  **_table_source(resources[table.name], name)}
+        if resources[table.name].get("sources") and table.name not in ("sources", "quotes"):
+            entry["description_html"] = _claims_html(table, name)
         label = label_column(table)
         if label:
             entry["label_column"] = label
@@ -90,6 +93,14 @@ def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
     if len(sources) == 1:
         return {"source": sources[0]["title"], "source_url": downloads_url(sources[0]["path"])}
     return {"source": f"{len(sources)} archived Kazakh press releases", "source_url": f"/{name}/sources"}
+
+
+def _claims_html(table: Table, name: str) -> str:
+    """A table's description, and where its rows' press releases are listed (on its row pages too)."""
+    link = html.escape(f"/{name}/{RECORD_CLAIMS}?table={table.name}", quote=True)
+    return (f"<p>{html.escape(table.description, quote=False)}</p>\n<p>The press releases behind a row's "
+            f"values, with their quotes: <a href=\"{link}\">the press releases behind a record</a> "
+            "(give the row's id).</p>")
 
 
 def _table_source(resource: dict[str, Any], name: str) -> dict[str, str]:
