@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8001
 
 .PHONY: serve test build chromium nginx clean
 
@@ -11,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 serve: $(VENV)/.installed
-	$(BIN)/kz-rule-of-law serve
+	$(BIN)/kz-rule-of-law serve --port $(PORT)
 
 build: $(VENV)/.installed
 	$(BIN)/kz-rule-of-law build
