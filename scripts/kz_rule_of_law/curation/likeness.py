@@ -87,6 +87,8 @@ def named_records(document: Mapping, file: str) -> Iterable[Named]:
 
 def _likeness(new: Named, old: Named) -> str | None:
     """Why a new record may be an old one, or None."""
+    if _words(new.name) == _words(old.name):
+        return f"'{new.name}' is the name of {old.record_id} ({old.file}:{old.line})"
     if same_name(new.name, old.name):
         return f"'{new.name}' is '{old.name}' ({old.file}:{old.line}) in another case form"
     abbreviations = {a.lower() for a in (new.abbreviation, new.name) if a}
