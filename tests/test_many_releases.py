@@ -309,3 +309,9 @@ def test_the_benchmark_generators_releases_build_beside_the_seed(tmp_path: Path)
     ids = {row["source_id"] for row in rows(root, "sources")}
     assert SEED in ids and len([i for i in ids if i.startswith("synthetic-")]) == 2
     assert {q["source_id"] for q in rows(root, "quotes")} == ids
+
+
+def test_a_project_presented_at_an_event_is_linked_as_such(project: Path):
+    links = {(r["event_id"], r["project_id"]): r["relation"] for r in rows(project, "event_projects")}
+    assert links[("synthetic-roundtable-almaty", "coordinated-actions-rule-of-law")] == "presented_at"
+    assert links[("forum-2025-penitentiary-system", "breaking-the-vicious-cycle")] == "held_within"

@@ -164,9 +164,11 @@ class Checker:
 
     @rule("event_projects")
     def _event_projects(self, row: dict[str, Any]) -> Iterable[Failure]:
-        """Keep the pair for the rule across tables."""
-        key = tuple(row.get(k) for k in self.tables["event_projects"].primary_key)
-        self.event_projects.append((key, row["event_id"], row["project_id"], self.line))
+        """Keep the pair for the rule across tables: an event held within or funded by a project
+        falls in its period (a project may be presented at an event after it ended)."""
+        if row.get("relation") != "presented_at":
+            key = tuple(row.get(k) for k in self.tables["event_projects"].primary_key)
+            self.event_projects.append((key, row["event_id"], row["project_id"], self.line))
         return ()
 
     @rule("quotes")
