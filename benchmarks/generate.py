@@ -955,7 +955,8 @@ class Source:
             r["event_organizations"].append([("event_id", event_id), ("organization_id", org.id),
                                              ("role", "partner"), ("evidence", q)])
         for p in projects:
-            r["event_projects"].append([("event_id", event_id), ("project_id", p["id"]), ("evidence", synergy)])
+            r["event_projects"].append([("event_id", event_id), ("project_id", p["id"]), ("relation", "held_within"),
+                                         ("evidence", synergy)])
         for k, (person_id, position_id, setting_q, said_q) in enumerate(statements, 1):
             r["statements"].append([("id", f"synthetic-statement-{i:06d}-{k}"), ("event_id", event_id),
                                     ("person_id", person_id), ("position_id", position_id),

@@ -145,7 +145,7 @@ def test_a_resolution_without_a_conflict_is_refused(tmp_path: Path):
         compile_package(root, None)
     (problem,) = caught.value.problems
     assert (problem.code, problem.file, problem.line, problem.record, problem.field) == (
-        "resolution-without-conflict", f"facts/{RESTATED}.yml", 35, "coordinated-actions-rule-of-law",
+        "resolution-without-conflict", f"facts/{RESTATED}.yml", 41, "coordinated-actions-rule-of-law",
         "eu_contribution")
 
 
