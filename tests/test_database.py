@@ -226,7 +226,9 @@ def test_a_number_real_cannot_hold_exactly_is_refused_with_its_line(root, tmp_pa
     package = copy_package(root, tmp_path / "package")
     path = package / "data" / "budgets.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].rsplit(",", 1)[0] + ",94.123456789012345678"
+    cells = lines[1].split(",")
+    cells[5] = "94.123456789012345678"  # eu_share_percent
+    lines[1] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         write_database(package, tmp_path / "site.db")

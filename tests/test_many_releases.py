@@ -33,7 +33,8 @@ from kz_rule_of_law.web.serve import SETTINGS
 
 RELEASES = Path(__file__).parent / "releases"
 RESTATED, RESOLVED, CONFLICTING = "synthetic-restated-budget", "synthetic-resolved-budget", "synthetic-conflicting-budget"
-CORPUS = (RESTATED, RESOLVED)
+APPROXIMATE = "synthetic-approximate-grant"
+CORPUS = (RESTATED, RESOLVED, APPROXIMATE)
 
 
 def add_release(root: Path, source_id: str, folder: Path = RELEASES) -> None:
@@ -266,11 +267,11 @@ def test_attribution_names_the_releases_each_table_comes_from(project: Path):
         listed = {Path(s["path"]).stem for s in resource.get("sources", [])}
         assert behind.get(resource["name"], set()) <= listed, resource["name"]
     budgets = next(r for r in descriptor["resources"] if r["name"] == "budgets")
-    assert {Path(s["path"]).stem for s in budgets["sources"]} == {SEED, RESTATED, RESOLVED}
+    assert {Path(s["path"]).stem for s in budgets["sources"]} == {SEED, RESTATED, RESOLVED, APPROXIMATE}
     metadata = yaml.safe_load((project / "metadata.yml").read_text(encoding="utf-8"))
     table = metadata["databases"]["kz-rule-of-law"]["tables"]["budgets"]
-    assert table["source"] == "3 press releases"
-    assert table["source_url"] == f"/kz-rule-of-law/sources?source_id__in={SEED},{RESOLVED},{RESTATED}"
+    assert table["source"] == "4 press releases"
+    assert table["source_url"] == f"/kz-rule-of-law/sources?source_id__in={SEED},{APPROXIMATE},{RESOLVED},{RESTATED}"
     people = metadata["databases"]["kz-rule-of-law"]["tables"]["people"]
     assert people["source_url"] == f"/package/archive/{SEED}.txt"
 
@@ -294,7 +295,7 @@ def test_the_site_shows_every_release_and_the_claims_behind_a_record(project: Pa
     page = get("/kz-rule-of-law/budgets/breaking-the-vicious-cycle")
     assert page.status_code == 200
     assert "/kz-rule-of-law/releases_behind_a_record?table=budgets" in page.text
-    assert "3 press releases" in page.text
+    assert "4 press releases" in page.text
 
 
 def test_the_benchmark_generators_releases_build_beside_the_seed(tmp_path: Path):
@@ -314,4 +315,17 @@ def test_the_benchmark_generators_releases_build_beside_the_seed(tmp_path: Path)
 def test_a_project_presented_at_an_event_is_linked_as_such(project: Path):
     links = {(r["event_id"], r["project_id"]): r["relation"] for r in rows(project, "event_projects")}
     assert links[("synthetic-roundtable-almaty", "coordinated-actions-rule-of-law")] == "presented_at"
-    assert links[("forum-2025-penitentiary-system", "breaking-the-vicious-cycle")] == "held_within"
+    assert links[("forum-2025-penitentiary-system", "breaking-the-vicious-cycle")] == ""  # the seed does not say
+
+
+def test_an_approximate_budget_keeps_its_qualifiers_and_its_stated_equivalent(project: Path):
+    budget = next(r for r in rows(project, "budgets") if r["project_id"] == "synthetic-legal-aid-in-prisons")
+    assert {k: budget[k] for k in ("currency", "total_budget", "total_budget_qualifier", "eu_contribution",
+                                   "eu_contribution_qualifier", "cofinancing", "eu_share_percent",
+                                   "derived_qualifier", "equivalent_kk", "equivalent_en")} == {
+        "currency": "KZT", "total_budget": "650000000", "total_budget_qualifier": "about",
+        "eu_contribution": "600000000", "eu_contribution_qualifier": "up_to", "cofinancing": "50000000",
+        "eu_share_percent": "92.31", "derived_qualifier": "approximate", "equivalent_kk": "1,2 млн еуроға жуық",
+        "equivalent_en": "about EUR 1.2 million"}
+    exact = next(r for r in rows(project, "budgets") if r["project_id"] == "breaking-the-vicious-cycle")
+    assert (exact["total_budget_qualifier"], exact["derived_qualifier"]) == ("exact", "exact")

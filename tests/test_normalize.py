@@ -436,3 +436,22 @@ def test_public_functions_have_docstrings_and_type_hints():
         if inspect.isfunction(obj) and obj.__module__ == nz.__name__:
             assert obj.__doc__ and "\n" not in obj.__doc__.strip(), name
             assert "return" in obj.__annotations__, name
+
+
+@pytest.mark.parametrize("text, amount, currency, qualifier", [
+    ("шамамен 650 млн теңге", "650000000", "KZT", "about"),
+    ("1,2 млн еуроға жуық", "1200000", "EUR", "about"),
+    ("1 млн еуродан астам", "1000000", "EUR", "more_than"),
+    ("600 млн теңгеге дейін", "600000000", "KZT", "up_to"),
+    ("кемінде 500 000 еуро", "500000", "EUR", "at_least"),
+    ("777 895 еуроны", "777895", "EUR", "exact"),
+])
+def test_amounts_keep_how_exactly_they_are_stated(text, amount, currency, qualifier):
+    money = nz.parse_money_qualified(text)
+    assert (format(money.amount, "f"), money.currency, money.qualifier) == (amount, currency, qualifier)
+
+
+def test_a_postposition_needs_its_case_before_it():
+    with pytest.raises(InputError) as caught:
+        nz.parse_money_qualified("1 млн еуро астам")
+    assert caught.value.problems[0].code == "unexpected-words"

@@ -283,7 +283,8 @@ def test_labels_sorts_and_facets_follow_the_descriptor(get):
     assert served["project_organizations"]["sort"] == "project_id"
     assert served["organizations"]["facets"] == ["name_en_status", "legal_form", "iati_type", "country"]
     assert served["project_organizations"]["facets"] == ["iati_role"]
-    assert served["budgets"]["facets"] == ["currency"]
+    assert served["budgets"]["facets"] == ["currency", "total_budget_qualifier", "eu_contribution_qualifier",
+                                           "derived_qualifier"]
     assert served["events"]["facets"] == ["event_type", "country", "participants_qualifier"]
     assert served["event_organizations"]["facets"] == ["role"]
 

@@ -46,13 +46,19 @@ def claim_value(kind: str, columns: dict[str, Any]) -> str:
     """The normalized value of a claim as text: what `quotes.value` holds and conflicts compare."""
     values = list(columns.values())
     if kind == "money":
-        return f"{format_cell(values[0])} {values[1]}"
+        amount, currency, qualifier = values
+        return f"{_qualified(qualifier)}{format_cell(amount)} {currency}"
     if kind == "period":
         return f"{values[0]}-{values[1]}"
     if kind == "count":
         value, qualifier = values
-        return str(value) if qualifier in (None, "exact") else f"{qualifier.replace('_', ' ')} {value}"
+        return f"{_qualified(qualifier)}{value}"
     return format_cell(values[0])
+
+
+def _qualified(qualifier: str | None) -> str:
+    """How a claim's value says it is approximate: 'about ', 'more than ', or nothing when exact."""
+    return "" if qualifier in (None, "exact") else qualifier.replace("_", " ") + " "
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, localcontext
 from typing import Callable
 
+from .values import Money
 from ..errors import InputError
 
 # ---------------------------------------------------------------------------------------------------
@@ -289,6 +290,32 @@ def parse_money(text: str) -> tuple[Decimal, str]:
         raise InputError(f"unexpected words after the amount: {' '.join(words)!r}", value=text,
                          expected=_MONEY_EXPECTED, code="unexpected-words")
     return value, code
+
+
+# How exactly a release states an amount: a word before it, or a postposition after the currency
+# word in the case the postposition governs ('1,2 млн еуродан астам', '650 млн теңгеге жуық').
+_MONEY_PREFIXES = {"шамамен": "about", "шамасы": "about", "кем дегенде": "at_least", "ең кемі": "at_least",
+                   "кемінде": "at_least"}
+_MONEY_POSTPOSITIONS = {"астам": ("ablative", "more_than"), "артық": ("ablative", "more_than"),
+                        "жуық": ("dative", "about"), "таяу": ("dative", "about"), "дейін": ("dative", "up_to")}
+_CASE_ENDINGS = {"ablative": ("нан", "нен", "дан", "ден", "тан", "тен"),
+                 "dative": ("ға", "ге", "қа", "ке", "на", "не")}
+
+
+def parse_money_qualified(text: str) -> Money:
+    """Parse an amount and how exactly it is stated ('шамамен 650 млн теңге', '1 млн еуроға дейін')."""
+    t = _clean(text, _MONEY_EXPECTED)
+    prefix = next((p for p in _MONEY_PREFIXES if t.startswith(p + " ")), None)
+    if prefix is not None:
+        return Money(*parse_money(t[len(prefix) + 1:]), qualifier=_MONEY_PREFIXES[prefix])
+    words = t.split(" ")
+    if len(words) > 2 and words[-1] in _MONEY_POSTPOSITIONS:
+        case, qualifier = _MONEY_POSTPOSITIONS[words[-1]]
+        if not words[-2].endswith(_CASE_ENDINGS[case]):
+            raise InputError(f"'{words[-1]}' needs the currency word in the {case} case before it", value=text,
+                             expected=_MONEY_EXPECTED, code="unexpected-words")
+        return Money(*parse_money(" ".join(words[:-1])), qualifier=qualifier)
+    return Money(*parse_money(t), qualifier="exact")
 
 
 def money_json(text: str) -> dict:

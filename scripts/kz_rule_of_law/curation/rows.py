@@ -71,8 +71,8 @@ def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
     if kind == "legal-form":
         return {name: normalize.parse_legal_form(fact.kk).code}
     if kind == "money":
-        amount, currency = normalize.parse_money(fact.kk)
-        return {name: amount, "currency": currency}
+        money = normalize.parse_money_qualified(fact.kk)
+        return {name: money.amount, "currency": money.currency, f"{name}_qualifier": money.qualifier}
     raise AssertionError(kind)
 
 

@@ -141,6 +141,11 @@ class Checker:
             yield self.fail("budgets", row, "EU share does not follow from the amounts", "eu_share_percent",
                             row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)",
                             code="budget-eu-share-mismatch")
+        if row.get("derived_qualifier") != derived["derived_qualifier"]:
+            yield self.fail("budgets", row, "derived values marked exact from an approximate amount, or the reverse",
+                            "derived_qualifier", row.get("derived_qualifier"),
+                            f"{derived['derived_qualifier']} (computed from the amounts' qualifiers)",
+                            code="budget-eu-share-mismatch")
 
     @rule("projects")
     def _projects(self, row: dict[str, Any]) -> Iterable[Failure]:
