@@ -33,8 +33,8 @@ from kz_rule_of_law.web.serve import SETTINGS
 
 RELEASES = Path(__file__).parent / "releases"
 RESTATED, RESOLVED, CONFLICTING = "synthetic-restated-budget", "synthetic-resolved-budget", "synthetic-conflicting-budget"
-APPROXIMATE = "synthetic-approximate-grant"
-CORPUS = (RESTATED, RESOLVED, APPROXIMATE)
+APPROXIMATE, OUTCOME = "synthetic-approximate-grant", "synthetic-forum-outcome"
+CORPUS = (RESTATED, RESOLVED, APPROXIMATE, OUTCOME)
 
 
 def add_release(root: Path, source_id: str, folder: Path = RELEASES) -> None:
@@ -329,3 +329,30 @@ def test_an_approximate_budget_keeps_its_qualifiers_and_its_stated_equivalent(pr
         "equivalent_en": "about EUR 1.2 million"}
     exact = next(r for r in rows(project, "budgets") if r["project_id"] == "breaking-the-vicious-cycle")
     assert (exact["total_budget_qualifier"], exact["derived_qualifier"]) == ("exact", "exact")
+
+
+def test_an_outcome_of_an_existing_event_is_counted(project: Path):
+    (outcome,) = [r for r in rows(project, "outcomes") if r["source_id"] == OUTCOME]
+    assert outcome == {"outcome_id": "synthetic-forum-recommendations", "event_id": "forum-2025-penitentiary-system",
+                       "source_id": OUTCOME, "kind": "recommendation", "count": "12", "count_qualifier": "exact",
+                       "about_kk": "қылмыстық-атқару жүйесін жаңғырту бойынша",
+                       "about_en": "on modernizing the penitentiary system"}
+    (claim,) = [q for q in rows(project, "quotes") if q["quote_id"] ==
+                f"outcomes/synthetic-forum-recommendations/count/{OUTCOME}"]
+    assert (claim["text_kk"], claim["value"]) == ("12 ұсыным", "12")
+
+
+def test_a_project_presented_at_an_earlier_event_need_not_run_at_its_date(project: Path, tmp_path: Path):
+    links = {(r["event_id"], r["project_id"]): r["relation"] for r in rows(project, "event_projects")}
+    assert links[("forum-2025-penitentiary-system", "synthetic-legal-aid-in-prisons")] == "presented_at"
+    root = copy_project(tmp_path / "project")
+    for source_id in CORPUS:
+        add_release(root, source_id)
+    facts = root / "facts" / f"{OUTCOME}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("relation: presented_at", "relation: held_within"),
+                     encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        compile_package(root, None)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.file, problem.expected) == (
+        "event-outside-project-period", f"facts/{OUTCOME}.yml", "a project running in 2025 (it runs 2026-2028)")

@@ -455,3 +455,8 @@ def test_a_postposition_needs_its_case_before_it():
     with pytest.raises(InputError) as caught:
         nz.parse_money_qualified("1 млн еуро астам")
     assert caught.value.problems[0].code == "unexpected-words"
+
+
+@pytest.mark.parametrize("text, value", [("12 ұсыным", 12), ("5 ұсыныс", 5), ("3 шешім", 3)])
+def test_a_count_of_what_an_event_produced(text, value):
+    assert nz.parse_count(text) == (value, "exact")

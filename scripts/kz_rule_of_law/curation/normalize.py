@@ -414,7 +414,8 @@ _POSTPOSITIONS = {
     (None, "астам"): "more_than", (None, "жуық"): "about", (None, "дейін"): "up_to",
     (None, "шамасында"): "about", (None, "шамасы"): "about", (None, "шақты"): "about",
 }
-_NOUNS = ("қатысушы", "адам", "өкіл", "ұйым", "ел")
+# The nouns a count may name: people and bodies; and what an event produces (recommendations, proposals, decisions).
+_NOUNS = ("қатысушы", "адам", "өкіл", "ұйым", "ел", "ұсыным", "ұсыныс", "шешім", "келісім")
 _NOUN_FORMS = {**{_plural(n): "nominative" for n in _NOUNS},
                **{f: c for n in _NOUNS for c, f in _declension(n).items()
                   if c in ("nominative", "ablative", "dative")}}

@@ -29,6 +29,7 @@ KIND_BY_FIELD = {
     "period": "period",
     "duration": "duration",
     "participants": "count",
+    "count": "count",
     "legal_form": "legal-form",
     "total_budget": "money",
     "eu_contribution": "money",
