@@ -33,8 +33,8 @@ from kz_rule_of_law.web.serve import SETTINGS
 
 RELEASES = Path(__file__).parent / "releases"
 RESTATED, RESOLVED, CONFLICTING = "synthetic-restated-budget", "synthetic-resolved-budget", "synthetic-conflicting-budget"
-APPROXIMATE, OUTCOME = "synthetic-approximate-grant", "synthetic-forum-outcome"
-CORPUS = (RESTATED, RESOLVED, APPROXIMATE, OUTCOME)
+APPROXIMATE, OUTCOME, TWO_DAYS = "synthetic-approximate-grant", "synthetic-forum-outcome", "synthetic-two-day-training"
+CORPUS = (RESTATED, RESOLVED, APPROXIMATE, OUTCOME, TWO_DAYS)
 
 
 def add_release(root: Path, source_id: str, folder: Path = RELEASES) -> None:
@@ -356,3 +356,28 @@ def test_a_project_presented_at_an_earlier_event_need_not_run_at_its_date(projec
     (problem,) = caught.value.problems
     assert (problem.code, problem.file, problem.expected) == (
         "event-outside-project-period", f"facts/{OUTCOME}.yml", "a project running in 2025 (it runs 2026-2028)")
+
+
+def test_an_event_over_two_days_and_one_known_to_its_month(project: Path):
+    events = {r["event_id"]: (r["date"], r["date_precision"], r["end_date"]) for r in rows(project, "events")
+              if r["source_id"] == TWO_DAYS}
+    assert events == {"synthetic-probation-training": ("2026-03-12", "day", "2026-03-13"),
+                      "synthetic-probation-follow-up": ("2026-04-01", "month", "")}
+    values = {q["record_id"]: q["value"] for q in rows(project, "quotes")
+              if q["source_id"] == TWO_DAYS and q["table_name"] == "events" and q["field"] == "date"}
+    assert values == {"synthetic-probation-training": "2026-03-12/2026-03-13", "synthetic-probation-follow-up": "2026-04"}
+    seed = next(r for r in rows(project, "events") if r["event_id"] == "forum-2025-penitentiary-system")
+    assert (seed["date"], seed["date_precision"], seed["end_date"]) == ("2025-11-21", "day", "")
+
+
+def test_a_release_dated_to_a_month_only_is_refused(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    add_release(root, TWO_DAYS)
+    facts = root / "facts" / f"{TWO_DAYS}.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "  date: {kk: 2026 жылғы 14 наурызда, en: 14 March 2026}", "  date: {kk: 2026 жылғы сәуірде, en: April 2026}"),
+        encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        compile_package(root, None)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line, problem.field, problem.value) == ("date-not-a-day", 13, "date", "2026 жылғы сәуірде")

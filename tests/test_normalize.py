@@ -460,3 +460,20 @@ def test_a_postposition_needs_its_case_before_it():
 @pytest.mark.parametrize("text, value", [("12 ұсыным", 12), ("5 ұсыныс", 5), ("3 шешім", 3)])
 def test_a_count_of_what_an_event_produced(text, value):
     assert nz.parse_count(text) == (value, "exact")
+
+
+@pytest.mark.parametrize("text, shape", [
+    ("2026 жылғы 12-13 наурызда", {"date": "2026-03-12", "precision": "day", "end_date": "2026-03-13"}),
+    ("2026 жылғы наурызда", {"date": "2026-03-01", "precision": "month"}),
+    ("2026 жылғы наурыз айында", {"date": "2026-03-01", "precision": "month"}),
+    ("2026 жылы", {"date": "2026-01-01", "precision": "year"}),
+    ("2025 жылғы 21 қарашада", {"date": "2025-11-21", "precision": "day"}),
+])
+def test_dates_keep_their_precision_and_ranges(text, shape):
+    assert nz.parse_date_value(text).to_json() == shape
+
+
+def test_a_range_of_days_runs_forward():
+    with pytest.raises(InputError) as caught:
+        nz.parse_date_value("2026 жылғы 13-12 наурызда")
+    assert caught.value.problems[0].code == "impossible-date"

@@ -285,7 +285,7 @@ def test_labels_sorts_and_facets_follow_the_descriptor(get):
     assert served["project_organizations"]["facets"] == ["iati_role"]
     assert served["budgets"]["facets"] == ["currency", "total_budget_qualifier", "eu_contribution_qualifier",
                                            "derived_qualifier"]
-    assert served["events"]["facets"] == ["event_type", "country", "participants_qualifier"]
+    assert served["events"]["facets"] == ["event_type", "country", "participants_qualifier", "date_precision"]
     assert served["event_organizations"]["facets"] == ["role"]
 
 

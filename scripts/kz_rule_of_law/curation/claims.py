@@ -45,6 +45,8 @@ def restated_ids(paths: Iterable[Path]) -> set[str]:
 def claim_value(kind: str, columns: dict[str, Any]) -> str:
     """The normalized value of a claim as text: what `quotes.value` holds and conflicts compare."""
     values = list(columns.values())
+    if kind == "date":
+        return _date_value(columns)
     if kind == "money":
         amount, currency, qualifier = values
         return f"{_qualified(qualifier)}{format_cell(amount)} {currency}"
@@ -54,6 +56,15 @@ def claim_value(kind: str, columns: dict[str, Any]) -> str:
         value, qualifier = values
         return f"{_qualified(qualifier)}{value}"
     return format_cell(values[0])
+
+
+def _date_value(columns: dict[str, Any]) -> str:
+    """A date as ISO 8601 to its precision (2026-03, 2026), a range as first/last day."""
+    first = next(iter(columns.values())).isoformat()
+    precision, end = columns.get("date_precision", "day"), columns.get("end_date")
+    if end is not None:
+        return f"{first}/{end.isoformat()}"
+    return {"month": first[:7], "year": first[:4]}.get(precision, first)
 
 
 def _qualified(qualifier: str | None) -> str:

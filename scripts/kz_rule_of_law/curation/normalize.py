@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, localcontext
 from typing import Callable
 
-from .values import Money
+from .values import DateValue, Money
 from ..errors import InputError
 
 # ---------------------------------------------------------------------------------------------------
@@ -202,6 +202,30 @@ def parse_date(text: str) -> datetime.date:
     except ValueError:
         raise InputError(f"no {day} {_MONTHS_EN[month - 1]} in {year}", value=text,
                          expected=_DATE_EXPECTED, code="impossible-date") from None
+
+
+_DAY_RANGE = re.compile(r"(?P<year>[0-9]{4}) (?P<mark>жылғы|жылдың|жылы) (?P<first>[0-9]{1,2}) ?[-–] ?"
+                        r"(?P<last>[0-9]{1,2}) (?P<month>\S+)")
+_MONTH_ONLY = re.compile(r"(?P<year>[0-9]{4}) (?:жылғы|жылдың|жылы) (?P<month>[^\s0-9]\S*)(?: (?P<ay>ай\S*))?")
+_YEAR_ONLY = re.compile(r"(?P<year>[0-9]{4}) (?:жылы|жылда|ж\.)")
+
+
+def parse_date_value(text: str) -> DateValue:
+    """Parse a date known to a day, month or year, or a range of days ('2026 жылғы 12-13 наурызда')."""
+    t = _clean(text, _DATE_EXPECTED)
+    if m := _DAY_RANGE.fullmatch(t):
+        first = parse_date(f"{m['year']} жылғы {m['first']} {m['month']}")
+        last = parse_date(f"{m['year']} жылғы {m['last']} {m['month']}")
+        if last <= first:
+            raise InputError("the range of days ends before it starts", value=text, expected=_DATE_EXPECTED,
+                             code="impossible-date")
+        return DateValue(first.isoformat(), "day", last.isoformat())
+    if m := _MONTH_ONLY.fullmatch(t):
+        month = _month_number(m["month"], m["ay"], text)
+        return DateValue(parse_date(f"{m['year']} жылғы 1 {MONTHS[month - 1]}").isoformat(), "month")
+    if m := _YEAR_ONLY.fullmatch(t):
+        return DateValue(parse_date(f"{m['year']} жылғы 1 қаңтар").isoformat(), "year")
+    return DateValue(parse_date(t).isoformat(), "day")
 
 
 def date_json(text: str) -> dict:

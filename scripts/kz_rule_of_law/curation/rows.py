@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -57,10 +58,10 @@ class FileRows:
     origins: dict[tuple[str, tuple], int] = field(default_factory=dict)
 
 
-def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
-    """The columns a normalizer fills from one quote."""
+def normalized_columns(kind: str, name: str, fact: Fact, columns: frozenset[str] | None = None) -> dict[str, Any]:
+    """The columns a normalizer fills from one quote (of a table with `columns`, when given)."""
     if kind == "date":
-        return {name: normalize.parse_date(fact.kk)}
+        return _date_columns(name, fact, columns)
     if kind == "period":
         start, end = normalize.parse_period(fact.kk)
         return {"start_year": start, "end_year": end}
@@ -75,6 +76,20 @@ def normalized_columns(kind: str, name: str, fact: Fact) -> dict[str, Any]:
         money = normalize.parse_money_qualified(fact.kk)
         return {name: money.amount, "currency": money.currency, f"{name}_qualifier": money.qualifier}
     raise AssertionError(kind)
+
+
+def _date_columns(name: str, fact: Fact, columns: frozenset[str] | None) -> dict[str, Any]:
+    """A date's columns: the first day, its precision and the last day of a range, where the table
+    records them; elsewhere a date must be one day."""
+    value = normalize.parse_date_value(fact.kk)
+    first = dt.date.fromisoformat(value.date)
+    if columns is None or "date_precision" in columns:
+        end = dt.date.fromisoformat(value.end_date) if value.end_date else None
+        return {name: first, "date_precision": value.precision, "end_date": end}
+    if value.precision != "day" or value.end_date:
+        raise InputError("not a single day", value=fact.kk, code="date-not-a-day",
+                         expected="a date to the day: this table records no month, year or range of days")
+    return {name: first}
 
 
 class _FileCompiler:
@@ -222,7 +237,7 @@ class _FileCompiler:
         kind, columns = KIND_BY_FIELD.get(key), self.compiler.columns[table.name]
         if kind:
             try:
-                for column, cell in normalized_columns(kind, key, fact).items():
+                for column, cell in normalized_columns(kind, key, fact, columns).items():
                     self._put(row, column, cell, fact.line, key, rid)
             except InputError as e:
                 self.problem(e, line=fact.line, record=rid, field=key)
@@ -366,7 +381,7 @@ class _FileCompiler:
         the field is not one of the table's. Raises InputError if it does not normalize."""
         kind = KIND_BY_FIELD.get(key)
         if kind:
-            return normalized_columns(kind, key, fact)
+            return normalized_columns(kind, key, fact, self.compiler.columns[table.name])
         if f"{key}_kk" in self.compiler.columns[table.name]:
             return {f"{key}_kk": collapse(fact.kk), f"{key}_en": fact.en}
         return None
@@ -378,7 +393,7 @@ class _FileCompiler:
         if kind is None:
             return None
         try:
-            return claim_value(kind, normalized_columns(kind, key, fact))
+            return claim_value(kind, normalized_columns(kind, key, fact, self.compiler.columns[table.name]))
         except InputError:
             return None
 
