@@ -181,13 +181,7 @@ class Claims:
             return claims[0]
         resolution = self.resolutions.get(key)
         if resolution is None:
-            first = valued[0]
-            for other in valued[1:]:
-                if other.value != first.value:
-                    problems.append(Problem(
-                        f"conflicting claims: {first.shown()} vs {other.shown()}: resolve it in the later file "
-                        "with `resolutions:`", file=other.file, line=other.line, record=other.record,
-                        field=other.field, code="conflicting-claims"))
+            problems.extend(_conflicts(valued))
             return None
         kept = next((c for c in valued if c.source_id == resolution.keep), None)
         if kept is None:
@@ -217,6 +211,15 @@ class Claims:
                 "value": published[key].value, "reason": resolution.reason})
             chunk.lines[(RESOLUTIONS, ("/".join(key),))] = resolution.line
         self.resolutions.clear()
+
+
+def _conflicts(valued: list[Claim]) -> list[Problem]:
+    """A problem for each claim whose value differs from the first claim's, located on it."""
+    first = valued[0]
+    return [Problem(f"conflicting claims: {first.shown()} vs {other.shown()}: resolve it in the later file "
+                    "with `resolutions:`", file=other.file, line=other.line, record=other.record,
+                    field=other.field, code="conflicting-claims")
+            for other in valued[1:] if other.value != first.value]
 
 
 def _apply(row: dict[str, Any], claim: Claim) -> None:

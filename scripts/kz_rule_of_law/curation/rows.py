@@ -110,37 +110,42 @@ class _FileCompiler:
     def run(self, document: Mapping) -> None:
         """Compile every section of the document."""
         is_reference = self.path.name == REFERENCE_FILE
-        if is_reference:
-            allowed = REFERENCE_SECTIONS
-        else:
-            allowed = tuple(n for n in self.tables if n not in REFERENCE_SECTIONS + GENERATED_TABLES)
-            if "source" not in document:
-                self.problem(Problem("no 'source' section", line=1,
-                                     expected="a 'source' mapping that records the archived text",
-                                     code="missing-source-section"))
-            else:
-                self.compile_source(document["source"], document.lines["source"])
+        allowed = REFERENCE_SECTIONS if is_reference else self._release_sections(document)
         for section, records in document.items():
             line = document.lines[section]
             if section == "source" and not is_reference:
                 continue
             if section == RESOLUTIONS and not is_reference:
                 self.compiler.claims.read_resolutions(records, line, self)
-                continue
-            if section not in allowed:
+            elif section not in allowed:
+                named = allowed if is_reference else (*allowed, RESOLUTIONS)
                 self.problem(Problem(f"unknown section '{section}'", line=line,
-                                     expected="one of: " + ", ".join(allowed), code="unknown-section"))
+                                     expected="one of: " + ", ".join(named), code="unknown-section"))
+            else:
+                self.compile_section(section, records, line)
+
+    def _release_sections(self, document: Mapping) -> tuple[str, ...]:
+        """Compile a release's `source` section (or report it missing); the sections it may have."""
+        if "source" not in document:
+            self.problem(Problem("no 'source' section", line=1,
+                                 expected="a 'source' mapping that records the archived text",
+                                 code="missing-source-section"))
+        else:
+            self.compile_source(document["source"], document.lines["source"])
+        return tuple(n for n in self.tables if n not in REFERENCE_SECTIONS + GENERATED_TABLES)
+
+    def compile_section(self, section: str, records: Any, line: int) -> None:
+        """Compile the records of one section (a list of mappings)."""
+        if not isinstance(records, list):
+            self.problem(Problem("wrong shape", line=line, field=section,
+                                 value=_shape(records), expected="a list of records", code="wrong-shape"))
+            return
+        for record in records:
+            if not isinstance(record, Mapping):
+                self.problem(Problem("wrong shape", line=line, field=section, value=_shape(record),
+                                     expected="a record (a mapping of fields)", code="wrong-shape"))
                 continue
-            if not isinstance(records, list):
-                self.problem(Problem("wrong shape", line=line, field=section,
-                                     value=_shape(records), expected="a list of records", code="wrong-shape"))
-                continue
-            for record in records:
-                if not isinstance(record, Mapping):
-                    self.problem(Problem("wrong shape", line=line, field=section, value=_shape(record),
-                                         expected="a record (a mapping of fields)", code="wrong-shape"))
-                    continue
-                self.compile_record(self.tables[section], record)
+            self.compile_record(self.tables[section], record)
 
     def compile_source(self, record: Any, line: int) -> None:
         """Compile the `source` section into a sources row, reading and checking the archived text."""
@@ -172,6 +177,16 @@ class _FileCompiler:
         bad = len(self.compiler.problems)
         row: dict[str, Any] = {}
         facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
+        for key, value, line in self._read_facts(table, record, rid, row, facts):
+            self._read_plain(table, key, value, line, rid, row)
+        self._complete(table, record, rid, row, clean=len(self.compiler.problems) == bad)
+        key = tuple(row.get(k) for k in table.primary_key)
+        if self._claim(table, key, record.line):
+            self._publish(table, key, row, record.line, facts)
+
+    def _read_facts(self, table: Table, record: Mapping, rid: str | None, row: dict[str, Any],
+                    facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> list[tuple[str, Any, int]]:
+        """Read a record's facts into the row; its plain fields, (column, value, line), to read after."""
         plain: list[tuple[str, Any, int]] = []
         for key, value in record.items():
             line = record.lines[key]
@@ -184,20 +199,19 @@ class _FileCompiler:
                 self._read_fact(table, key, value, line, rid, row, facts)
             else:
                 plain.append((key, value, line))
-        for key, value, line in plain:
-            self._read_plain(table, key, value, line, rid, row)
-        self._complete(table, record, rid, row, clean=len(self.compiler.problems) == bad)
-        key = tuple(row.get(k) for k in table.primary_key)
-        if not self._claim(table, key, record.line):
-            return
-        self.chunk.lines[(table.name, key)] = record.line
+        return plain
+
+    def _publish(self, table: Table, key: tuple, row: dict[str, Any], line: int,
+                 facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> None:
+        """Add a compiled row to the chunk (or hold it, if a later file restates it) and its quotes."""
+        self.chunk.lines[(table.name, key)] = line
         for f in table.fields:
             row.setdefault(f.name, None)
         record_id = "/".join(str(k) for k in key)
         claims = self.compiler.claims
         if len(key) == 1 and key[0] in claims.restated:
             # a later file restates this record: it is published once every claim is in
-            claims.hold(table.name, key, row, self.compiler.code(self.chunk.number, record.line))
+            claims.hold(table.name, key, row, self.compiler.code(self.chunk.number, line))
             self._first_claims(table, record_id, facts)
         else:
             self.chunk.rows[table.name].append(row)
@@ -541,22 +555,30 @@ class Compiler:
         for name, table in self.tables.items():
             rows = chunk.rows[name]
             if clean:
-                for row in rows:
-                    for failure in self.checker.check(name, row):
-                        origin = self.origin(self._where(chunk, name, failure.key))
-                        self.problems.append(failure.problem.located(file=origin.file, line=origin.line))
-            for fk in table.foreign_keys:
-                for row in rows:
-                    value = tuple(row.get(k) for k in fk.fields)
-                    if all(v is None for v in value) or self._known(fk.resource, fk.reference_fields, value):
-                        continue
-                    pk = tuple(row.get(k) for k in table.primary_key)
-                    self.pending.append((name, fk.fields, pk, value, self._where(chunk, name, pk)))
+                self._check_rows(chunk, name, rows)
+            self._references(chunk, table, rows)
             if name == "sources":
                 self.sources.extend(rows)
             self.counts[name] += len(rows)
         sort_rows(chunk.rows, self.tables)
         return chunk
+
+    def _references(self, chunk: FileRows, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Keep the references of a chunk's rows that no row compiled so far resolves, for `finish`."""
+        for fk in table.foreign_keys:
+            for row in rows:
+                value = tuple(row.get(k) for k in fk.fields)
+                if all(v is None for v in value) or self._known(fk.resource, fk.reference_fields, value):
+                    continue
+                pk = tuple(row.get(k) for k in table.primary_key)
+                self.pending.append((table.name, fk.fields, pk, value, self._where(chunk, table.name, pk)))
+
+    def _check_rows(self, chunk: FileRows, name: str, rows: list[dict[str, Any]]) -> None:
+        """Run the rules on a chunk's rows of one table, locating each failure on its row's line."""
+        for row in rows:
+            for failure in self.checker.check(name, row):
+                origin = self.origin(self._where(chunk, name, failure.key))
+                self.problems.append(failure.problem.located(file=origin.file, line=origin.line))
 
     def _where(self, chunk: FileRows, table: str, key: tuple) -> int:
         """The packed origin of a row of the chunk: its file and line."""

@@ -44,22 +44,9 @@ def render_metadata(descriptor: dict[str, Any], sources_rows: Iterable[Mapping[s
     name = database_name(descriptor)
     sources = list(sources_rows)
     license_ = descriptor["licenses"][0]
-    table_metadata: dict[str, Any] = {}
     resources = {r["name"]: r for r in descriptor["resources"]}
-    for table in schema.values():
-        entry: dict[str, Any] = {"title": table.title, "description": table.description,
-                                 **_table_source(resources[table.name], name)}
-        if resources[table.name].get("sources") and table.name not in ("sources", "quotes"):
-            entry["description_html"] = _claims_html(table, name)
-        label = label_column(table)
-        if label:
-            entry["label_column"] = label
-        entry["sort"] = table.primary_key[0]
-        facets = facet_columns(table, schema)
-        if facets:
-            entry["facets"] = facets
-        entry["columns"] = {f.name: f.description for f in table.fields}
-        table_metadata[table.name] = entry
+    table_metadata: dict[str, Any] = {table.name: _table_entry(table, schema, resources[table.name], name)
+                                      for table in schema.values()}
     for view in views(schema):
         table_metadata[view.name] = {"title": view.title, "description": view.description,
                                      "columns": view.columns}
@@ -93,6 +80,23 @@ def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
     if len(sources) == 1:
         return {"source": sources[0]["title"], "source_url": downloads_url(sources[0]["path"])}
     return {"source": f"{len(sources)} archived Kazakh press releases", "source_url": f"/{name}/sources"}
+
+
+def _table_entry(table: Table, schema: dict[str, Table], resource: dict[str, Any], name: str) -> dict[str, Any]:
+    """A table's metadata: title, description, where its rows come from, label, sort, facets, columns."""
+    entry: dict[str, Any] = {"title": table.title, "description": table.description,
+                             **_table_source(resource, name)}
+    if resource.get("sources") and table.name not in ("sources", "quotes"):
+        entry["description_html"] = _claims_html(table, name)
+    label = label_column(table)
+    if label:
+        entry["label_column"] = label
+    entry["sort"] = table.primary_key[0]
+    facets = facet_columns(table, schema)
+    if facets:
+        entry["facets"] = facets
+    entry["columns"] = {f.name: f.description for f in table.fields}
+    return entry
 
 
 def _claims_html(table: Table, name: str) -> str:
