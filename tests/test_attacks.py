@@ -218,10 +218,11 @@ def test_the_off_site_check_itself():
 # Pathological SQL
 
 
-@pytest.mark.parametrize("path", [f"/{DB}.json", f"/{DB}"])
-def test_an_endless_query_is_cut_at_the_time_limit(client, url, path):
+@pytest.mark.parametrize("path, address", [(f"/{DB}.json", "198.51.100.11"), (f"/{DB}", "198.51.100.12")])
+def test_an_endless_query_is_cut_at_the_time_limit(client, url, path, address):
     started = time.monotonic()
-    response = client.get(url + path, params={"sql": ENDLESS})
+    # a client as nginx forwards it: one that just ran a slow query waits as long for the next
+    response = client.get(url + path, params={"sql": ENDLESS}, headers={"x-forwarded-for": address})
     elapsed = time.monotonic() - started
     assert response.status_code == 400
     assert TIME_LIMIT_S * 0.9 < elapsed < TIME_LIMIT_S + 4

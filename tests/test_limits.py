@@ -228,6 +228,53 @@ def test_all_clients_leave_one_sql_thread_free(datasette):
     assert statuses == [200] * caps.total + [429] and started == caps.total
 
 
+class Clock:
+    """A clock that moves only when told."""
+
+    def __init__(self) -> None:
+        """At 100 s."""
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        """The time now."""
+        return self.now
+
+
+def test_a_client_rests_as_long_as_its_last_query_ran():
+    clock = Clock()
+    caps = limits.SqlLimits(per_client=1, total=2, retry_after_s=1, clock=clock)
+    assert caps.acquire("192.0.2.1") is None
+    clock.now += 2.5
+    caps.release("192.0.2.1", 100.0)
+    message, wait = caps.acquire("192.0.2.1")
+    assert wait == 3 and "wait as long before the next one" in message
+    assert caps.acquire("192.0.2.2") is None  # another client is not kept waiting
+    clock.now += 2.4
+    assert caps.acquire("192.0.2.1") is not None
+    clock.now += 0.2
+    assert caps.acquire("192.0.2.1") is None
+
+
+def test_a_quick_query_needs_no_rest():
+    clock = Clock()
+    caps = limits.SqlLimits(per_client=1, total=2, retry_after_s=1, clock=clock)
+    assert caps.acquire("192.0.2.1") is None
+    clock.now += 0.4
+    caps.release("192.0.2.1", 100.0)
+    assert caps.acquire("192.0.2.1") is None and caps.resting == {}
+
+
+def test_clients_whose_wait_is_over_are_forgotten():
+    clock = Clock()
+    caps = limits.SqlLimits(per_client=1, total=2, retry_after_s=1, clock=clock)
+    for n in range(limits.MAX_RESTING + 10):
+        client = f"client-{n}"
+        assert caps.acquire(client) is None
+        clock.now += 0.5
+        caps.release(client, clock.now - 0.5)
+    assert len(caps.resting) <= limits.MAX_RESTING
+
+
 def test_table_and_row_pages_are_never_limited(datasette):
     caps = limits.SqlLimits(per_client=1, total=1, retry_after_s=1)
     scopes = [sql_scope("192.0.2.1"), sql_scope("192.0.2.1", f"/{DB}/organizations.json", b"_size=1"),
@@ -278,15 +325,17 @@ def test_heavy_sql_of_one_client_leaves_another_client_s_table_page_answered(dat
             more = await asyncio.gather(*(greedy.get(heavy) for _ in range(3)))
             page = await other.get(f"/{DB}/organizations.json?_size=5")
             query = await other.get(f"/{DB}.json?sql=select+1+as+one")
-            return await first, more, page, query
+            done = await first
+            return done, more, page, query, await greedy.get(heavy)
 
-    first, more, page, query = asyncio.run(main())
+    first, more, page, query, after = asyncio.run(main())
     assert first.status_code == 400 and "SQL query took too long" in first.json()["error"]
     assert [m.status_code for m in more] == [429] * 3
     assert more[0].headers["retry-after"] == "1"
     assert "Too many SQL queries at once" in more[0].json()["error"]
     assert page.status_code == 200 and len(page.json()["rows"]) == 5
     assert query.status_code == 200 and query.json()["rows"] == [[1]]
+    assert after.status_code == 429 and "wait as long" in after.json()["error"]  # it ran for a second
 
 
 def test_a_cached_query_is_never_limited(datasette):

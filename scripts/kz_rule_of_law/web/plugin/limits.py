@@ -8,9 +8,11 @@
   Datasette 0.65.5 runs as the facet type of the parameter before it).
 - Arbitrary SQL (`?sql=` on a database page, `_where=` on a table page; any format) that misses
   the response cache: at most SQL_PER_CLIENT such requests of one client run at once, and at most
-  `num_sql_threads - 1` of all clients, so that one SQL thread stays free for the other pages.
-  Beyond that the answer is 429 with `Retry-After` (the SQL time limit, rounded up). Cached pages,
-  and table, row and canned query pages without `_where`, are never limited.
+  `num_sql_threads - 1` of all clients, so that one SQL thread stays free for the other pages; and
+  after one that ran for half the time limit or more, a client waits as long before the next (one
+  client's slow queries take at most half a thread's time). Beyond that the answer is 429 with `Retry-After` (the wait, or the
+  SQL time limit, in whole seconds). Cached pages, and table, row and canned query pages without
+  `_where`, are never limited.
 - A client is its peer address; behind a proxy on a loopback address (nginx in deploy/nginx.conf)
   or one listed in KZ_TRUSTED_PROXIES, the last address of `X-Forwarded-For`, which the proxy sets.
 """
@@ -23,6 +25,7 @@ import json
 import math
 import os
 import re
+import time
 from typing import Callable
 from urllib.parse import unquote_plus
 
@@ -35,6 +38,7 @@ EXTRA_FACETS = 5  # facets a request may add to the table's metadata facets
 FACET_TYPES = ("column", "array", "date")  # Datasette 0.65.5's facet classes
 FACET_OPTIONS = ("_facet_size",)  # parameters named like facets that are not facets
 SQL_PER_CLIENT = 1
+MAX_RESTING = 4096  # clients remembered for their wait; past that, those whose wait is over go
 TRUSTED_PROXIES = "KZ_TRUSTED_PROXIES"  # comma-separated addresses besides loopback
 DATABASE_PATH = re.compile(r"/(?P<database>[^/.]+)(?:\.\w+)?$")
 TABLE_PATH = re.compile(r"/(?P<database>[^/.]+)/(?P<table>[^/.]+)(?:\.\w+)?$")
@@ -152,12 +156,17 @@ def _decode(part: bytes) -> str:
 
 
 class SqlLimits:
-    """How many arbitrary-SQL requests run now, in all and per client, and the caps on both."""
+    """How many arbitrary-SQL requests run now, in all and per client, when each client may send the
+    next one, and the caps on all three."""
 
-    def __init__(self, per_client: int, total: int, retry_after_s: int, trusted: frozenset[str] = frozenset()) -> None:
-        """No requests running yet; at most `per_client` of one client and `total` in all."""
+    def __init__(self, per_client: int, total: int, retry_after_s: int, trusted: frozenset[str] = frozenset(),
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """No requests running yet; at most `per_client` of one client and `total` in all; a request
+        that runs for half of `retry_after_s` or more makes its client rest as long."""
         self.per_client, self.total, self.retry_after_s, self.trusted = per_client, total, retry_after_s, trusted
+        self.clock, self.rest_after_s = clock, retry_after_s / 2
         self.running: collections.Counter[str] = collections.Counter()
+        self.resting: dict[str, float] = {}  # client: when (on `clock`) it may send the next one
 
     @classmethod
     def for_site(cls, datasette) -> SqlLimits:
@@ -174,31 +183,44 @@ class SqlLimits:
             if scope["type"] != "http" or not runs_arbitrary_sql(datasette, scope):
                 return await app(scope, receive, send)
             client = client_address(scope, self.trusted)
-            if not self.acquire(client):
-                response = refusal(scope, 429, (
-                    "Too many SQL queries at once: wait for your running query to finish "
-                    f"(at most {self.per_client} per client), then retry"))
-                response.headers["Retry-After"] = str(self.retry_after_s)
+            refused = self.acquire(client)
+            if refused is not None:
+                message, wait = refused
+                response = refusal(scope, 429, message)
+                response.headers["Retry-After"] = str(wait)
                 return await response.asgi_send(send)
+            started = self.clock()
             try:
                 return await app(scope, receive, send)
             finally:
-                self.release(client)
+                self.release(client, started)
 
         return limited
 
-    def acquire(self, client: str) -> bool:
-        """Count one more request of `client`, unless a cap is reached."""
-        if self.running[client] >= self.per_client or sum(self.running.values()) >= self.total:
-            return False
+    def acquire(self, client: str) -> tuple[str, int] | None:
+        """Count one more request of `client`; or, if a cap is reached, why not and how long to wait."""
+        rest = self.resting.get(client, 0.0) - self.clock()
+        if rest > 0:
+            return ("Your last SQL query ran for a while: wait as long before the next one", max(1, math.ceil(rest)))
+        if self.running[client] >= self.per_client:
+            return (f"Too many SQL queries at once: at most {self.per_client} per client; wait for yours to "
+                    "finish", self.retry_after_s)
+        if sum(self.running.values()) >= self.total:
+            return "Too many SQL queries at once on the site: retry shortly", self.retry_after_s
         self.running[client] += 1
-        return True
+        return None
 
-    def release(self, client: str) -> None:
-        """Count one request of `client` fewer."""
+    def release(self, client: str, started: float) -> None:
+        """Count one request of `client` fewer; after a slow one, it rests as long as that ran."""
         self.running[client] -= 1
         if self.running[client] <= 0:
             del self.running[client]
+        now = self.clock()
+        if now - started < self.rest_after_s:
+            return
+        if len(self.resting) >= MAX_RESTING:
+            self.resting = {c: t for c, t in self.resting.items() if t > now}
+        self.resting[client] = max(self.resting.get(client, 0.0), now + (now - started))
 
 
 def runs_arbitrary_sql(datasette, scope: dict) -> bool:
