@@ -10,9 +10,10 @@
   the response cache: at most SQL_PER_CLIENT such requests of one client run at once, and at most
   `num_sql_threads - 1` of all clients, so that one SQL thread stays free for the other pages; and
   after one that ran for half the time limit or more, a client waits as long before the next (one
-  client's slow queries take at most half a thread's time). Beyond that the answer is 429 with `Retry-After` (the wait, or the
-  SQL time limit, in whole seconds). Cached pages, and table, row and canned query pages without
-  `_where`, are never limited.
+  client's slow queries take at most half a thread's time). Beyond that the answer is 429 with
+  `Retry-After` (the wait, or the SQL time limit, in whole seconds). Cached pages, and table, row
+  and canned query pages without `_where`, are never limited. The counts are per process: each
+  replica behind nginx keeps its own.
 - A client is its peer address; behind a proxy on a loopback address (nginx in deploy/nginx.conf)
   or one listed in KZ_TRUSTED_PROXIES, the last address of `X-Forwarded-For`, which the proxy sets.
 """
@@ -35,8 +36,6 @@ from datasette.utils import tilde_decode
 from . import patches
 
 EXTRA_FACETS = 5  # facets a request may add to the table's metadata facets
-FACET_TYPES = ("column", "array", "date")  # Datasette 0.65.5's facet classes
-FACET_OPTIONS = ("_facet_size",)  # parameters named like facets that are not facets
 SQL_PER_CLIENT = 1
 MAX_RESTING = 4096  # clients remembered for their wait; past that, those whose wait is over go
 TRUSTED_PROXIES = "KZ_TRUSTED_PROXIES"  # comma-separated addresses besides loopback
@@ -92,7 +91,7 @@ def new_facets(query: bytes, metadata: frozenset[tuple[str, str]] = frozenset())
 
 def facet_of(name: str, value: str) -> tuple[str, str] | None:
     """The (type, column) a query parameter facets by, None if it is no facet."""
-    if not name.startswith("_facet") or name in FACET_OPTIONS:
+    if not name.startswith("_facet") or name in patches.FACET_OPTIONS:
         return None
     if name == "_facet":
         kind = "column"
@@ -100,7 +99,7 @@ def facet_of(name: str, value: str) -> tuple[str, str] | None:
         kind = name[len("_facet_"):]
     else:
         raise FacetError(f"Unknown facet parameter {name!r}: use _facet, _facet_array or _facet_date")
-    if kind not in FACET_TYPES:
+    if kind not in patches.FACET_TYPES:
         return None  # Datasette has no facet of this type and ignores it
     return kind, (config_column(name, value) if value.startswith("{") else value)
 
