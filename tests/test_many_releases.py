@@ -381,3 +381,24 @@ def test_a_release_dated_to_a_month_only_is_refused(tmp_path: Path):
         compile_package(root, None)
     (problem,) = caught.value.problems
     assert (problem.code, problem.line, problem.field, problem.value) == ("date-not-a-day", 13, "date", "2026 жылғы сәуірде")
+
+
+def test_countries_are_all_of_iso_3166_1_with_the_releases_spelling(project: Path):
+    countries = {r["country"]: r for r in rows(project, "countries")}
+    assert len(countries) == 249
+    assert countries["MN"] == {"country": "MN", "name_en": "Mongolia", "name_kk": "Моңғолия", "wikidata": "",
+                               "name_ru": "Монголия"}
+    assert (countries["KZ"]["name_kk"], countries["KZ"]["name_ru"], countries["KZ"]["wikidata"]) == (
+        "Қазақстан", "Казахстан", "Q232")
+    assert countries["DE"]["name_kk"] == "Германия"
+
+
+def test_the_reference_file_holds_no_countries(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    reference = root / "facts" / "reference.yml"
+    reference.write_text(reference.read_text(encoding="utf-8") + "\ncountries:\n  - {country: KZ, name_en: Kazakhstan}\n",
+                         encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        compile_package(root, None)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.message) == ("unknown-section", "unknown section 'countries'")

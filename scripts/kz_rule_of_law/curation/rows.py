@@ -13,15 +13,16 @@ from ..validation.rules import Checker
 from .derive import DERIVED, DERIVED_COLUMNS
 from ..package.descriptor import Table, cast
 from ..errors import InputError, InternalError, Problem
+from .countries import country_rows
 from .claims import RESOLUTIONS, RESTATES, Claim, Claims, claim_value, restated_ids
 from .facts import Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
 from .sources import check_source_id, field_of, read_source
 
 REFERENCE_FILE = "reference.yml"
-REFERENCE_SECTIONS = ("countries", "iati_organisation_types", "iati_organisation_roles")
+REFERENCE_SECTIONS = ("iati_organisation_types", "iati_organisation_roles")
 QUOTES = "quotes"
-GENERATED_TABLES = ("sources", "legal_forms", QUOTES, RESOLUTIONS)
+GENERATED_TABLES = ("sources", "legal_forms", "countries", QUOTES, RESOLUTIONS)
 PROVENANCE_ONLY = "evidence"
 
 # Fields whose quote the build normalizes, and the normalizer that does it.
@@ -458,8 +459,8 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def reference_rows() -> dict[str, list[dict[str, Any]]]:
-    """Rows the code owns: the legal forms the normalizer knows."""
-    return {"legal_forms": [
+    """Rows the code owns: the legal forms the normalizer knows, and the countries of ISO 3166-1."""
+    return {"countries": country_rows(), "legal_forms": [
         {"code": f.code, "name_kk": f.name_kk, "name_ru": f.name_ru, "abbr_ru": f.abbr_ru, "name_en": f.name_en}
         for f in normalize.LEGAL_FORMS.values()
     ]}
