@@ -402,3 +402,11 @@ def test_the_reference_file_holds_no_countries(tmp_path: Path):
         compile_package(root, None)
     (problem,) = caught.value.problems
     assert (problem.code, problem.message) == ("unknown-section", "unknown section 'countries'")
+
+
+def test_funding_announced_for_a_programme_that_is_not_a_project(project: Path):
+    (programme,) = [r for r in rows(project, "funding_programmes") if r["source_id"] == APPROXIMATE]
+    assert programme == {"programme_id": "synthetic-eu-civil-society-grants", "source_id": APPROXIMATE,
+                         "kind": "grant_programme", "title_kk": "азаматтық қоғам ұйымдарына арналған",
+                         "title_en": "for civil society organizations", "funder_id": "eu", "amount": "2000000",
+                         "currency": "EUR", "amount_qualifier": "exact"}

@@ -35,6 +35,7 @@ KIND_BY_FIELD = {
     "legal_form": "legal-form",
     "total_budget": "money",
     "eu_contribution": "money",
+    "amount": "money",
 }
 
 
