@@ -15,6 +15,7 @@ import pytest
 from workspace import SEED, _env, copy_project, default_signals, snapshot
 
 from kz_rule_of_law import build as building
+from kz_rule_of_law.errors import DiskFull
 
 
 def changed_project(tmp_path: Path) -> Path:
@@ -40,7 +41,7 @@ def test_a_build_that_fails_while_swapping_restores_every_old_file(tmp_path: Pat
         return real_replace(src, dst)
 
     monkeypatch.setattr(building.os, "replace", flaky_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(DiskFull):
         building.build(root)
     monkeypatch.setattr(building.os, "replace", real_replace)
     assert len(calls) >= 5
