@@ -306,10 +306,21 @@ def not_nfc(document: Mapping, name: str) -> list[Problem]:
         elif isinstance(value, list):
             stack.extend((item, field, line) for item in reversed(value))
         elif isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-            problems.append(Problem("text not in Unicode NFC", value=value, file=name, line=line, field=field,
+            problems.append(Problem("text not in Unicode NFC" + _decomposed(value), value=value, file=name, line=line, field=field,
                                     expected="the same text in NFC (composed letters, as the archived texts are)",
                                     code="not-nfc"))
     return problems
+
+
+def _decomposed(text: str) -> str:
+    """Name the first character that NFC would change: one with an NFC form of its own, or a combining
+    mark that composes with the character before it (the same look, different bytes)."""
+    for index, char in enumerate(text):
+        pair = text[index - 1:index + 1]
+        if unicodedata.normalize("NFC", char) != char or (
+                index and unicodedata.combining(char) and unicodedata.normalize("NFC", pair) != pair):
+            return f" (U+{ord(char):04X} {unicodedata.name(char, 'CHARACTER')} at character {index + 1})"
+    return ""
 
 
 def is_fact(value: Any) -> bool:
