@@ -343,16 +343,20 @@ def to_fact(value: Mapping) -> Fact:
     if not isinstance(en, str) or not en.strip():
         problems.append(Problem("the English rendering is missing", line=value.line,
                                 expected="en: <English rendering of the quote>", code="missing-english"))
-    occurrence = None
-    if at is not None:
-        if isinstance(at, str) and at.isascii() and at.isdigit() and int(at) >= 1:
-            occurrence = int(at)
-        else:
-            problems.append(Problem("bad occurrence number", line=value.lines["at"], value=at,
-                                    expected="at: a whole number from 1", code="bad-occurrence"))
+    occurrence = _occurrence(at)
+    if at is not None and occurrence is None:
+        problems.append(Problem("bad occurrence number", line=value.lines["at"], value=at,
+                                expected="at: a whole number from 1", code="bad-occurrence"))
     if problems:
         raise InputError(*problems)
     return Fact(unicodedata.normalize("NFC", kk.strip()), " ".join(en.split()), occurrence, value.line)
+
+
+def _occurrence(at: Any) -> int | None:
+    """The occurrence number `at` gives, or None when it is missing or not a whole number from 1."""
+    if isinstance(at, str) and at.isascii() and at.isdigit() and int(at) >= 1:
+        return int(at)
+    return None
 
 
 def _kind(value: Any) -> str:
