@@ -270,6 +270,10 @@ def parse_yaml(text: str, name: str) -> Any:
         raise InputError(Problem(f"YAML syntax error: {reason}", file=name, line=line, code="yaml-syntax")) from None
     except yaml.YAMLError as e:
         raise InputError(Problem(f"YAML error: {e}", file=name, code="yaml-syntax")) from None
+    except RecursionError:  # composing in Python (no libyaml) recurses before the constructor counts
+        raise InputError(Problem(f"values nested more than {MAX_DEPTH} levels deep", file=name,
+                                 expected="sections of records of fields, a few levels deep",
+                                 code="yaml-too-deep")) from None
 
 
 def load(path: Path, name: str | None = None, root: Path | None = None) -> Mapping:
