@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ MAX_VALUES = 1_000_000
 # and the lines this project reports count only LF, so a facts file may not hold them raw.
 YAML_LINE_BREAKS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR",
                     "\x85": "U+0085 NEXT LINE"}
+YAML_LINE_BREAK = re.compile("[" + "".join(YAML_LINE_BREAKS) + "]")
 MAX_PROBLEMS = 20
 
 
@@ -155,7 +158,8 @@ def read_regular(path: Path, what: str, limit: int, root: Path | None = None) ->
     Devices, FIFOs and sockets are refused before a byte is read (a FIFO would block, /dev/zero
     never end), and no more than `limit` + 1 bytes are ever read.
     """
-    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    # realpath, not Path.resolve: a symlink loop is then refused by os.open below, not raised here
+    if root is not None and path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
         raise InputError(f"{what} is a symlink out of the project", value=os.readlink(path),
                          expected="a file inside the project", code="not-regular-file")
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # no wait on a FIFO with no writer
@@ -226,18 +230,14 @@ def _carriage_returns(text: str, name: str) -> list[Problem]:
 
 def _line_breaks(text: str, name: str) -> list[Problem]:
     """A problem for each raw character YAML reads as a line break besides LF, on its LF-counted line."""
-    if not any(char in text for char in YAML_LINE_BREAKS):
-        return []
     problems = []
-    for index, char in enumerate(text):
-        if char in YAML_LINE_BREAKS:
-            line_start = text.rfind("\n", 0, index) + 1
-            problems.append(Problem(f"{YAML_LINE_BREAKS[char]} at column {index - line_start + 1}", file=name,
-                                    line=text.count("\n", 0, index) + 1,
-                                    expected="LF as the only line break (YAML reads this character as one, "
-                                             "editors may not): a space instead", code="line-separator"))
-            if len(problems) >= MAX_PROBLEMS:
-                break
+    for match in itertools.islice(YAML_LINE_BREAK.finditer(text), MAX_PROBLEMS):
+        index = match.start()
+        column = index - text.rfind("\n", 0, index)
+        problems.append(Problem(f"{YAML_LINE_BREAKS[match.group()]} at column {column}", file=name,
+                                line=text.count("\n", 0, index) + 1,
+                                expected="LF as the only line break (YAML reads this character as one, "
+                                         "editors may not): a space instead", code="line-separator"))
     return problems
 
 
