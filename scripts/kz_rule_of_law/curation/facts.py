@@ -310,9 +310,9 @@ def not_nfc(document: Mapping, name: str) -> list[Problem]:
         elif isinstance(value, list):
             stack.extend((item, field, line) for item in reversed(value))
         elif isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-            problems.append(Problem("text not in Unicode NFC" + _decomposed(value), value=value, file=name, line=line, field=field,
-                                    expected="the same text in NFC (composed letters, as the archived texts are)",
-                                    code="not-nfc"))
+            problems.append(Problem("text not in Unicode NFC" + _decomposed(value), value=value, file=name,
+                                    line=line, field=field, code="not-nfc",
+                                    expected="the same text in NFC (composed letters, as the archived texts are)"))
     return problems
 
 
