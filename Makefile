@@ -1,13 +1,14 @@
-# Two commands: `make serve` (set up, build, serve the site) and `make test` (set up, run every check).
+# `make serve` (set up, build, serve the site), `make test` (set up, run every check), `make lint` (style,
+# types, complexity).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build chromium nginx clean
+.PHONY: serve test lint build chromium nginx clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	touch $@
 
 serve: $(VENV)/.installed
@@ -29,6 +30,13 @@ test: $(VENV)/.installed chromium nginx
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/kz-rule-of-law validate
 	$(BIN)/python -m pytest
+
+# Style, types and complexity of the package: ruff, mypy, and no function over complexity 10.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
+	RADON=$(BIN)/radon .ci/complexity
 
 clean:
 	rm -rf $(VENV) build test-output .pytest_cache .hypothesis

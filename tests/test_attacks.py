@@ -27,6 +27,7 @@ from kz_rule_of_law.web.serve import inputs
 from workspace import DATABASE, ROOT, cli, copy_project
 
 DB = "kz-rule-of-law"
+pytestmark = pytest.mark.server
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 BREAKOUT = "'\"><svg onload=alert(1)>"  # the Kazakh name: closes an attribute, then opens a dialog
 TARGET = "lprc"  # the organization whose English name becomes PAYLOAD
@@ -42,13 +43,6 @@ OFF_SITE = [
     "/%5C/example.com/", f"/{DB}//example.com/", f"/{DB}/%2F%2Fexample.com/", f"/{DB}/organizations/%5Cexample.com/",
     f"/{DB}/organizations/?next=//example.com", "/-/static/..%2F..%2Fexample.com/",
 ]
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def inject(database: Path) -> None:
@@ -70,44 +64,19 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):
-    """(url, database path) of `serve` running in a built copy of the project with PAYLOAD injected."""
+def site(live_server, tmp_path_factory: pytest.TempPathFactory):
+    """(url, database path, serve's log) of `serve` running in a built copy of the project with PAYLOAD injected."""
     project = copy_project(tmp_path_factory.mktemp("attacks") / "project")
     built = cli(project, "build")
     assert built.returncode == 0, built.stderr
     database = project / DATABASE
     inject(database)
-    port = free_port()
-    log_path = project / "serve.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited {process.returncode}:\n{log_path.read_text()}")
-            try:
-                if httpx.get(url + "/-/versions.json", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"serve did not answer within 60 s:\n{log_path.read_text()}")
-            time.sleep(0.1)
-        served = httpx.get(f"{url}/{DB}/organizations/{TARGET}.json?_shape=array", timeout=5).json()
-        assert served[0]["name_en"] == PAYLOAD, "serve rebuilt the database: the injected row is gone"
-        yield url, database
-        assert process.poll() is None, f"the server died during the attacks:\n{log_path.read_text()[-5000:]}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    running = live_server(project)
+    served = httpx.get(f"{running.url}/{DB}/organizations/{TARGET}.json?_shape=array", timeout=5).json()
+    assert served[0]["name_en"] == PAYLOAD, "serve rebuilt the database: the injected row is gone"
+    yield running.url, database, running.log
+    assert running.process.poll() is None, f"the server died during the attacks:\n{running.log.read_text()[-5000:]}"
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +135,7 @@ def is_on_site(location: str | None) -> bool:
     (f"/{DB}/organizations_and_roles", True),  # canned query
     ("/-/search?q=onerror", True),  # search-all
 ])
+@pytest.mark.browser
 def test_html_in_the_data_is_shown_as_text_and_never_run(context, url, path, shows_kazakh_name):
     page = context.new_page()
     dialogs, errors = [], []
@@ -202,6 +172,7 @@ def test_no_redirect_leaves_the_site(client, url, path):
 
 
 @pytest.mark.parametrize("path", OFF_SITE[:5])
+@pytest.mark.browser
 def test_browser_stays_on_the_site(context, url, path):
     page = context.new_page()
     page.goto(url + path)
@@ -474,7 +445,7 @@ def test_a_crafted_csv_link_downloads_no_formula(client, url):
 
 
 def test_a_path_through_a_download_is_404_and_logs_no_traceback(client, url, site):
-    log = site[1].parent.parent / "serve.log"
+    log = site[2]
     before = log.stat().st_size
     for _ in range(3):
         response = client.get(f"{url}/package/data/budgets.csv/x")
