@@ -29,8 +29,8 @@ def test_two_builds_give_byte_identical_outputs(project: Path):
     assert DATABASE in first
 
 
-def test_committed_package_matches_the_facts():
-    assert check_published(ROOT)[1] == []
+def test_committed_package_matches_the_facts(project_copy: Path):
+    assert check_published(project_copy)[1] == []
 
 
 def test_build_check_fails_on_a_csv_edited_by_hand(project: Path):
@@ -88,8 +88,8 @@ def test_check_reports_every_problem_of_a_facts_file_at_once(project: Path):
     assert all(e.startswith(f"error: facts/{SEED}.yml:") for e in errors)
 
 
-def test_check_accepts_the_seed_facts():
-    result = cli(ROOT, "check", f"facts/{SEED}.yml")
+def test_check_accepts_the_seed_facts(project_copy: Path):
+    result = cli(project_copy, "check", f"facts/{SEED}.yml")
     assert result.returncode == 0, result.stderr
 
 

@@ -49,8 +49,8 @@ def test_debug_adds_a_traceback():
     assert "Traceback" in result.stderr and "InputError" in result.stderr
 
 
-def test_validate_passes_on_the_published_package():
-    result = cli(ROOT, "validate")
+def test_validate_passes_on_the_published_package(project_copy):
+    result = cli(project_copy, "validate")
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
 
@@ -71,8 +71,8 @@ def test_json_format_gives_each_problem_its_code_and_keeps_the_lines_for_people(
         "text": text.stderr.removeprefix("error: ").rstrip("\n")}]}
 
 
-def test_json_format_on_success_prints_ok_alone_on_stdout():
-    result = cli(ROOT, "validate", "--format", "json")
+def test_json_format_on_success_prints_ok_alone_on_stdout(project_copy):
+    result = cli(project_copy, "validate", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "problems": []}
     assert result.stderr.startswith("valid: ")

@@ -24,6 +24,7 @@ from kz_rule_of_law.web.serve import SETTINGS_FILE, prepare, publish_command, se
 from kz_rule_of_law.web.dictionary import render_dictionary
 from kz_rule_of_law.web.downloads import write_downloads, write_package_zip
 from kz_rule_of_law.web.metadata import QUERIES, canned_queries, render_metadata
+from tests import workspace
 from tests.workspace import copy_project
 
 DB = "kz-rule-of-law"
@@ -335,8 +336,7 @@ def test_trailing_slash_still_redirects_on_site(get):
 
 
 def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root):
-    result = subprocess.run([sys.executable, "-m", "kz_rule_of_law", "publish", "cloudrun", "--dry-run"],
-                            cwd=root, capture_output=True, text=True)
+    result = workspace.cli(root, "publish", "cloudrun", "--dry-run")
     assert result.returncode == 0, result.stderr
     wheel, publish = result.stdout.splitlines()
     assert wheel == f"{sys.executable} -m pip wheel --no-deps --quiet -w build/dist {root}"
@@ -362,17 +362,19 @@ def cli(root: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=30)
 
 
-def test_serve_on_a_port_in_use_fails_with_one_line(root):
+@pytest.mark.server
+def test_serve_on_a_port_in_use_fails_with_one_line(root, project_copy):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = cli(root, root, "serve", "--port", str(port))
+        result = cli(root, project_copy, "serve", "--port", str(port))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"error: cannot serve on 127.0.0.1:{port}: Address already in use (another server? try --port)"]
 
 
+@pytest.mark.server
 def test_serve_with_a_corrupt_database_fails_with_one_line(root, tmp_path):
     project = copy_project(tmp_path / "project")
     prepare(project)
