@@ -6,8 +6,6 @@ No timings here: the benchmarks themselves run with `python -m benchmarks.run`.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from kz_rule_of_law.curation.quotes import collapse  # noqa: E402
 from kz_rule_of_law.curation.rows import Compiler  # noqa: E402
 from kz_rule_of_law.curation.sources import read_source  # noqa: E402
 from kz_rule_of_law.validation.validate import validate_package  # noqa: E402
+from workspace import cli  # noqa: E402
 
 SOURCES = 10
 
@@ -174,14 +173,10 @@ def test_facts_files_are_plain_yaml(corpus: Path):
 
 
 def test_facts_files_pass_check(corpus: Path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts") + os.pathsep + str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    names = [f"synthetic-{i:06d}.yml" for i in range(1, SOURCES + 1)]
-    runs = [subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "check", f"facts/{name}"], cwd=corpus, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names]
-    for name, run in zip(names, runs):
-        out, err = run.communicate(timeout=120)
-        assert run.returncode == 0, err
-        assert out.strip() == f"ok: facts/{name}"
+    for name in [f"synthetic-{i:06d}.yml" for i in range(1, SOURCES + 1)]:
+        result = cli(corpus, "check", f"facts/{name}")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"ok: facts/{name}"
 
 
 def test_whole_pipeline_builds_and_validates(tmp_path: Path):
