@@ -26,7 +26,7 @@ from kz_rule_of_law.package.descriptor import load_descriptor
 from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR
 from kz_rule_of_law.web.downloads import DOWNLOADS_MOUNT, write_downloads
 from kz_rule_of_law.web.metadata import render_metadata
-from workspace import _env, copy_project, default_signals, free_port
+from workspace import _env, cli, copy_project, default_signals, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -187,6 +187,15 @@ def live_server() -> Iterator[Callable[[Path], Server]]:
         if server.process.poll() is None:
             server.process.kill()
             server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project built once, build/ included: copy it (copy_tree) before changing or serving it."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    built = cli(project, "build")
+    assert built.returncode == 0, built.stderr
+    return project
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,7 +19,7 @@ import httpx
 import pytest
 
 from kz_rule_of_law.web.serve import inputs
-from workspace import DATABASE, ROOT, cli, copy_project
+from workspace import DATABASE, copy_tree
 
 DB = "kz-rule-of-law"
 pytestmark = pytest.mark.server
@@ -64,11 +59,9 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(live_server, tmp_path_factory: pytest.TempPathFactory):
+def site(live_server, built_project: Path, tmp_path_factory: pytest.TempPathFactory):
     """(url, database path, serve's log) of `serve` running in a built copy of the project with PAYLOAD injected."""
-    project = copy_project(tmp_path_factory.mktemp("attacks") / "project")
-    built = cli(project, "build")
-    assert built.returncode == 0, built.stderr
+    project = copy_tree(built_project, tmp_path_factory.mktemp("attacks") / "project")
     database = project / DATABASE
     inject(database)
     running = live_server(project)

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from workspace import copy_project
+from workspace import copy_tree
 
 DB = "kz-rule-of-law"
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
-def server(live_server, tmp_path_factory: pytest.TempPathFactory):
-    """`kz-rule-of-law serve` in a copy of the project; stopped with SIGTERM, which must end it cleanly."""
-    running = live_server(copy_project(tmp_path_factory.mktemp("browser") / "project"))
+def server(live_server, built_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`kz-rule-of-law serve` in a copy of the built project; stopped with SIGTERM, which must end it cleanly."""
+    running = live_server(copy_tree(built_project, tmp_path_factory.mktemp("browser") / "project"))
     assert f"serving {running.url}/ " in running.log.read_text().splitlines()[0]
     yield running.url
     running.stop()

@@ -28,6 +28,11 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def copy_tree(source: Path, target: Path) -> Path:
+    """Copy a project folder whole, with its files' times, and return the copy."""
+    return Path(shutil.copytree(source, target, symlinks=True, copy_function=shutil.copy2))
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every published file under `root` by relative path, with its bytes."""
     files = {}
