@@ -78,6 +78,7 @@ def test_recover_undoes_a_half_done_swap(tmp_path: Path, monkeypatch):
     assert snapshot(root) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_real_builds_killed_at_several_moments_leave_old_or_new_outputs(tmp_path: Path, sig):
     root = changed_project(tmp_path)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from workspace import ROOT, SEED, cli, copy_project
+from workspace import ROOT, SEED, cli, copy_project, run_process
 
 
 @pytest.mark.parametrize("kind, text, expected", [
@@ -41,6 +41,16 @@ def test_normalize_error_goes_to_stderr_with_exit_2(kind, text, needle):
     assert result.stdout == ""
     assert result.stderr.startswith("error: ") and needle in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_command_as_a_process_prints_json_or_one_error_line_and_sets_its_exit_status():
+    # The other tests run the command in-process; this one runs `python -m kz_rule_of_law` itself.
+    ok = run_process(ROOT, "normalize", "money", "777\u00a0895 еуро")
+    assert (ok.returncode, json.loads(ok.stdout), ok.stderr) == (0, {"amount": "777895", "currency": "EUR"}, "")
+    failed = run_process(ROOT, "normalize", "date", "2025 жылғы 31 ақпанда")
+    assert (failed.returncode, failed.stdout) == (2, "")
+    assert len(failed.stderr.splitlines()) == 1 and failed.stderr.startswith("error: "), failed.stderr
 
 
 def test_debug_adds_a_traceback():

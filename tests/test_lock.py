@@ -20,6 +20,8 @@ from kz_rule_of_law import build as building
 from kz_rule_of_law.cli import app
 from kz_rule_of_law.web.serve import check_database
 
+pytestmark = pytest.mark.slow  # real processes, stopped and resumed mid-build
+
 PREPARE = "from pathlib import Path; from kz_rule_of_law.web.serve import prepare; prepare(Path.cwd())"
 
 

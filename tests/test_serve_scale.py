@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -27,7 +26,9 @@ from kz_rule_of_law.errors import InputError
 from kz_rule_of_law.identity import Identities
 from kz_rule_of_law.web import serve
 from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR, check_database, inputs, prepare, serve_command, site_files
-from tests.workspace import ROOT, SEED, cli, copy_project, snapshot
+from tests.workspace import ROOT, SEED, cli, copy_project, free_port, snapshot
+
+pytestmark = pytest.mark.slow  # whole builds and full checks, one or more a test
 
 STALE = ("error: data/projects.csv and 2 other files are out of date with facts/, archive/ and datapackage.json: "
          "run kz-rule-of-law build")
@@ -70,13 +71,6 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
 
 
 NOTHING = {"check": [False], "compile": [], "database": [], "downloads": [], "inspect": [], "metadata": []}
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_second_start_writes_nothing_and_skips_the_full_check(project, calls):
