@@ -41,6 +41,7 @@ from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
 from kz_rule_of_law.curation import normalize as nz
+from kz_rule_of_law.curation.quotes import _splits_token as splits_token  # the package's own token rule
 
 REPO = Path(__file__).resolve().parent.parent
 MARKER = "synthetic-corpus.json"
@@ -318,11 +319,6 @@ class Text:
 _WS = str.maketrans({"\n": " ", "\u00a0": " ", "\u202f": " "})
 
 
-def _word(c: str) -> bool:
-    """Whether `c` is a regex word character (\\w)."""
-    return c.isalnum() or c == "_"
-
-
 class Occurrences:
     """Where quotes stand in a text, counted as kz_rule_of_law.curation.quotes counts them."""
 
@@ -332,19 +328,17 @@ class Occurrences:
         self.cache: dict[str, list[int]] = {}
 
     def find(self, quote: str) -> list[int]:
-        """Start offsets of every non-overlapping occurrence on word boundaries (like re.finditer)."""
+        """Start offsets of every occurrence as whole tokens, as the package's quote search finds them
+        (a quote never starts or ends inside a word or inside a number's digit groups)."""
         found = self.cache.get(quote)
         if found is not None:
             return found
         t, q = self.text, quote.translate(_WS)
-        head, tail, size, end = q[0].isalnum(), q[-1].isalnum(), len(q), len(self.text)
         found, p = [], t.find(q)
         while p >= 0:
-            if (not head or p == 0 or not _word(t[p - 1])) and (not tail or p + size == end or not _word(t[p + size])):
+            if not splits_token(t, p) and not splits_token(t, p + len(q)):
                 found.append(p)
-                p = t.find(q, p + size)
-            else:
-                p = t.find(q, p + 1)
+            p = t.find(q, p + 1)
         self.cache[quote] = found
         return found
 
