@@ -23,16 +23,22 @@ from datasette.app import Datasette
 
 from kz_rule_of_law.database.load import write_database
 from kz_rule_of_law.package.descriptor import load_descriptor
-from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR
 from kz_rule_of_law.web.downloads import DOWNLOADS_MOUNT, write_downloads
 from kz_rule_of_law.web.metadata import render_metadata
+from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR
 from workspace import _env, cli, copy_project, default_signals, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless Debian Chromium as root, with nothing reaching out to the network on its own.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 DB_NAME = "kz-rule-of-law"
 OUTPUT_VARIABLE = "KZ_TEST_OUTPUT"  # where screenshots go; a pytest temp folder when unset
 # Hypothesis keeps its example database and caches under .hypothesis/ of the working directory: put
@@ -40,8 +46,7 @@ OUTPUT_VARIABLE = "KZ_TEST_OUTPUT"  # where screenshots go; a pytest temp folder
 hypothesis.configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"kz-hypothesis-{os.getuid()}")
 # The same examples on every run, so that a failure in CI is a failure on every machine, and no example
 # database to replay; HYPOTHESIS_PROFILE=explore draws new examples each run and remembers failures.
-hypothesis.settings.register_profile("deterministic", derandomize=True, database=None, deadline=None,
-                                     print_blob=True)
+hypothesis.settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, print_blob=True)
 hypothesis.settings.register_profile("explore", deadline=None)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
@@ -84,9 +89,13 @@ def datasette(db_path: Path, descriptor: dict, tmp_path_factory: pytest.TempPath
     downloads = tmp_path_factory.mktemp("downloads")
     write_downloads(ROOT, downloads)
     metadata = yaml.safe_load(render_metadata(descriptor, read_csv("sources")))
-    return Datasette(immutables=[str(db_path)], metadata=metadata, settings=SETTINGS,
-                     template_dir=str(ROOT / TEMPLATE_DIR),
-                     static_mounts=[(DOWNLOADS_MOUNT, str(downloads))])
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=metadata,
+        settings=SETTINGS,
+        template_dir=str(ROOT / TEMPLATE_DIR),
+        static_mounts=[(DOWNLOADS_MOUNT, str(downloads))],
+    )
 
 
 @pytest.fixture(scope="session")
@@ -151,9 +160,14 @@ def start_server(project: Path, log: Path, timeout: float = 60) -> Server:
     """Start `serve` in `project` on a free loopback port and wait until it answers."""
     port = free_port()
     with open(log, "w") as handle:
-        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], cwd=project, stdout=handle, stderr=subprocess.STDOUT,
-                                   env=_env(), preexec_fn=default_signals)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=project,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=_env(),
+            preexec_fn=default_signals,
+        )
     server = Server(f"http://127.0.0.1:{port}", project, log, process)
     deadline = time.monotonic() + timeout
     while True:
@@ -216,9 +230,25 @@ def checkout_state() -> dict[str, tuple[int, int] | None] | None:
     """Every changed, untracked or ignored path of the checkout outside .venv, with its size and mtime;
     None outside a git checkout."""
     try:
-        listed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "-z", "--ignored",
-                                 "--untracked-files=all", "--", ".", ":(exclude).venv"],
-                                capture_output=True, text=True, timeout=60, check=True).stdout
+        listed = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(ROOT),
+                "status",
+                "--porcelain",
+                "-z",
+                "--ignored",
+                "--untracked-files=all",
+                "--",
+                ".",
+                ":(exclude).venv",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     state: dict[str, tuple[int, int] | None] = {}
@@ -255,8 +285,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     output = session.config.stash.get(OUTPUT_KEY, None)
     chosen = [str(output.relative_to(ROOT)) + "/"] if output and output.is_relative_to(ROOT) else []
-    changed = sorted(path for path in before.keys() | after.keys()
-                     if before.get(path, ()) != after.get(path, ()) and not path.startswith(tuple(chosen)))
+    changed = sorted(
+        path
+        for path in before.keys() | after.keys()
+        if before.get(path, ()) != after.get(path, ()) and not path.startswith(tuple(chosen))
+    )
     if changed:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter:

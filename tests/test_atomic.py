@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from workspace import SEED, _env, copy_project, default_signals, snapshot
-
 from kz_rule_of_law import build as building
+from workspace import SEED, _env, copy_project, default_signals, snapshot
 
 
 def changed_project(tmp_path: Path) -> Path:
@@ -23,8 +22,10 @@ def changed_project(tmp_path: Path) -> Path:
     root = copy_project(tmp_path / "project")
     building.build(root)
     facts = root / "facts" / f"{SEED}.yml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace(
-        "en: effective investigation}", "en: effective investigations}"), encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("en: effective investigation}", "en: effective investigations}"),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -93,9 +94,17 @@ def test_real_builds_killed_at_several_moments_leave_old_or_new_outputs(tmp_path
     delays = (0.05, 0.3, 0.6, 0.9, 1.2, 1.6, 2.5)
     copies = [shutil.copytree(root, tmp_path / f"killed-{number}", symlinks=True) for number in range(len(delays))]
     started = time.monotonic()
-    processes = [subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "build"], cwd=copy, env=_env(),
-                                  preexec_fn=default_signals, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for copy in copies]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kz_rule_of_law", "build"],
+            cwd=copy,
+            env=_env(),
+            preexec_fn=default_signals,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for copy in copies
+    ]
     for delay, process in zip(delays, processes):
         time.sleep(max(0.0, started + delay - time.monotonic()))
         process.send_signal(sig)

@@ -9,18 +9,30 @@ import pytest
 from workspace import ROOT, SEED, cli, copy_project, run_process
 
 
-@pytest.mark.parametrize("kind, text, expected", [
-    ("date", "2025 жылғы 21 қарашада", {"date": "2025-11-21"}),
-    ("date", "2023 жылдың 8 қыркүйегінде", {"date": "2023-09-08"}),
-    ("money", "777\u00a0895 еуро", {"amount": "777895", "currency": "EUR"}),
-    ("money", "1,5 млрд теңге", {"amount": "1500000000", "currency": "KZT"}),
-    ("period", "2024–2026 жж.", {"start_year": 2024, "end_year": 2026}),
-    ("count", "80-нен астам", {"value": 80, "qualifier": "more_than"}),
-    ("count", "шамамен 120", {"value": 120, "qualifier": "about"}),
-    ("duration", "үш жыл", {"years": 3}),
-    ("legal-form", "ҚҚ", {"code": "ҚҚ", "name_kk": "қоғамдық қор", "name_ru": "общественный фонд",
-                          "abbr_ru": "ОФ", "name_en": "Public Foundation"}),
-])
+@pytest.mark.parametrize(
+    "kind, text, expected",
+    [
+        ("date", "2025 жылғы 21 қарашада", {"date": "2025-11-21"}),
+        ("date", "2023 жылдың 8 қыркүйегінде", {"date": "2023-09-08"}),
+        ("money", "777\u00a0895 еуро", {"amount": "777895", "currency": "EUR"}),
+        ("money", "1,5 млрд теңге", {"amount": "1500000000", "currency": "KZT"}),
+        ("period", "2024–2026 жж.", {"start_year": 2024, "end_year": 2026}),
+        ("count", "80-нен астам", {"value": 80, "qualifier": "more_than"}),
+        ("count", "шамамен 120", {"value": 120, "qualifier": "about"}),
+        ("duration", "үш жыл", {"years": 3}),
+        (
+            "legal-form",
+            "ҚҚ",
+            {
+                "code": "ҚҚ",
+                "name_kk": "қоғамдық қор",
+                "name_ru": "общественный фонд",
+                "abbr_ru": "ОФ",
+                "name_en": "Public Foundation",
+            },
+        ),
+    ],
+)
 def test_normalize_prints_one_json_object(kind, text, expected):
     result = cli(ROOT, "normalize", kind, text)
     assert result.returncode == 0, result.stderr
@@ -28,13 +40,16 @@ def test_normalize_prints_one_json_object(kind, text, expected):
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize("kind, text, needle", [
-    ("date", "2025 жылғы 31 ақпанда", "31 ақпанда"),
-    ("money", "1e400 еуро", "1e400"),
-    ("money", "100 фунт", "фунт"),
-    ("period", "2026-2024 жж.", "2026-2024"),
-    ("weight", "5 кг", "weight"),
-])
+@pytest.mark.parametrize(
+    "kind, text, needle",
+    [
+        ("date", "2025 жылғы 31 ақпанда", "31 ақпанда"),
+        ("money", "1e400 еуро", "1e400"),
+        ("money", "100 фунт", "фунт"),
+        ("period", "2026-2024 жж.", "2026-2024"),
+        ("weight", "5 кг", "weight"),
+    ],
+)
 def test_normalize_error_goes_to_stderr_with_exit_2(kind, text, needle):
     result = cli(ROOT, "normalize", kind, text)
     assert result.returncode == 2
@@ -68,17 +83,32 @@ def test_validate_passes_on_the_published_package(project_copy):
 def test_json_format_gives_each_problem_its_code_and_keeps_the_lines_for_people(tmp_path):
     root = copy_project(tmp_path / "project")
     facts = root / "facts" / f"{SEED}.yml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("    iati_type: 21\n    country: BE",
-                                                               "    iati_type: twenty-one\n    country: BE", 1),
-                     encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace(
+            "    iati_type: 21\n    country: BE", "    iati_type: twenty-one\n    country: BE", 1
+        ),
+        encoding="utf-8",
+    )
     text = cli(root, "check", f"facts/{SEED}.yml")
     as_json = cli(root, "check", f"facts/{SEED}.yml", "--format", "json")
     assert text.returncode == as_json.returncode == 2
     assert text.stdout == "" and as_json.stderr == text.stderr
-    assert json.loads(as_json.stdout) == {"ok": False, "problems": [{
-        "code": "wrong-type", "file": f"facts/{SEED}.yml", "line": 60, "record": "iphr", "field": "iati_type",
-        "value": "twenty-one", "expected": "an integer", "message": "wrong type",
-        "text": text.stderr.removeprefix("error: ").rstrip("\n")}]}
+    assert json.loads(as_json.stdout) == {
+        "ok": False,
+        "problems": [
+            {
+                "code": "wrong-type",
+                "file": f"facts/{SEED}.yml",
+                "line": 60,
+                "record": "iphr",
+                "field": "iati_type",
+                "value": "twenty-one",
+                "expected": "an integer",
+                "message": "wrong type",
+                "text": text.stderr.removeprefix("error: ").rstrip("\n"),
+            }
+        ],
+    }
 
 
 def test_json_format_on_success_prints_ok_alone_on_stdout(project_copy):
@@ -91,10 +121,12 @@ def test_json_format_on_success_prints_ok_alone_on_stdout(project_copy):
 def test_a_source_of_another_size_is_reported_on_its_bytes_field(tmp_path):
     root = copy_project(tmp_path / "project")
     facts = root / "facts" / f"{SEED}.yml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("  bytes: 6760\n", "  bytes: 6761\n", 1),
-                     encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("  bytes: 6760\n", "  bytes: 6761\n", 1), encoding="utf-8"
+    )
     result = cli(root, "check", f"facts/{SEED}.yml", "--format", "json")
     assert result.returncode == 2
-    assert [(p["code"], p["file"], p["line"], p["record"], p["field"], p["value"])
-            for p in json.loads(result.stdout)["problems"]] == [
-        ("size-mismatch", f"facts/{SEED}.yml", 13, SEED, "bytes", 6761)]
+    assert [
+        (p["code"], p["file"], p["line"], p["record"], p["field"], p["value"])
+        for p in json.loads(result.stdout)["problems"]
+    ] == [("size-mismatch", f"facts/{SEED}.yml", 13, SEED, "bytes", 6761)]

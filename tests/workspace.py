@@ -75,8 +75,15 @@ def cli(root: Path, *args: str, timeout: float = 120) -> Ran:
 
 def run_process(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the kz-rule-of-law command in `root` as a child process, for tests where the process is the point."""
-    return subprocess.run([sys.executable, "-m", "kz_rule_of_law", *args], cwd=root, capture_output=True,
-                          text=True, timeout=timeout, env=_env(), preexec_fn=default_signals)
+    return subprocess.run(
+        [sys.executable, "-m", "kz_rule_of_law", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_env(),
+        preexec_fn=default_signals,
+    )
 
 
 def free_port() -> int:
