@@ -293,7 +293,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if changed:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter:
-            reporter.write_line("the tests changed the checkout (they must write under tmp paths only):", red=True)
+            reporter.write_line("")
+            reporter.section("the tests changed the checkout (they must write under tmp paths only)", red=True)
             for path in changed:
                 reporter.write_line(f"  {path}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
