@@ -423,7 +423,13 @@ def cli(root: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the kz-rule-of-law command in `cwd`, giving up after 30 seconds."""
     env = {**os.environ, "PYTHONPATH": str(root / "scripts")}
     return subprocess.run(
-        [sys.executable, "-m", "kz_rule_of_law", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "kz_rule_of_law", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=workspace.default_signals,
     )
 
 
