@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import sqlite3
 import tomllib
 import traceback
@@ -13,6 +14,7 @@ import types
 from pathlib import Path
 
 import datasette
+import datasette.facets
 import datasette.filters
 import datasette.handle_exception
 import datasette.utils.asgi
@@ -217,3 +219,34 @@ def test_the_permission_rules_of_a_table_do_not_change_while_the_site_runs(datas
     fresh = Datasette._table_permission_allows.__get__(datasette)
     for table in ("organizations", "projects", "nope"):
         assert remembered(DB, table) == tuple(fresh(DB, table))
+
+
+def test_facet_types_are_those_of_the_registered_facet_classes():
+    classes = itertools.chain.from_iterable(pm.hook.register_facet_classes())
+    assert {klass.type for klass in classes} == set(patches.FACET_TYPES)
+
+
+def _facet_configs(query: str) -> dict:
+    """What Datasette 0.65.5 reads from the facet parameters of `query`."""
+    request = datasette.utils.asgi.Request.fake(f"/db/table?{query}")
+    return datasette.facets.load_facet_configs(request, {"facets": ["m", {"array": "n"}]})
+
+
+def test_every_facet_parameter_is_one_config_repeats_included():
+    configs = _facet_configs('_facet=a&_facet=a&_facet={"column":"a"}&_facet_date=b&_facet_size=5')
+    assert [c["config"] for c in configs["column"]] == [
+        {"simple": "m"},
+        {"simple": "a"},
+        {"simple": "a"},
+        {"column": "a"},
+    ]
+    assert configs["array"] == [{"source": "metadata", "config": {"simple": "n"}}]
+    assert configs["date"] == [{"source": "request", "config": {"simple": "b"}}]
+    assert set(configs) - set(patches.FACET_TYPES) == {"size"}  # `_facet_size` is read, as no type
+
+
+def test_a_parameter_starting_with_facet_takes_the_type_of_the_one_before():
+    assert [c["config"] for c in _facet_configs("_facet_date=a&_facetx=b")["date"]] == [
+        {"simple": "a"},
+        {"simple": "b"},
+    ]

@@ -2,6 +2,7 @@
 entry point; one concern a module:
 
 - guard: read-only, URL length cap, off-site paths, unknown formats, no client-set `_ttl`;
+- limits: bounded work per request: facets deduplicated and capped, arbitrary SQL capped per client;
 - cache: complete responses kept in memory (the database is immutable);
 - static: the downloads' text types say UTF-8;
 - csvsafe: no spreadsheet formula in a CSV answer of the database;
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, static
+from . import cache, csvsafe, guard, limits, static
 from .chart import register_routes
 from .errors import handle_exception
 from .labels import render_cell
@@ -31,10 +32,13 @@ __all__ = ["asgi_wrapper", "cap_values", "handle_exception", "patch_datasette", 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """The site's middleware, outermost first: guard, response cache, static charset, CSV escaping."""
+    """The site's middleware, outermost first: guard, facet cap, response cache, SQL caps (on what
+    the cache does not answer), static charset, CSV escaping."""
     responses = cache.from_environment()
+    sql = limits.SqlLimits.for_site(datasette)
 
     def wrap(app):
-        return guard.wrap(datasette, responses.wrap(static.wrap(datasette, csvsafe.wrap(datasette, app))))
+        inner = sql.wrap(datasette, static.wrap(datasette, csvsafe.wrap(datasette, app)))
+        return guard.wrap(datasette, limits.wrap_facets(datasette, responses.wrap(inner)))
 
     return wrap

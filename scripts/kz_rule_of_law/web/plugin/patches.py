@@ -35,6 +35,11 @@ FILTERS_SOURCE = "datasette/filters.py"
 ROW_VIEW_SOURCE = "datasette/views/row.py"
 STATIC_FILES_SOURCE = "datasette/utils/asgi.py"
 PERMISSION_CACHE_SIZE = 4096  # (database, table) pairs; a URL can name any table
+# How datasette/facets.py reads facet parameters: `_facet` is a column facet, `_facet_<type>` one of
+# these types (any other type is ignored), each value a column name or a JSON config; every value
+# runs its own query, repeats too; `_facet_size` is no facet.
+FACET_TYPES = ("column", "array", "date")
+FACET_OPTIONS = ("_facet_size",)
 
 
 # Attributes read
