@@ -223,7 +223,11 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 OUTPUT_KEY = pytest.StashKey[Path]()
 CHECKOUT_KEY = pytest.StashKey[dict[str, tuple[int, int] | None]]()
-NOT_OURS = ("__pycache__/", ".pytest_cache/")  # what Python and pytest themselves write
+
+
+def written_by_python(path: str) -> bool:
+    """Whether a path is what Python, pytest or pip write themselves: bytecode, pytest's cache, egg-info."""
+    return "/__pycache__/" in f"/{path}" or path.startswith(".pytest_cache/") or ".egg-info/" in path
 
 
 def checkout_state() -> dict[str, tuple[int, int] | None] | None:
@@ -254,7 +258,7 @@ def checkout_state() -> dict[str, tuple[int, int] | None] | None:
     state: dict[str, tuple[int, int] | None] = {}
     for entry in listed.split("\0"):
         path = entry[3:]
-        if not path or any(part in f"/{path}" for part in (f"/{n}" for n in NOT_OURS)) or ".egg-info/" in path:
+        if not path or written_by_python(path):
             continue
         try:
             stat = (ROOT / path).lstat()
