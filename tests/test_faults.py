@@ -20,7 +20,6 @@ from kz_rule_of_law.database import load as database_load
 from kz_rule_of_law.errors import DiskFull, InputError, Problem
 from kz_rule_of_law.package.descriptor import load_descriptor, tables
 from kz_rule_of_law.validation.rules import Checker
-
 from workspace import ROOT, SEED, cli, copy_project, snapshot
 
 FACTS = f"facts/{SEED}.yml"
@@ -61,9 +60,17 @@ def test_nesting_past_the_limit_is_a_located_error_not_a_recursion_error():
     assert f"more than {MAX_DEPTH} levels" in raised.value.problems[0].message
 
 
-@pytest.mark.parametrize("tagged, shown", [("!!binary aGVsbG8=", "!!binary"), ("!!str x", "!!str"),
-                                           ("!custom x", "!custom"), ("!!map {a: b}", "!!map"),
-                                           ("!!seq [a]", "!!seq"), ("!!python/object:os.system x", "!!python/object:os.system")])
+@pytest.mark.parametrize(
+    "tagged, shown",
+    [
+        ("!!binary aGVsbG8=", "!!binary"),
+        ("!!str x", "!!str"),
+        ("!custom x", "!custom"),
+        ("!!map {a: b}", "!!map"),
+        ("!!seq [a]", "!!seq"),
+        ("!!python/object:os.system x", "!!python/object:os.system"),
+    ],
+)
 def test_every_tag_written_in_a_facts_file_is_refused_on_its_line(tagged: str, shown: str):
     with pytest.raises(InputError) as raised:
         parse_yaml(f"a: b\nc:\n  d: {tagged}\n", "tagged.yml")
@@ -92,8 +99,10 @@ def test_an_error_value_shows_invisible_characters_as_escapes():
 # Line breaks YAML counts and editors do not
 
 
-@pytest.mark.parametrize("char, name", [("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
-                                        ("\x85", "U+0085 NEXT LINE")])
+@pytest.mark.parametrize(
+    "char, name",
+    [("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH SEPARATOR"), ("\x85", "U+0085 NEXT LINE")],
+)
 def test_a_yaml_line_break_is_refused_on_the_line_sed_shows(tmp_path: Path, char: str, name: str):
     path = tmp_path / "facts" / "f.yml"
     path.parent.mkdir()
@@ -112,7 +121,10 @@ def test_a_yaml_line_break_is_refused_on_the_line_sed_shows(tmp_path: Path, char
 def test_a_value_not_in_nfc_is_refused_naming_its_field_and_the_character(tmp_path: Path):
     path = tmp_path / "facts" / "f.yml"
     path.parent.mkdir()
-    path.write_text("source:\n  id: x\n  names:\n    - Cafe\u0301\n  title: {kk: Қазақстандағы и\u0306гі іс, en: e}\n", encoding="utf-8")
+    path.write_text(
+        "source:\n  id: x\n  names:\n    - Cafe\u0301\n  title: {kk: Қазақстандағы и\u0306гі іс, en: e}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as raised:
         load(path, "f.yml")
     assert [(p.line, p.field, p.code) for p in raised.value.problems] == [(3, "names", "not-nfc"), (5, "kk", "not-nfc")]
@@ -143,9 +155,17 @@ def test_a_quote_found_a_few_times_still_says_how_many():
     assert raised.value.problems[0].message == "quote occurs 7 times in the source"
 
 
-@pytest.mark.parametrize("char, name", [("\u200b", "ZERO WIDTH SPACE"), ("\u200c", "ZERO WIDTH NON-JOINER"),
-                                        ("\u200d", "ZERO WIDTH JOINER"), ("\u2060", "WORD JOINER"),
-                                        ("\ufeff", "ZERO WIDTH NO-BREAK SPACE"), ("\u00ad", "SOFT HYPHEN")])
+@pytest.mark.parametrize(
+    "char, name",
+    [
+        ("\u200b", "ZERO WIDTH SPACE"),
+        ("\u200c", "ZERO WIDTH NON-JOINER"),
+        ("\u200d", "ZERO WIDTH JOINER"),
+        ("\u2060", "WORD JOINER"),
+        ("\ufeff", "ZERO WIDTH NO-BREAK SPACE"),
+        ("\u00ad", "SOFT HYPHEN"),
+    ],
+)
 def test_a_quote_not_found_names_its_invisible_characters_and_where(char: str, name: str):
     with pytest.raises(InputError) as raised:
         locate("Бұл мәтін жақсы.", f"мәт{char}ін жақсы")
@@ -164,7 +184,8 @@ def test_a_facts_file_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path):
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         "error: facts/001_synthetic0000000.yml: facts file is not a regular file but a FIFO: "
-        "expected a regular file (or a symlink to one inside the project)"]
+        "expected a regular file (or a symlink to one inside the project)"
+    ]
 
 
 def test_an_archived_text_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path):
@@ -221,8 +242,11 @@ def test_a_full_disk_while_writing_the_csvs_is_one_line_and_publishes_nothing(tm
     monkeypatch.setattr(building.PackageWriter, "write", write)
     status, lines = build_in(root, monkeypatch)
     assert status == 1
-    assert len(lines) == 1 and re.fullmatch(rf"error: no space left on device while writing {re.escape(str(root))}/"
-                                            r"\.build-[^/]+/package", lines[0]), lines
+    assert len(lines) == 1 and re.fullmatch(
+        rf"error: no space left on device while writing {re.escape(str(root))}/"
+        r"\.build-[^/]+/package",
+        lines[0],
+    ), lines
     assert snapshot(root) == before
     assert not list(root.glob(".build-*"))
 
@@ -254,10 +278,9 @@ def test_a_full_disk_while_writing_a_file_atomically_names_it_and_keeps_the_old_
     target = tmp_path / "site" / "metadata.json"
     target.parent.mkdir()
     target.write_bytes(b"old")
-    with pytest.raises(DiskFull) as raised:
-        with atomic_write(target) as out:
-            out.write(b"new")
-            raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(DiskFull) as raised, atomic_write(target) as out:
+        out.write(b"new")
+        raise OSError(errno.ENOSPC, "No space left on device")
     assert raised.value.lines() == [f"error: no space left on device while writing {target}"]
     assert raised.value.problems[0].code == "disk-full"
     assert target.read_bytes() == b"old"
@@ -291,13 +314,18 @@ def schema():
 
 def test_parent_cycles_are_found_once_each_on_their_first_organization(schema):
     checker = Checker(schema, lambda source_id: None)
-    rows = organization_rows(schema, [("top", None), ("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"), ("x", "y"), ("y", "x")])
+    rows = organization_rows(
+        schema, [("top", None), ("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"), ("x", "y"), ("y", "x")]
+    )
     columns = list(rows[0])
-    assert checker.check_chunk("organizations", columns, [tuple(r.values()) for r in rows],
-                               lines=list(range(2, 9))) == []
+    assert (
+        checker.check_chunk("organizations", columns, [tuple(r.values()) for r in rows], lines=list(range(2, 9))) == []
+    )
     found = [(f.key, f.problem.line, f.problem.code, f.problem.message) for f in checker.finish()]
-    assert found == [(("a",), 3, "organization-parent-cycle", "organizations' parents form a cycle: a -> b -> c -> a"),
-                     (("x",), 7, "organization-parent-cycle", "organizations' parents form a cycle: x -> y -> x")]
+    assert found == [
+        (("a",), 3, "organization-parent-cycle", "organizations' parents form a cycle: a -> b -> c -> a"),
+        (("x",), 7, "organization-parent-cycle", "organizations' parents form a cycle: x -> y -> x"),
+    ]
 
 
 def test_an_organization_that_is_its_own_parent_fails_on_its_row(schema):
@@ -315,4 +343,7 @@ def test_one_archived_text_under_two_source_ids_fails_on_the_second(schema):
     assert checker.check("sources", {"source_id": "999_synthetic-a", "sha256": digest}) == []  # the same row again
     [failure] = checker.check("sources", {"source_id": "999_synthetic-b", "sha256": digest})
     assert (failure.key, failure.problem.field, failure.problem.code) == (
-        ("999_synthetic-b",), "sha256", "duplicate-source-text")
+        ("999_synthetic-b",),
+        "sha256",
+        "duplicate-source-text",
+    )
