@@ -1,14 +1,15 @@
-# Two commands: `make serve` (set up, build, serve the site) and `make test` (set up, run every check).
+# `make serve` (set up, build, serve the site), `make test` (set up, run every check), `make lint` (style,
+# types, complexity).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: serve test build chromium nginx clean
+.PHONY: serve test lint build chromium nginx clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	touch $@
 
 serve: $(VENV)/.installed
@@ -25,11 +26,20 @@ chromium:
 nginx:
 	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
+# Everything. A quick loop while editing: .venv/bin/python -m pytest -m 'not slow and not browser and not server'
+# (markers in pyproject.toml); screenshots go to $KZ_TEST_OUTPUT, else a pytest temp folder it prints.
 test: $(VENV)/.installed chromium nginx
 	$(BIN)/kz-rule-of-law build --check
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/kz-rule-of-law validate
 	$(BIN)/python -m pytest
+
+# Style, types and complexity of the package: ruff, mypy, and no function over complexity 10.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
+	RADON=$(BIN)/radon .ci/complexity
 
 clean:
 	rm -rf $(VENV) build test-output .pytest_cache .hypothesis

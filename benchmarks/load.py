@@ -14,7 +14,8 @@ project's own build/ is never touched. Two servers are started, each on a free 1
     default  `python -m datasette serve <the same .db> -p PORT -h 127.0.0.1`, nothing else
 
 This process then drives each in turn (never both at once) with --clients concurrent clients
-(one keep-alive HTTP/1.1 connection each, a minimal client: see Connection) on one asyncio loop for --seconds, after a warm-up that checks every URL of the mix answers 200.
+(one keep-alive HTTP/1.1 connection each, a minimal client: see Connection) on one asyncio loop for
+--seconds, after a warm-up that checks every URL of the mix answers 200.
 Each client walks the mix from its own starting point: home and database pages, table, row and
 facet pages, canned queries (on the default server, which has no metadata, the same SQL as ?sql=),
 table and canned search, CSV and JSON. Every request is bounded (timeout, deadline, a cap on the
@@ -205,8 +206,9 @@ def scale_mix(root: Path) -> list[tuple[str, Any]]:
     return mix
 
 
-def urls(root: Path, server: str, exclude: tuple[str, ...] = (), mix: list[tuple[str, Any]] | None = None
-         ) -> list[tuple[str, str]]:
+def urls(
+    root: Path, server: str, exclude: tuple[str, ...] = (), mix: list[tuple[str, Any]] | None = None
+) -> list[tuple[str, str]]:
     """The mix as (kind, path) for `server` ("ours", or "default": canned queries as ?sql=, the
     configured facets of a table page as ?_facet=)."""
     queries = canned_queries(root)
@@ -254,13 +256,17 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def start(name: str, command: list[str], port: int, cwd: Path, logs: Path, env: dict[str, str] | None = None
-          ) -> Server:
+def start(name: str, command: list[str], port: int, cwd: Path, logs: Path, env: dict[str, str] | None = None) -> Server:
     """Start a server listening on 127.0.0.1:`port` and wait until it answers /-/versions.json."""
     log = logs / f"{name}.log"
     with open(log, "w") as handle:
-        process = subprocess.Popen(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(REPO / "scripts"), **(env or {})})
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(REPO / "scripts"), **(env or {})},
+        )
     server = Server(name, f"http://127.0.0.1:{port}", process, log, command)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -350,8 +356,15 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def drive(name: str, url: str, paths: list[tuple[str, str]], clients: int, seconds: float,
-                requests: int = 0, result: Result | None = None) -> Result:
+async def drive(
+    name: str,
+    url: str,
+    paths: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    requests: int = 0,
+    result: Result | None = None,
+) -> Result:
     """`clients` concurrent clients, one keep-alive connection each, requesting the mix in turn, for
     `seconds` or, when `requests` is given, until that many have been sent (into `result` if given)."""
     result = result or Result(name, seconds, clients, load_before=os.getloadavg())
@@ -373,7 +386,7 @@ async def drive(name: str, url: str, paths: list[tuple[str, str]], clients: int,
                 try:
                     status = await asyncio.wait_for(connection.get(path), REQUEST_TIMEOUT_S)
                     failed, detail = status >= 400, f"{status} {path}"
-                except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as e:
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as e:
                     connection.close()
                     failed, detail = True, f"{type(e).__name__} {path}"
                 elapsed = (time.perf_counter() - sent) * 1000
@@ -394,8 +407,9 @@ async def drive(name: str, url: str, paths: list[tuple[str, str]], clients: int,
     return result
 
 
-async def drive_each(name: str, url: str, paths: list[tuple[str, str]], clients: int, count: int,
-                     seconds: float) -> Result:
+async def drive_each(
+    name: str, url: str, paths: list[tuple[str, str]], clients: int, count: int, seconds: float
+) -> Result:
     """Each URL on its own: `count` requests by `clients` concurrent clients (at most `seconds` each)."""
     result = Result(name, 0.0, clients, load_before=os.getloadavg())
     started = time.perf_counter()
@@ -416,9 +430,13 @@ def readiness(root: Path, times: int) -> list[float]:
         port = free_port()
         load = os.getloadavg()[0]
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], cwd=root, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO / "scripts")})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
+        )
         try:
             while time.perf_counter() - started < START_TIMEOUT_S:
                 if process.poll() is not None:
@@ -454,15 +472,20 @@ def service_times(root: Path) -> None:
 
     datasette_database.Database.execute_fn = counted
     configurations = {
-        "ours": Datasette(immutables=[str(site.database)], inspect_data=None,
-                          metadata=yaml.safe_load(site.metadata.read_text(encoding="utf-8")), settings=SETTINGS,
-                          template_dir=str(root / TEMPLATE_DIR)),
+        "ours": Datasette(
+            immutables=[str(site.database)],
+            inspect_data=None,
+            metadata=yaml.safe_load(site.metadata.read_text(encoding="utf-8")),
+            settings=SETTINGS,
+            template_dir=str(root / TEMPLATE_DIR),
+        ),
         "default": Datasette([str(site.database)]),
     }
     rows = {}
     for name, datasette in configurations.items():
         for kind, path in urls(root, name):
-            async def measure() -> tuple[float, int, int]:
+
+            async def measure(datasette: Datasette = datasette, path: str = path) -> tuple[float, int, int]:
                 for _ in range(3):
                     await datasette.client.get(path)
                 hops.clear()
@@ -477,8 +500,10 @@ def service_times(root: Path) -> None:
     ours, default = urls(root, "ours"), urls(root, "default")
     for (kind, path), (_, other) in zip(ours, default):
         a, b = rows[("ours", kind, path)], rows[("default", kind, other)]
-        print(f"| {kind} | `{path[:70]}` | {a[0]:.1f} | {a[1]} | {b[0]:.1f} | {b[1]} |"
-              + ("" if a[2] == b[2] == 200 else f" status {a[2]}/{b[2]}"))
+        print(
+            f"| {kind} | `{path[:70]}` | {a[0]:.1f} | {a[1]} | {b[0]:.1f} | {b[1]} |"
+            + ("" if a[2] == b[2] == 200 else f" status {a[2]}/{b[2]}")
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -489,7 +514,7 @@ def machine() -> dict[str, str]:
     """What the figures were measured on."""
     cpu, memory = cpu_and_memory()
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
         "memory": memory,
@@ -504,12 +529,16 @@ def machine() -> dict[str, str]:
 
 def table(results: list[Result]) -> list[str]:
     """The summary table as Markdown lines."""
-    lines = ["| server | clients | seconds | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| server | clients | seconds | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in results:
-        lines.append(f"| {r.name} | {r.clients} | {r.seconds:.1f} | {r.requests} | {r.rps:.1f} | "
-                     f"{r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} | "
-                     f"{max(r.latencies_ms, default=float('nan')):.1f} | {r.errors} |")
+        lines.append(
+            f"| {r.name} | {r.clients} | {r.seconds:.1f} | {r.requests} | {r.rps:.1f} | "
+            f"{r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} | "
+            f"{max(r.latencies_ms, default=float('nan')):.1f} | {r.errors} |"
+        )
     return lines
 
 
@@ -532,8 +561,10 @@ def paths_table(results: list[Result], paths: dict[str, list[tuple[str, str]]]) 
     names = [r.name for r in results]
     head = "| kind | URL | " + " | ".join(f"{n} p50 | {n} p95" for n in names) + " |"
     ratio = len(results) == 2
-    lines = [head + (f" {names[0]}/{names[1]} p95 |" if ratio else ""),
-             "| --- | --- |" + " ---: | ---: |" * len(results) + (" ---: |" if ratio else "")]
+    lines = [
+        head + (f" {names[0]}/{names[1]} p95 |" if ratio else ""),
+        "| --- | --- |" + " ---: | ---: |" * len(results) + (" ---: |" if ratio else ""),
+    ]
     first = paths[names[0]]
     for index, (kind, path) in enumerate(first):
         cells, p95s = [], []
@@ -542,12 +573,17 @@ def paths_table(results: list[Result], paths: dict[str, list[tuple[str, str]]]) 
             values = r.by_path.get(other, [])
             statuses = {k: v for k, v in r.statuses.get(other, {}).items() if k != "200"}
             p95s.append(r.percentile(95, values))
-            cells += [f"{r.percentile(50, values):.1f}",
-                      f"{p95s[-1]:.1f}" + (f" ({', '.join(f'{v}x {k}' for k, v in statuses.items())})"
-                                           if statuses else "")]
+            cells += [
+                f"{r.percentile(50, values):.1f}",
+                f"{p95s[-1]:.1f}" + (f" ({', '.join(f'{v}x {k}' for k, v in statuses.items())})" if statuses else ""),
+            ]
         shown = urllib.parse.unquote(path if len(path) < 90 else path[:87] + "...")
-        lines.append(f"| {kind} | `{shown}` | " + " | ".join(cells) + " |"
-                     + (f" {p95s[0] / p95s[1]:.3g} |" if ratio and p95s[1] else ""))
+        lines.append(
+            f"| {kind} | `{shown}` | "
+            + " | ".join(cells)
+            + " |"
+            + (f" {p95s[0] / p95s[1]:.3g} |" if ratio and p95s[1] else "")
+        )
     return lines
 
 
@@ -569,21 +605,31 @@ def report(results: list[Result], servers: list[Server], paths: dict[str, list])
         lines += [f"Throughput ours/default: **{by_name['ours'].rps / by_name['default'].rps:.2f}**", ""]
     for r in results:
         verdict = "met" if r.errors == 0 and r.percentile(95) < TARGET_P95_MS else "missed"
-        lines.append(f"- {r.name}: target {verdict}; load average before {r.load_before[0]:.2f}, "
-                     f"after {r.load_after[0]:.2f}"
-                     + (f"; first errors: {', '.join(r.error_samples)}" if r.error_samples else ""))
+        lines.append(
+            f"- {r.name}: target {verdict}; load average before {r.load_before[0]:.2f}, "
+            f"after {r.load_after[0]:.2f}"
+            + (f"; first errors: {', '.join(r.error_samples)}" if r.error_samples else "")
+        )
     lines += ["", "Latency by kind of page (ms):", "", *kinds_table(results), "", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in info.items()]
     lines += ["", "## Servers", ""]
     for server in servers:
         shown = [Path(part).name if part.startswith("/") else part for part in server.command]
         lines.append(f"- {server.name}: `{' '.join(shown)}`; plugins: {server.plugins or 'none'}")
-    lines += ["", "## The mix", "",
-              f"Each of the {len(MIX)} URLs is requested equally often (each client walks the list from its "
-              "own starting point):", ""]
+    lines += [
+        "",
+        "## The mix",
+        "",
+        f"Each of the {len(MIX)} URLs is requested equally often (each client walks the list from its "
+        "own starting point):",
+        "",
+    ]
     lines += [f"- {kind}: `{urllib.parse.unquote(path)}`" for kind, path in paths.get("ours") or urls(REPO, "ours")]
-    lines += ["", "On the default server, which has no metadata, each canned query runs as "
-              f"`/{DB}?sql=<its SQL>&<its parameters>` (`.csv` and `.json` alike)."]
+    lines += [
+        "",
+        "On the default server, which has no metadata, each canned query runs as "
+        f"`/{DB}?sql=<its SQL>&<its parameters>` (`.csv` and `.json` alike).",
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -607,18 +653,39 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="duration of each run (default 30)")
     parser.add_argument("--root", type=Path, help="serve this project in place instead of a built temporary copy")
     parser.add_argument("--only", choices=("ours", "default"), help="drive one server only")
-    parser.add_argument("--exclude", action="append", default=[], metavar="KIND",
-                        help="leave a kind of page out of the mix: " + ", ".join(dict.fromkeys(k for k, _ in MIX)))
-    parser.add_argument("--setting", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="run our server with this Datasette setting changed")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="KIND",
+        help="leave a kind of page out of the mix: " + ", ".join(dict.fromkeys(k for k, _ in MIX)),
+    )
+    parser.add_argument(
+        "--setting",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="run our server with this Datasette setting changed",
+    )
     parser.add_argument("--service-times", action="store_true", help="each URL alone, in process; no servers")
-    parser.add_argument("--mix", choices=("site", "scale"), default="site",
-                        help="site: the pages of the site (default); scale: the pages of the scale targets")
+    parser.add_argument(
+        "--mix",
+        choices=("site", "scale"),
+        default="site",
+        help="site: the pages of the site (default); scale: the pages of the scale targets",
+    )
     parser.add_argument("--no-cache", action="store_true", help="our server without its response cache")
-    parser.add_argument("--per-url", type=int, default=0, metavar="N",
-                        help="request each URL N times on its own instead of the mixed run")
-    parser.add_argument("--readiness", type=int, default=0, metavar="N",
-                        help="time N starts of serve to the first 200 on / (no load)")
+    parser.add_argument(
+        "--per-url",
+        type=int,
+        default=0,
+        metavar="N",
+        help="request each URL N times on its own instead of the mixed run",
+    )
+    parser.add_argument(
+        "--readiness", type=int, default=0, metavar="N", help="time N starts of serve to the first 200 on / (no load)"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the report")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
@@ -627,8 +694,16 @@ def main() -> None:
     unknown = set(args.exclude) - {kind for kind, _ in MIX}
     if unknown:
         parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
-    write = not (args.no_write or args.only or args.exclude or args.setting or args.mix != "site"
-                 or args.no_cache or args.per_url or args.readiness)
+    write = not (
+        args.no_write
+        or args.only
+        or args.exclude
+        or args.setting
+        or args.mix != "site"
+        or args.no_cache
+        or args.per_url
+        or args.readiness
+    )
 
     scratch = Path(tempfile.mkdtemp(prefix="kz-load-"))
     servers: list[Server] = []
@@ -639,8 +714,10 @@ def main() -> None:
             return
         if args.readiness:
             times = sorted(readiness(root, args.readiness))
-            print(f"serve ready in {times[len(times) // 2]:.2f} s (median of {len(times)}; "
-                  f"min {times[0]:.2f}, max {times[-1]:.2f})")
+            print(
+                f"serve ready in {times[len(times) // 2]:.2f} s (median of {len(times)}; "
+                f"min {times[0]:.2f}, max {times[-1]:.2f})"
+            )
             return
         logs = scratch / "logs"
         logs.mkdir()
@@ -648,19 +725,35 @@ def main() -> None:
         our_command = [sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1", "--port", str(port)]
         if args.setting:
             from kz_rule_of_law.web.serve import prepare, serve_command
+
             our_command = serve_command(prepare(root), "127.0.0.1", port)
             index = our_command.index("--cors")
             our_command[index:index] = [part for name, value in args.setting for part in ("--setting", name, value)]
         wanted = [args.only] if args.only else ["ours", "default"]
         print(f"starting servers ({root})", flush=True)
-        ours = start("ours", our_command, port, root, logs,  # serve builds the database when needed
-                     {"KZ_SITE_CACHE": "off"} if args.no_cache else None)
+        ours = start(
+            "ours",
+            our_command,
+            port,
+            root,
+            logs,  # serve builds the database when needed
+            {"KZ_SITE_CACHE": "off"} if args.no_cache else None,
+        )
         servers.append(ours)
         if "default" in wanted:
             database = root / "build" / f"{DB}.db"
             default_port = free_port()
-            default_command = [sys.executable, "-m", "datasette", "serve", str(database),
-                               "-p", str(default_port), "-h", "127.0.0.1"]
+            default_command = [
+                sys.executable,
+                "-m",
+                "datasette",
+                "serve",
+                str(database),
+                "-p",
+                str(default_port),
+                "-h",
+                "127.0.0.1",
+            ]
             servers.append(start("default", default_command, default_port, root, logs))
         if "ours" not in wanted:
             stop(ours)
@@ -672,15 +765,24 @@ def main() -> None:
         for server in servers:
             asyncio.run(warm_up(server.url, paths[server.name], strict=mix is None))
             if args.per_url:
-                print(f"driving {server.name} ({server.url}): each URL {args.per_url} times, "
-                      f"{args.clients} clients", flush=True)
-                results.append(asyncio.run(drive_each(server.name, server.url, paths[server.name],
-                                                      args.clients, args.per_url, args.seconds)))
+                print(
+                    f"driving {server.name} ({server.url}): each URL {args.per_url} times, {args.clients} clients",
+                    flush=True,
+                )
+                results.append(
+                    asyncio.run(
+                        drive_each(
+                            server.name, server.url, paths[server.name], args.clients, args.per_url, args.seconds
+                        )
+                    )
+                )
             else:
-                print(f"driving {server.name} ({server.url}): {args.clients} clients for {args.seconds:.0f} s",
-                      flush=True)
-                results.append(asyncio.run(drive(server.name, server.url, paths[server.name],
-                                                 args.clients, args.seconds)))
+                print(
+                    f"driving {server.name} ({server.url}): {args.clients} clients for {args.seconds:.0f} s", flush=True
+                )
+                results.append(
+                    asyncio.run(drive(server.name, server.url, paths[server.name], args.clients, args.seconds))
+                )
         print()
         print("\n".join(table(results)))
         by_name = {r.name: r for r in results}

@@ -55,9 +55,25 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.load import (DB, MAX_REQUESTS_PER_CLIENT, REPO, REQUEST_TIMEOUT_S, START_TIMEOUT_S,
-                             TARGET_P95_MS, Connection, Result, Server, copy_project, drive, free_port,
-                             machine, stop, urls, warm_up, write_results)
+from benchmarks.load import (
+    DB,
+    MAX_REQUESTS_PER_CLIENT,
+    REPO,
+    REQUEST_TIMEOUT_S,
+    START_TIMEOUT_S,
+    TARGET_P95_MS,
+    Connection,
+    Result,
+    Server,
+    copy_project,
+    drive,
+    free_port,
+    machine,
+    stop,
+    urls,
+    warm_up,
+    write_results,
+)
 
 RESULTS = REPO / "benchmarks" / "RESULTS-replicas.md"
 TEMPLATE = REPO / "deploy" / "nginx.conf"
@@ -67,8 +83,9 @@ PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 REPLICAS = 2
 NGINX_START_TIMEOUT_S = 20.0
 # A query that never ends by itself: the site's SQL time limit (1 s) stops it. {n} makes each one new.
-HEAVY_SQL = ("with recursive counter(x) as (select 1 union all select x + 1 from counter) "
-             "select count(*) + {n} from counter")
+HEAVY_SQL = (
+    "with recursive counter(x) as (select 1 union all select x + 1 from counter) select count(*) + {n} from counter"
+)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -85,9 +102,9 @@ def render_config(template: str, values: dict[str, str]) -> str:
         if line.lstrip().startswith("#"):
             lines.append(line)
             continue
-        indent = line[:len(line) - len(line.lstrip())]
+        indent = line[: len(line) - len(line.lstrip())]
 
-        def fill(match: re.Match) -> str:
+        def fill(match: re.Match, line: str = line, indent: str = indent) -> str:
             name = match.group(1)
             if name not in values:
                 raise ValueError(f"no value for @{name}@ in {line.strip()!r}")
@@ -136,8 +153,9 @@ def nginx_command(prefix: Path, config: Path, *options: str) -> list[str]:
 
 def check_config(prefix: Path, config: Path) -> str:
     """`nginx -t` on the configuration; SystemExit with its output if nginx refuses it."""
-    result = subprocess.run(nginx_command(prefix, config, "-t"), capture_output=True, text=True, timeout=30,
-                            preexec_fn=default_signals)
+    result = subprocess.run(
+        nginx_command(prefix, config, "-t"), capture_output=True, text=True, timeout=30, preexec_fn=default_signals
+    )
     if result.returncode:
         raise SystemExit(f"nginx refused {config}:\n{result.stderr}")
     return result.stderr
@@ -182,9 +200,15 @@ def spawn(name: str, command: list[str], port: int, cwd: Path, logs: Path, group
     (`group`: in a process group of its own, so that its own children can be stopped with it)."""
     log = logs / f"{name}.log"
     with open(log, "a") as handle:
-        process = subprocess.Popen(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
-                                   preexec_fn=default_signals, start_new_session=group)
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(REPO / "scripts")},
+            preexec_fn=default_signals,
+            start_new_session=group,
+        )
     return Server(name, f"http://127.0.0.1:{port}", process, log, command)
 
 
@@ -267,9 +291,18 @@ class Run:
     nginx_errors: list[str] = field(default_factory=list)
 
 
-async def fault_run(nginx: Server, paths: list[tuple[str, str]], clients: int, seconds: float,
-                    replicas: list[Server], index: int, root: Path, logs: Path, cache: bool,
-                    stop_signal: str = "KILL") -> Run:
+async def fault_run(
+    nginx: Server,
+    paths: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    replicas: list[Server],
+    index: int,
+    root: Path,
+    logs: Path,
+    cache: bool,
+    stop_signal: str = "KILL",
+) -> Run:
     """Drive the mix through nginx; half-way send SIG`stop_signal` to replicas[index] and, once it has
     exited (SIGKILL after 10 s), start it again on the same port."""
     victim = replicas[index]
@@ -310,7 +343,7 @@ async def heavy_clients(url: str, clients: int, seconds: float) -> Result:
                 sent = time.perf_counter()
                 try:
                     status = str(await asyncio.wait_for(connection.get(path), REQUEST_TIMEOUT_S))
-                except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as e:
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as e:
                     connection.close()
                     status = type(e).__name__
                 result.latencies_ms.append((time.perf_counter() - sent) * 1000)
@@ -324,12 +357,14 @@ async def heavy_clients(url: str, clients: int, seconds: float) -> Result:
     return result
 
 
-async def heavy_run(nginx: Server, paths: list[tuple[str, str]], clients: int, heavy: int, seconds: float,
-                    cache: bool) -> Run:
+async def heavy_run(
+    nginx: Server, paths: list[tuple[str, str]], clients: int, heavy: int, seconds: float, cache: bool
+) -> Run:
     """The readers beside `heavy` clients of slow queries, all through nginx."""
     epoch = time.time()
-    readers, slow = await asyncio.gather(drive("readers", nginx.url, paths, clients, seconds),
-                                         heavy_clients(nginx.url, heavy, seconds))
+    readers, slow = await asyncio.gather(
+        drive("readers", nginx.url, paths, clients, seconds), heavy_clients(nginx.url, heavy, seconds)
+    )
     return Run("beside heavy SQL", cache, readers, epoch, time.time(), heavy=slow)
 
 
@@ -341,8 +376,10 @@ async def readers_run(nginx: Server, paths: list[tuple[str, str]], clients: int,
 
 def access_log(path: Path) -> list[dict[str, str]]:
     """nginx's access log in the `replicas` format of deploy/nginx.conf, one dict a request."""
-    pattern = re.compile(r'(?P<msec>\S+) (?P<status>\d+) (?P<bytes>\d+) (?P<cache>\S+) "(?P<upstream>[^"]*)" '
-                         r'"(?P<upstream_status>[^"]*)" (?P<time>\S+) "(?P<uri>[^"]*)"')
+    pattern = re.compile(
+        r'(?P<msec>\S+) (?P<status>\d+) (?P<bytes>\d+) (?P<cache>\S+) "(?P<upstream>[^"]*)" '
+        r'"(?P<upstream_status>[^"]*)" (?P<time>\S+) "(?P<uri>[^"]*)"'
+    )
     entries = []
     if path.is_file():
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -385,10 +422,20 @@ def nginx_version() -> str:
 def commit() -> str:
     """The checkout's commit, marked when files differ from it."""
     try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=10, preexec_fn=default_signals).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10, preexec_fn=default_signals).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            preexec_fn=default_signals,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            preexec_fn=default_signals,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return (head or "unknown") + (" (with uncommitted changes)" if dirty else "")
@@ -398,17 +445,23 @@ def upstream_summary(entries: list[dict[str, str]], ports: dict[str, str]) -> st
     """What reached the replicas according to nginx: cache statuses, retries, upstream failures, answers by replica."""
     cache = collections.Counter(e["cache"] for e in entries)
     retried = [e for e in entries if "," in e["upstream"]]
-    failed = collections.Counter(s.strip() for e in entries for s in e["upstream_status"].split(",")
-                                 if s.strip() not in ("-", "") and s.strip() >= "500")
+    failed = collections.Counter(
+        s.strip()
+        for e in entries
+        for s in e["upstream_status"].split(",")
+        if s.strip() not in ("-", "") and s.strip() >= "500"
+    )
     by_replica: collections.Counter = collections.Counter()
     for e in entries:
         last = e["upstream"].split(",")[-1].strip()
         if last and last != "-":
             by_replica[ports.get(last.rsplit(":", 1)[-1], last)] += 1
-    parts = ["cache " + ", ".join(f"{k} {v}" for k, v in sorted(cache.items())),
-             f"sent to another replica after a failure {len(retried)}",
-             "upstream 5xx/failed " + (", ".join(f"{k} x{v}" for k, v in sorted(failed.items())) or "0"),
-             "answered by " + (", ".join(f"{k} {v}" for k, v in sorted(by_replica.items())) or "nginx's cache only")]
+    parts = [
+        "cache " + ", ".join(f"{k} {v}" for k, v in sorted(cache.items())),
+        f"sent to another replica after a failure {len(retried)}",
+        "upstream 5xx/failed " + (", ".join(f"{k} x{v}" for k, v in sorted(failed.items())) or "0"),
+        "answered by " + (", ".join(f"{k} {v}" for k, v in sorted(by_replica.items())) or "nginx's cache only"),
+    ]
     return "; ".join(parts)
 
 
@@ -421,19 +474,24 @@ def error_kind(line: str) -> str:
 
 def run_table(runs: list[Run]) -> list[str]:
     """The readers of each run as Markdown lines."""
-    lines = ["| nginx cache | run | clients | seconds | requests | req/s | p50 ms | p95 ms | p99 ms | max ms "
-             "| client errors |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| nginx cache | run | clients | seconds | requests | req/s | p50 ms | p95 ms | p99 ms | max ms "
+        "| client errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for run in runs:
         r = run.readers
-        lines.append(f"| {'on' if run.cache else 'off'} | {run.name} | {r.clients} | {r.seconds:.1f} | {r.requests} | "
-                     f"{r.rps:.1f} | {r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} | "
-                     f"{max(r.latencies_ms, default=float('nan')):.1f} | {r.errors} |")
+        lines.append(
+            f"| {'on' if run.cache else 'off'} | {run.name} | {r.clients} | {r.seconds:.1f} | {r.requests} | "
+            f"{r.rps:.1f} | {r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} | "
+            f"{max(r.latencies_ms, default=float('nan')):.1f} | {r.errors} |"
+        )
     return lines
 
 
-def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], ports: dict[str, str],
-           nginx_info: str) -> str:
+def report(
+    runs: list[Run], args: argparse.Namespace, replicas: list[Server], ports: dict[str, str], nginx_info: str
+) -> str:
     """RESULTS-replicas.md without its notes."""
     info = machine()
     info["nginx"] = nginx_info
@@ -445,7 +503,7 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
         f" ({args.clients} reader clients, {args.seconds:.0f} s a run). {REPLICAS} `kz-rule-of-law serve` "
         "replicas of one built project behind Debian's nginx (deploy/nginx.conf: a load-balancing upstream "
         "with keep-alive, `proxy_next_upstream error timeout http_502 http_503`, `max_fails=1 fail_timeout=3s`, "
-        "and `proxy_cache` unless \"off\"); every client walks the load mix of benchmarks/load.py through "
+        'and `proxy_cache` unless "off"); every client walks the load mix of benchmarks/load.py through '
         "nginx on a keep-alive connection. Target: no client errors through the kill and p95 under "
         f"{TARGET_P95_MS:.0f} ms. A client error is a status >= 400 or a failed request.",
         "",
@@ -458,8 +516,10 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
         head = f"- cache {'on' if run.cache else 'off'}, {run.name}: target {verdict}"
         if run.fault:
             fault = run.fault
-            head += (f"; `{fault.replica}` got SIG{fault.signal} {fault.killed_at:.1f} s in and answered again "
-                     f"{fault.ready_after:.1f} s later")
+            head += (
+                f"; `{fault.replica}` got SIG{fault.signal} {fault.killed_at:.1f} s in and answered again "
+                f"{fault.ready_after:.1f} s later"
+            )
         if r.error_samples:
             head += f"; first client errors: {', '.join(r.error_samples)}"
         lines.append(head)
@@ -469,13 +529,16 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
             lines.append("  - nginx's error log: " + "; ".join(f"{v}x {k}" for k, v in kinds.most_common(5)))
         if run.fault:
             outage = [e for e in run.log if run.fault.killed_epoch <= float(e["msec"]) <= run.fault.ready_epoch]
-            lines.append(f"  - while `{run.fault.replica}` was down ({len(outage)} requests): "
-                         f"{upstream_summary(outage, ports)}")
+            lines.append(
+                f"  - while `{run.fault.replica}` was down ({len(outage)} requests): {upstream_summary(outage, ports)}"
+            )
         if run.heavy:
             h = run.heavy
             statuses = ", ".join(f"{k} x{v}" for k, v in sorted(h.statuses.get("heavy", {}).items()))
-            lines.append(f"  - heavy SQL: {h.clients} clients, {h.requests} queries ({statuses}), "
-                         f"p50 {h.percentile(50):.0f} ms, max {max(h.latencies_ms, default=float('nan')):.0f} ms")
+            lines.append(
+                f"  - heavy SQL: {h.clients} clients, {h.requests} queries ({statuses}), "
+                f"p50 {h.percentile(50):.0f} ms, max {max(h.latencies_ms, default=float('nan')):.0f} ms"
+            )
         lines.append(f"  - load average before {r.load_before[0]:.2f}, after {r.load_after[0]:.2f}")
     lines += ["", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in info.items()]
@@ -483,10 +546,14 @@ def report(runs: list[Run], args: argparse.Namespace, replicas: list[Server], po
     for server in replicas:
         shown = [Path(part).name if part.startswith("/") else part for part in server.command]
         lines.append(f"- {server.name}: `{' '.join(shown)}`")
-    lines.append("- nginx: `nginx -p <temporary folder>/ -c <temporary folder>/nginx.conf` "
-                 "(deploy/nginx.conf filled in)")
-    lines += ["", f"The heavy SQL clients request `/{DB}.json?sql=` with: `{HEAVY_SQL.format(n='N')}` "
-              "(N counts up, so that every query is new to both caches)."]
+    lines.append(
+        "- nginx: `nginx -p <temporary folder>/ -c <temporary folder>/nginx.conf` (deploy/nginx.conf filled in)"
+    )
+    lines += [
+        "",
+        f"The heavy SQL clients request `/{DB}.json?sql=` with: `{HEAVY_SQL.format(n='N')}` "
+        "(N counts up, so that every query is new to both caches).",
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -498,12 +565,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8, help="reader clients (default 8)")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each run (default 20)")
-    parser.add_argument("--heavy", type=int, default=4, metavar="N",
-                        help="clients of slow SQL beside the readers in the heavy run (default 4; 0: no heavy run)")
-    parser.add_argument("--proxy-cache", choices=("on", "off", "both"), default="both",
-                        help="nginx's response cache (default both: every run with it, then without)")
-    parser.add_argument("--stop-signal", choices=("KILL", "TERM"), default="KILL",
-                        help="how the replica is stopped half-way (default KILL: a crash)")
+    parser.add_argument(
+        "--heavy",
+        type=int,
+        default=4,
+        metavar="N",
+        help="clients of slow SQL beside the readers in the heavy run (default 4; 0: no heavy run)",
+    )
+    parser.add_argument(
+        "--proxy-cache",
+        choices=("on", "off", "both"),
+        default="both",
+        help="nginx's response cache (default both: every run with it, then without)",
+    )
+    parser.add_argument(
+        "--stop-signal",
+        choices=("KILL", "TERM"),
+        default="KILL",
+        help="how the replica is stopped half-way (default KILL: a crash)",
+    )
     parser.add_argument("--root", type=Path, help="serve this project in place instead of a built temporary copy")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the report")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -543,10 +623,18 @@ def main() -> None:
             print(f"nginx on {nginx.url}, cache {'on' if cache else 'off'}", flush=True)
             asyncio.run(warm_up(nginx.url, paths))
             these = []
-            print(f"failover: {args.clients} clients for {args.seconds:.0f} s, SIG{args.stop_signal} to replica-a "
-                  "half-way", flush=True)
-            these.append(asyncio.run(fault_run(nginx, paths, args.clients, args.seconds, replicas, 0, root, logs,
-                                               cache, args.stop_signal)))
+            print(
+                f"failover: {args.clients} clients for {args.seconds:.0f} s, SIG{args.stop_signal} to replica-a "
+                "half-way",
+                flush=True,
+            )
+            these.append(
+                asyncio.run(
+                    fault_run(
+                        nginx, paths, args.clients, args.seconds, replicas, 0, root, logs, cache, args.stop_signal
+                    )
+                )
+            )
             if args.heavy:
                 print(f"readers alone for {args.seconds:.0f} s, then beside {args.heavy} heavy SQL clients", flush=True)
                 these.append(asyncio.run(readers_run(nginx, paths, args.clients, args.seconds, cache)))

@@ -8,8 +8,10 @@
 For every size a corpus is generated (benchmarks.generate, under build/synthetic/<n>/), then every stage
 runs in its own child process, so its peak memory (ru_maxrss of the child) is its own:
 
-    facts->rows   kz_rule_of_law.build.compile_package(root, None): every facts file compiled and checked, nothing written
-    rows->CSV     the time kz_rule_of_law.package.writer.PackageWriter takes writing the rows as they stream from the facts
+    facts->rows   kz_rule_of_law.build.compile_package(root, None): every facts file compiled and checked,
+                  nothing written
+    rows->CSV     the time kz_rule_of_law.package.writer.PackageWriter takes writing the rows as they stream from
+                  the facts
     validate      kz_rule_of_law.validation.validate.validate_package
     sqlite        kz_rule_of_law.database.load.write_database (skipped, with a note, when it does not exist); then
                   again without indexes and search, the part that does sqlite-utils insert's job
@@ -38,8 +40,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from benchmarks.machine import cpu_and_memory, version
 
@@ -154,9 +157,13 @@ def stage_csv(root: Path, scratch: Path) -> dict[str, Any]:
     total = time.perf_counter() - started
     parts = timers.called()
     written = sum(parts.values())
-    return {"seconds": written, "parts": parts, "peak_mb": _peak_mb(),
-            "note": f"compile and write took {total:.2f} s in all; facts->rows is the rest",
-            "bytes": sum((root / path).stat().st_size for path in built.files)}
+    return {
+        "seconds": written,
+        "parts": parts,
+        "peak_mb": _peak_mb(),
+        "note": f"compile and write took {total:.2f} s in all; facts->rows is the rest",
+        "bytes": sum((root / path).stat().st_size for path in built.files),
+    }
 
 
 def stage_validate(root: Path, scratch: Path) -> dict[str, Any]:
@@ -216,8 +223,10 @@ def stage_frictionless_sql(root: Path, scratch: Path) -> dict[str, Any]:
     try:
         import sqlalchemy
     except ImportError:
-        return {"skipped": "SQLAlchemy is not installed (frictionless[sql]); pass --sqlalchemy-path DIR "
-                           "holding it (pip install --target DIR sqlalchemy)"}
+        return {
+            "skipped": "SQLAlchemy is not installed (frictionless[sql]); pass --sqlalchemy-path DIR "
+            "holding it (pip install --target DIR sqlalchemy)"
+        }
     import re
 
     import frictionless.formats.sql.adapter as adapter
@@ -232,9 +241,13 @@ def stage_frictionless_sql(root: Path, scratch: Path) -> dict[str, Any]:
     with system.use_context(trusted=True):
         Package(str(root / "datapackage.json")).publish(f"sqlite:///{db}")
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "db_bytes": db.stat().st_size,
-            "version": f"SQLAlchemy {sqlalchemy.__version__}",
-            "note": "REGEXP helper made NULL-safe (frictionless 5.21 fails on NULL in a pattern column)"}
+    return {
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "db_bytes": db.stat().st_size,
+        "version": f"SQLAlchemy {sqlalchemy.__version__}",
+        "note": "REGEXP helper made NULL-safe (frictionless 5.21 fails on NULL in a pattern column)",
+    }
 
 
 def stage_profile(root: Path, scratch: Path) -> dict[str, Any]:
@@ -256,10 +269,14 @@ def stage_profile(root: Path, scratch: Path) -> dict[str, Any]:
     top = {}
     for key in ("cumulative", "tottime"):
         rows = []
-        for (file, line, func), (cc, nc, tt, ct, _) in sorted(
-                stats.stats.items(), key=lambda kv: kv[1][3] if key == "cumulative" else kv[1][2], reverse=True)[:25]:
-            where = file.replace(str(REPO) + "/", "").replace(sys.prefix + "/", "").replace(
-                sys.base_prefix + "/lib/python" + sys.version[:4].rstrip(".") + "/", "<stdlib>/")
+        for (file, line, func), (_cc, nc, tt, ct, _) in sorted(
+            stats.stats.items(), key=lambda kv: kv[1][3] if key == "cumulative" else kv[1][2], reverse=True
+        )[:25]:
+            where = (
+                file.replace(str(REPO) + "/", "")
+                .replace(sys.prefix + "/", "")
+                .replace(sys.base_prefix + "/lib/python" + sys.version[:4].rstrip(".") + "/", "<stdlib>/")
+            )
             rows.append({"function": f"{where}:{line}({func})", "calls": nc, "tottime": tt, "cumtime": ct})
         top[key] = rows
     text = io.StringIO()
@@ -269,8 +286,13 @@ def stage_profile(root: Path, scratch: Path) -> dict[str, Any]:
 
 
 STAGES: dict[str, Callable[[Path, Path], dict[str, Any]]] = {
-    "compile": stage_compile, "csv": stage_csv, "validate": stage_validate, "sqlite": stage_sqlite,
-    "build": stage_build, "frictionless_sql": stage_frictionless_sql, "profile": stage_profile,
+    "compile": stage_compile,
+    "csv": stage_csv,
+    "validate": stage_validate,
+    "sqlite": stage_sqlite,
+    "build": stage_build,
+    "frictionless_sql": stage_frictionless_sql,
+    "profile": stage_profile,
 }
 
 
@@ -280,7 +302,7 @@ def child_main(stage: str, root: Path, scratch: Path, result: Path) -> int:
     subprocess.Popen = _WatchedPopen  # type: ignore[misc]
     try:
         out = STAGES[stage](root, scratch)
-    except BaseException as e:  # noqa: BLE001 - a failing stage is a result too
+    except BaseException as e:
         problems = getattr(e, "problems", None)
         detail = f"{type(e).__name__}: {e}" + (f" (first: {problems[0]})" if problems else "")
         out = {"error": detail[:2000], "peak_mb": _peak_mb()}
@@ -303,7 +325,9 @@ def _env(extra: list[str] | None = None) -> dict[str, str]:
     return env
 
 
-def _spawn(argv: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float | None) -> tuple[int, float, float]:
+def _spawn(
+    argv: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float | None
+) -> tuple[int, float, float]:
     """Run a child; return (exit code, wall seconds, its peak RSS in MB from wait4)."""
     started = time.perf_counter()
     with open(log, "wb") as out:
@@ -326,11 +350,30 @@ def run_stage(stage: str, root: Path, scratch: Path, extra: list[str] | None, ti
     """Run one of our stages in a fresh child process."""
     result = scratch / f"{stage}.json"
     result.unlink(missing_ok=True)
-    code, wall, peak = _spawn([sys.executable, "-m", "benchmarks.run", "--stage", stage, "--root", str(root),
-                               "--scratch", str(scratch), "--result", str(result)],
-                              CODE["path"], _env(extra), scratch / f"{stage}.log", timeout)
-    out = json.loads(result.read_text(encoding="utf-8")) if result.exists() else {
-        "error": f"child exited {code} without a result; see {scratch / (stage + '.log')}"}
+    code, wall, peak = _spawn(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--stage",
+            stage,
+            "--root",
+            str(root),
+            "--scratch",
+            str(scratch),
+            "--result",
+            str(result),
+        ],
+        CODE["path"],
+        _env(extra),
+        scratch / f"{stage}.log",
+        timeout,
+    )
+    out = (
+        json.loads(result.read_text(encoding="utf-8"))
+        if result.exists()
+        else {"error": f"child exited {code} without a result; see {scratch / (stage + '.log')}"}
+    )
     out["wall"] = wall
     out["child_peak_mb"] = peak
     return out
@@ -344,8 +387,13 @@ def _tool(name: str) -> str:
 
 def baseline_frictionless_validate(root: Path, scratch: Path, timeout: float | None) -> dict[str, Any]:
     """`frictionless validate datapackage.json`, the CLI, in the package folder."""
-    code, wall, peak = _spawn([_tool("frictionless"), "validate", "datapackage.json"], root, _env(),
-                              scratch / "frictionless_validate.log", timeout)
+    code, wall, peak = _spawn(
+        [_tool("frictionless"), "validate", "datapackage.json"],
+        root,
+        _env(),
+        scratch / "frictionless_validate.log",
+        timeout,
+    )
     out: dict[str, Any] = {"seconds": wall, "peak_mb": peak, "exit": code}
     if code != 0:
         out["error"] = f"exit {code}; see {scratch / 'frictionless_validate.log'}"
@@ -359,14 +407,23 @@ def baseline_sqlite_utils(root: Path, scratch: Path, timeout: float | None) -> d
     seconds, peak, errors = 0.0, 0.0, []
     resources = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["resources"]
     for res in resources:
-        code, wall, child_peak = _spawn([_tool("sqlite-utils"), "insert", str(db), res["name"], res["path"], "--csv"],
-                                        root, _env(), scratch / f"sqlite-utils-{res['name']}.log", timeout)
+        code, wall, child_peak = _spawn(
+            [_tool("sqlite-utils"), "insert", str(db), res["name"], res["path"], "--csv"],
+            root,
+            _env(),
+            scratch / f"sqlite-utils-{res['name']}.log",
+            timeout,
+        )
         seconds += wall
         peak = max(peak, child_peak)
         if code != 0:
             errors.append(f"{res['name']}: exit {code}")
-    out: dict[str, Any] = {"seconds": seconds, "peak_mb": peak, "processes": len(resources),
-                           "db_bytes": db.stat().st_size if db.exists() else 0}
+    out: dict[str, Any] = {
+        "seconds": seconds,
+        "peak_mb": peak,
+        "processes": len(resources),
+        "db_bytes": db.stat().st_size if db.exists() else 0,
+    }
     if errors:
         out["error"] = "; ".join(errors)
     return out
@@ -397,16 +454,24 @@ def snapshot_code(dest: Path) -> dict[str, Any]:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
     dirty = git("status", "--porcelain", "--", "scripts", "datapackage.json", "facts/reference.yml")
-    return {"path": str(dest), "commit": git("rev-parse", "--short", "HEAD"),
-            "subject": git("log", "-1", "--format=%s"), "scripts_sha256": digest.hexdigest()[:16],
-            "uncommitted": dirty.splitlines()}
+    return {
+        "path": str(dest),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "subject": git("log", "-1", "--format=%s"),
+        "scripts_sha256": digest.hexdigest()[:16],
+        "uncommitted": dirty.splitlines(),
+    }
 
 
 def startup_seconds() -> dict[str, float]:
     """What a child pays before any work: interpreter start plus the imports, best of three."""
-    return {label: min(_timed([sys.executable, "-c", code]) for _ in range(3))
-            for label, code in (("python + kz_rule_of_law.build", "import kz_rule_of_law.build"),
-                                ("python + frictionless", "import frictionless"))}
+    return {
+        label: min(_timed([sys.executable, "-c", code]) for _ in range(3))
+        for label, code in (
+            ("python + kz_rule_of_law.build", "import kz_rule_of_law.build"),
+            ("python + frictionless", "import frictionless"),
+        )
+    }
 
 
 def _timed(argv: list[str]) -> float:
@@ -432,8 +497,15 @@ def _best(runs: list[Callable[[], dict[str, Any]]], repeat: int) -> dict[str, An
     return best
 
 
-def bench_size(sources: int, seed: int, extra: list[str], timeout: float | None, profile: bool,
-               log: Callable[[str], None], repeat: int = 1) -> dict[str, Any]:
+def bench_size(
+    sources: int,
+    seed: int,
+    extra: list[str],
+    timeout: float | None,
+    profile: bool,
+    log: Callable[[str], None],
+    repeat: int = 1,
+) -> dict[str, Any]:
     """Generate a corpus of `sources` and run every stage and baseline on it."""
     from benchmarks.generate import default_target
 
@@ -442,15 +514,29 @@ def bench_size(sources: int, seed: int, extra: list[str], timeout: float | None,
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     result: dict[str, Any] = {"sources": sources, "seed": seed, "root": str(root), "stages": {}}
-    code, wall, peak = _spawn([sys.executable, "-m", "benchmarks.generate", "--sources", str(sources),
-                               "--seed", str(seed), "--out", str(root)], CODE["path"], _env(),
-                              scratch / "generate.log", timeout)
+    code, wall, peak = _spawn(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.generate",
+            "--sources",
+            str(sources),
+            "--seed",
+            str(seed),
+            "--out",
+            str(root),
+        ],
+        CODE["path"],
+        _env(),
+        scratch / "generate.log",
+        timeout,
+    )
     result["stages"]["generate"] = {"seconds": wall, "peak_mb": peak, **({"error": f"exit {code}"} if code else {})}
     log(f"[{sources}] generate {wall:.1f} s")
     if code:
         return result
     for stage in OURS:
-        out = _best([lambda: run_stage(stage, root, scratch, None, timeout)], repeat)
+        out = _best([lambda stage=stage: run_stage(stage, root, scratch, None, timeout)], repeat)
         result["stages"][stage] = out
         log(f"[{sources}] {stage}: " + _brief(out))
         if stage == "compile":
@@ -483,7 +569,11 @@ def _brief(out: dict[str, Any]) -> str:
         return "skipped: " + out["skipped"]
     if "error" in out:
         return "ERROR " + out["error"][:300]
-    runs = f" (runs {out['runs']}, load {out['loads']})" if len(out.get("runs", [])) > 1 else f" (load {out.get('load', 0):.2f})"
+    runs = (
+        f" (runs {out['runs']}, load {out['loads']})"
+        if len(out.get("runs", [])) > 1
+        else f" (load {out.get('load', 0):.2f})"
+    )
     return f"{out['seconds']:.2f} s, peak {out.get('peak_mb', 0):.0f} MB" + runs
 
 
@@ -495,12 +585,22 @@ def _machine() -> dict[str, Any]:
     """Cores, memory, Python, OS, date."""
     cpu, memory = cpu_and_memory()
     names = {"sqlite_utils": "sqlite-utils", "yaml": "PyYAML", "sqlalchemy": "SQLAlchemy"}
-    versions = {p: version(names.get(p, p), "not installed here")
-                for p in ("frictionless", "sqlite_utils", "yaml", "sqlalchemy")}
+    versions = {
+        p: version(names.get(p, p), "not installed here")
+        for p in ("frictionless", "sqlite_utils", "yaml", "sqlalchemy")
+    }
     import sqlite3
-    return {"cores": os.cpu_count(), "cpu": cpu, "memory": memory, "python": platform.python_version(),
-            "platform": platform.platform(), "sqlite": sqlite3.sqlite_version, "versions": versions,
-            "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")}
+
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sqlite": sqlite3.sqlite_version,
+        "versions": versions,
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    }
 
 
 def _version(package: str, version: str, results: list[dict[str, Any]]) -> str:
@@ -549,40 +649,61 @@ def _ratio(a: dict | None, b: dict | None) -> float | None:
 
 def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict[str, float], args: Any) -> str:
     """RESULTS.md."""
-    lines = ["# Scale benchmarks", "",
-             f"Measured by `python -m benchmarks.run {' '.join(args.argv)}`".rstrip() + f" on {machine['date']}.", "",
-             "How to run (from the repository root; corpora go to `build/synthetic/<n>/`, scratch files to "
-             "`build/bench/`, both gitignored):", "",
-             "```sh",
-             "python -m benchmarks.generate --sources 1000 --seed 0 --out build/synthetic/1000   # a corpus only",
-             "python -m benchmarks.run                     # quick: 10, 100, 1000 sources",
-             "python -m benchmarks.run --sizes 10,2000 --repeat 3",
-             "python -m benchmarks.run --full --repeat 3 --profile --sqlalchemy-path DIR   # up to 20,000 sources",
-             "python -m benchmarks.run --from-json benchmarks/results.json --notes NOTES.md  # re-render this file",
-             "```", "",
-             "frictionless's SQL export needs SQLAlchemy (`frictionless[sql]`), which the project does not depend "
-             "on: install it apart (`pip install --target DIR sqlalchemy`) and pass `--sqlalchemy-path DIR`; "
-             "without it that baseline is skipped with a note.", "",
-             "## Machine", "",
-             f"- {machine['cores']} cores ({machine['cpu']}), {machine['memory']} memory",
-             f"- Python {machine['python']}, SQLite {machine['sqlite']}, {machine['platform']}",
-             "- " + ", ".join(f"{k} {_version(k, v, results)}" for k, v in machine["versions"].items()),
-             *([f"- code under test: commit `{machine['code']['commit']}` ({machine['code']['subject']}), "
+    lines = [
+        "# Scale benchmarks",
+        "",
+        f"Measured by `python -m benchmarks.run {' '.join(args.argv)}`".rstrip() + f" on {machine['date']}.",
+        "",
+        "How to run (from the repository root; corpora go to `build/synthetic/<n>/`, scratch files to "
+        "`build/bench/`, both gitignored):",
+        "",
+        "```sh",
+        "python -m benchmarks.generate --sources 1000 --seed 0 --out build/synthetic/1000   # a corpus only",
+        "python -m benchmarks.run                     # quick: 10, 100, 1000 sources",
+        "python -m benchmarks.run --sizes 10,2000 --repeat 3",
+        "python -m benchmarks.run --full --repeat 3 --profile --sqlalchemy-path DIR   # up to 20,000 sources",
+        "python -m benchmarks.run --from-json benchmarks/results.json --notes NOTES.md  # re-render this file",
+        "```",
+        "",
+        "frictionless's SQL export needs SQLAlchemy (`frictionless[sql]`), which the project does not depend "
+        "on: install it apart (`pip install --target DIR sqlalchemy`) and pass `--sqlalchemy-path DIR`; "
+        "without it that baseline is skipped with a note.",
+        "",
+        "## Machine",
+        "",
+        f"- {machine['cores']} cores ({machine['cpu']}), {machine['memory']} memory",
+        f"- Python {machine['python']}, SQLite {machine['sqlite']}, {machine['platform']}",
+        "- " + ", ".join(f"{k} {_version(k, v, results)}" for k, v in machine["versions"].items()),
+        *(
+            [
+                f"- code under test: commit `{machine['code']['commit']}` ({machine['code']['subject']}), "
                 f"scripts/ sha256 `{machine['code']['scripts_sha256']}`"
-                + (f", uncommitted changes: {', '.join(machine['code']['uncommitted'])}"
-                   if machine["code"]["uncommitted"] else ", no uncommitted changes")
-                + "; every child imported a frozen copy of it"] if machine.get("code") else []),
-             "- start-up of a child before any work (best of 3): "
-             + ", ".join(f"{k} {v:.2f} s" for k, v in startup.items()), "",
-             "Corpora: `benchmarks/generate.py`, seed " + str(results[0]["seed"] if results else 0)
-             + "; about 60 quoted facts per source, so `quotes` is the largest table.", "",
-             "## Seconds per stage", "",
-             "Each stage ran in a fresh child process (best of several runs where the notes below say so; "
-             "`load` is the 1-minute load average when a run started: on this 2-core machine other work running "
-             "at the same time shows as load above 1). Our stages are timed inside the child (imports and "
-             "loading the stage's input excluded); the CLI baselines are wall-clock, start-up included "
-             "(`sqlite-utils insert` is one process per table: "
-             f"{_processes(results)} start-ups, summed).", ""]
+                + (
+                    f", uncommitted changes: {', '.join(machine['code']['uncommitted'])}"
+                    if machine["code"]["uncommitted"]
+                    else ", no uncommitted changes"
+                )
+                + "; every child imported a frozen copy of it"
+            ]
+            if machine.get("code")
+            else []
+        ),
+        "- start-up of a child before any work (best of 3): " + ", ".join(f"{k} {v:.2f} s" for k, v in startup.items()),
+        "",
+        "Corpora: `benchmarks/generate.py`, seed "
+        + str(results[0]["seed"] if results else 0)
+        + "; about 60 quoted facts per source, so `quotes` is the largest table.",
+        "",
+        "## Seconds per stage",
+        "",
+        "Each stage ran in a fresh child process (best of several runs where the notes below say so; "
+        "`load` is the 1-minute load average when a run started: on this 2-core machine other work running "
+        "at the same time shows as load above 1). Our stages are timed inside the child (imports and "
+        "loading the stage's input excluded); the CLI baselines are wall-clock, start-up included "
+        "(`sqlite-utils insert` is one process per table: "
+        f"{_processes(results)} start-ups, summed).",
+        "",
+    ]
     names = ["generate", *OURS, *BASELINES]
     header = "| sources | total rows | largest table | " + " | ".join(LABELS[n] for n in names) + " |"
     lines += [header, "|" + "---|" * (3 + len(names))]
@@ -600,13 +721,19 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
             else:
                 cells.append(_fmt(out["seconds"]))
         lines.append(f"| {r['sources']:,} | {total:,} | {largest} {largest_rows:,} | " + " | ".join(cells) + " |")
-    lines += ["", "## Throughput and memory", "",
-              "rows/s counts every row of the package (all tables); peak MB is ru_maxrss of the stage's child "
-              "plus the peak (VmHWM) of any process the stage starts (it includes the "
-              "interpreter and the imports). facts->rows and rows->CSV are one streaming pass "
-              "(rows go to CSV file by file): rows->CSV is the time spent writing inside it, and its peak is "
-              "that of the whole pass.", "",
-              "| sources | stage | seconds | rows/s | µs/row | peak MB | notes |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Throughput and memory",
+        "",
+        "rows/s counts every row of the package (all tables); peak MB is ru_maxrss of the stage's child "
+        "plus the peak (VmHWM) of any process the stage starts (it includes the "
+        "interpreter and the imports). facts->rows and rows->CSV are one streaming pass "
+        "(rows go to CSV file by file): rows->CSV is the time spent writing inside it, and its peak is "
+        "that of the whole pass.",
+        "",
+        "| sources | stage | seconds | rows/s | µs/row | peak MB | notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         total, _, _ = _rows(r)
         for n in names:
@@ -617,8 +744,10 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
                 lines.append(f"| {r['sources']:,} | {LABELS[n]} | – | – | – | – | skipped: {out['skipped']} |")
                 continue
             if "error" in out:
-                lines.append(f"| {r['sources']:,} | {LABELS[n]} | – | – | – | {_fmt(out.get('peak_mb'), 0)} | "
-                             f"error: {out['error'][:200]} |")
+                lines.append(
+                    f"| {r['sources']:,} | {LABELS[n]} | – | – | – | {_fmt(out.get('peak_mb'), 0)} | "
+                    f"error: {out['error'][:200]} |"
+                )
                 continue
             s = out["seconds"]
             notes = []
@@ -634,31 +763,43 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
                 notes.append(out["version"])
             if out.get("db_bytes"):
                 notes.append(f"db {out['db_bytes'] / 1e6:.0f} MB")
-            lines.append(f"| {r['sources']:,} | {LABELS[n]} | {_fmt(s)} | {_fmt(total / s if s and total else None, 0)} | "
-                         f"{_fmt(s / total * 1e6 if total else None)} | {_fmt(out.get('peak_mb'), 0)} | "
-                         f"{'; '.join(notes)} |")
-    lines += ["", "## Ours / theirs", "",
-              "Below 1 means ours is faster (0.10 is ten times faster). Ours does more than each baseline: "
-              "validate_package checks what frictionless checks and, on the same single read of every CSV, "
-              "the project's own rules (quotes at their spans in the archived texts, budgets, periods, "
-              "formula-like text); write_database types the columns and declares keys, checks the foreign "
-              "keys, then indexes them, builds the FTS5 search indexes, views and statistics, while "
-              "`sqlite-utils insert --csv` stores untyped text into tables without keys or indexes. The "
-              "tables column sets write_database with indexes and search switched off, which does the baseline's "
-              "job (loading the typed, keyed tables and checking the keys, in one process), against it; the SQLite "
-              "load column the whole of it.", "",
-              "| sources | validate / frictionless validate | SQLite tables / sqlite-utils insert --csv | "
-              "SQLite load / sqlite-utils insert --csv | SQLite load / frictionless SQL export |",
-              "|---|---|---|---|---|"]
+            lines.append(
+                f"| {r['sources']:,} | {LABELS[n]} | {_fmt(s)} | {_fmt(total / s if s and total else None, 0)} | "
+                f"{_fmt(s / total * 1e6 if total else None)} | {_fmt(out.get('peak_mb'), 0)} | "
+                f"{'; '.join(notes)} |"
+            )
+    lines += [
+        "",
+        "## Ours / theirs",
+        "",
+        "Below 1 means ours is faster (0.10 is ten times faster). Ours does more than each baseline: "
+        "validate_package checks what frictionless checks and, on the same single read of every CSV, "
+        "the project's own rules (quotes at their spans in the archived texts, budgets, periods, "
+        "formula-like text); write_database types the columns and declares keys, checks the foreign "
+        "keys, then indexes them, builds the FTS5 search indexes, views and statistics, while "
+        "`sqlite-utils insert --csv` stores untyped text into tables without keys or indexes. The "
+        "tables column sets write_database with indexes and search switched off, which does the baseline's "
+        "job (loading the typed, keyed tables and checking the keys, in one process), against it; the SQLite "
+        "load column the whole of it.",
+        "",
+        "| sources | validate / frictionless validate | SQLite tables / sqlite-utils insert --csv | "
+        "SQLite load / sqlite-utils insert --csv | SQLite load / frictionless SQL export |",
+        "|---|---|---|---|---|",
+    ]
     for r in results:
         st = r["stages"]
-        tables_only = ({"seconds": st["sqlite"]["tables_seconds"]}
-                       if st.get("sqlite", {}).get("tables_seconds") else None)
-        cells = [_ratio(st.get("validate"), st.get("frictionless_validate")),
-                 _ratio(tables_only, st.get("sqlite_utils_insert")),
-                 _ratio(st.get("sqlite"), st.get("sqlite_utils_insert")),
-                 _ratio(st.get("sqlite"), st.get("frictionless_sql"))]
-        lines.append(f"| {r['sources']:,} | " + " | ".join(_fmt(c) + ("×" if c is not None else "") for c in cells) + " |")
+        tables_only = (
+            {"seconds": st["sqlite"]["tables_seconds"]} if st.get("sqlite", {}).get("tables_seconds") else None
+        )
+        cells = [
+            _ratio(st.get("validate"), st.get("frictionless_validate")),
+            _ratio(tables_only, st.get("sqlite_utils_insert")),
+            _ratio(st.get("sqlite"), st.get("sqlite_utils_insert")),
+            _ratio(st.get("sqlite"), st.get("frictionless_sql")),
+        ]
+        lines.append(
+            f"| {r['sources']:,} | " + " | ".join(_fmt(c) + ("×" if c is not None else "") for c in cells) + " |"
+        )
     lines += ["", "## Scaling", ""]
     good = [r for r in results if r.get("tables")]
     if len(good) >= 2:
@@ -666,9 +807,13 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
         wanted = big["sources"] / 10
         small = min((r for r in good if r["sources"] < big["sources"]), key=lambda r: abs(r["sources"] - wanted))
         t_big, t_small = _rows(big)[0], _rows(small)[0]
-        lines += [f"Time per row at {small['sources']:,} sources ({t_small:,} rows) against {big['sources']:,} "
-                  f"sources ({t_big:,} rows). A ratio near 1 is linear; above 1, time grows faster than the rows.", "",
-                  f"| stage | µs/row at {small['sources']:,} | µs/row at {big['sources']:,} | ratio |", "|---|---|---|---|"]
+        lines += [
+            f"Time per row at {small['sources']:,} sources ({t_small:,} rows) against {big['sources']:,} "
+            f"sources ({t_big:,} rows). A ratio near 1 is linear; above 1, time grows faster than the rows.",
+            "",
+            f"| stage | µs/row at {small['sources']:,} | µs/row at {big['sources']:,} | ratio |",
+            "|---|---|---|---|",
+        ]
         for n in names:
             a, b = small["stages"].get(n), big["stages"].get(n)
             if not a or not b or "seconds" not in a or "seconds" not in b or "error" in a or "error" in b:
@@ -681,13 +826,26 @@ def report(results: list[dict[str, Any]], machine: dict[str, Any], startup: dict
     if profiled:
         r = profiled[-1]
         p = r["profile"]
-        lines += ["", f"## Profile: `kz_rule_of_law.build.build` at {r['sources']:,} sources", "",
-                  f"cProfile, {p['seconds']:.1f} s under the profiler; stats in `{p['stats_file']}`.", "",
-                  "Top by cumulative time:", "", "| function | calls | own s | cumulative s |", "|---|---|---|---|"]
+        lines += [
+            "",
+            f"## Profile: `kz_rule_of_law.build.build` at {r['sources']:,} sources",
+            "",
+            f"cProfile, {p['seconds']:.1f} s under the profiler; stats in `{p['stats_file']}`.",
+            "",
+            "Top by cumulative time:",
+            "",
+            "| function | calls | own s | cumulative s |",
+            "|---|---|---|---|",
+        ]
         for row in p["top"]["cumulative"][:20]:
             lines.append(f"| `{row['function']}` | {row['calls']:,} | {row['tottime']:.2f} | {row['cumtime']:.2f} |")
-        lines += ["", "Top by own time (where the time is actually spent):", "",
-                  "| function | calls | own s | cumulative s |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "Top by own time (where the time is actually spent):",
+            "",
+            "| function | calls | own s | cumulative s |",
+            "|---|---|---|---|",
+        ]
         for row in p["top"]["tottime"][:20]:
             lines.append(f"| `{row['function']}` | {row['calls']:,} | {row['tottime']:.2f} | {row['cumtime']:.2f} |")
     lines += ["", "## Notes", "", "NOTES_PLACEHOLDER", ""]
@@ -698,22 +856,39 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks, or (with --stage) one stage in this process."""
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", help=f"comma-separated numbers of sources (default {','.join(map(str, QUICK_SIZES))})")
-    parser.add_argument("--full", action="store_true", help=f"sizes {','.join(map(str, FULL_SIZES))} (>= 1M quote rows)")
+    parser.add_argument(
+        "--sizes", help=f"comma-separated numbers of sources (default {','.join(map(str, QUICK_SIZES))})"
+    )
+    parser.add_argument(
+        "--full", action="store_true", help=f"sizes {','.join(map(str, FULL_SIZES))} (>= 1M quote rows)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true", help="also cProfile the whole build at the largest size")
-    parser.add_argument("--sqlalchemy-path", action="append", default=[],
-                        help="a folder to put on PYTHONPATH for frictionless's SQL export (where SQLAlchemy is)")
+    parser.add_argument(
+        "--sqlalchemy-path",
+        action="append",
+        default=[],
+        help="a folder to put on PYTHONPATH for frictionless's SQL export (where SQLAlchemy is)",
+    )
     parser.add_argument("--timeout", type=float, default=None, help="seconds before a child is killed")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run every stage N times and keep the fastest (only for sizes under --repeat-below)")
-    parser.add_argument("--repeat-below", type=int, default=10_000,
-                        help="sizes from this many sources run once (default 10000)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run every stage N times and keep the fastest (only for sizes under --repeat-below)",
+    )
+    parser.add_argument(
+        "--repeat-below", type=int, default=10_000, help="sizes from this many sources run once (default 10000)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results.json")
     parser.add_argument("--notes", type=Path, default=None, help="Markdown to put under Notes in the report")
-    parser.add_argument("--from-json", type=Path, default=None,
-                        help="only re-render the report from a results.json written by an earlier run")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        help="only re-render the report from a results.json written by an earlier run",
+    )
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
@@ -737,18 +912,32 @@ def main(argv: list[str] | None = None) -> int:
 
     code = snapshot_code(WORK / "code")
     CODE["path"] = Path(code["path"])
-    log(f"code under test: {code['commit']} ({code['subject']}), scripts/ sha256 {code['scripts_sha256']}"
-        + (f", uncommitted: {code['uncommitted']}" if code["uncommitted"] else ""))
+    log(
+        f"code under test: {code['commit']} ({code['subject']}), scripts/ sha256 {code['scripts_sha256']}"
+        + (f", uncommitted: {code['uncommitted']}" if code["uncommitted"] else "")
+    )
     machine = _machine()
     machine["code"] = code
     startup = startup_seconds()
     results = []
     for n in sizes:
-        results.append(bench_size(n, args.seed, args.sqlalchemy_path, args.timeout,
-                                  args.profile and n == max(sizes), log,
-                                  args.repeat if n < args.repeat_below else 1))
-        args.json.write_text(json.dumps({"argv": argv, "machine": machine, "startup": startup, "results": results},
-                                        indent=1, default=str), encoding="utf-8")
+        results.append(
+            bench_size(
+                n,
+                args.seed,
+                args.sqlalchemy_path,
+                args.timeout,
+                args.profile and n == max(sizes),
+                log,
+                args.repeat if n < args.repeat_below else 1,
+            )
+        )
+        args.json.write_text(
+            json.dumps(
+                {"argv": argv, "machine": machine, "startup": startup, "results": results}, indent=1, default=str
+            ),
+            encoding="utf-8",
+        )
     text = report(results, machine, startup, args)
     notes = args.notes.read_text(encoding="utf-8").strip() if args.notes else "(none recorded for this run)"
     text = text.replace("NOTES_PLACEHOLDER", notes)

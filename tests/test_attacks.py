@@ -10,12 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,38 +19,49 @@ import httpx
 import pytest
 
 from kz_rule_of_law.web.serve import inputs
-from workspace import DATABASE, ROOT, cli, copy_project
+from workspace import DATABASE, copy_tree
 
 DB = "kz-rule-of-law"
+pytestmark = pytest.mark.server
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 BREAKOUT = "'\"><svg onload=alert(1)>"  # the Kazakh name: closes an attribute, then opens a dialog
 TARGET = "lprc"  # the organization whose English name becomes PAYLOAD
 ENDLESS = "with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c"
 TIME_LIMIT_S = 1.0  # kz_rule_of_law.web.serve.SETTINGS["sql_time_limit_ms"]
 # (format, parameter) pairs Datasette ignores, rightly: HTML has no shapes, CSV has no facets
-UNUSED_PARAMETERS = {("", "_shape"), (".csv", "_shape"), (".csv", "_facet"), (".csv", "_facet_date"),
-                     (".csv", "_facet_array")}
+UNUSED_PARAMETERS = {
+    ("", "_shape"),
+    (".csv", "_shape"),
+    (".csv", "_facet"),
+    (".csv", "_facet_date"),
+    (".csv", "_facet_array"),
+}
 OFF_SITE = [
-    "/\\example.com/", "//example.com", "/%5Cexample.com/", "/%2F%2Fexample.com",
+    "/\\example.com/",
+    "//example.com",
+    "/%5Cexample.com/",
+    "/%2F%2Fexample.com",
     f"/{DB}/..%2F..%2Fexample.com",
-    "//example.com/", "/\\/example.com/", "/%5C%5Cexample.com/", "/%2f%2fexample.com/", "/%09/example.com/",
-    "/%5C/example.com/", f"/{DB}//example.com/", f"/{DB}/%2F%2Fexample.com/", f"/{DB}/organizations/%5Cexample.com/",
-    f"/{DB}/organizations/?next=//example.com", "/-/static/..%2F..%2Fexample.com/",
+    "//example.com/",
+    "/\\/example.com/",
+    "/%5C%5Cexample.com/",
+    "/%2f%2fexample.com/",
+    "/%09/example.com/",
+    "/%5C/example.com/",
+    f"/{DB}//example.com/",
+    f"/{DB}/%2F%2Fexample.com/",
+    f"/{DB}/organizations/%5Cexample.com/",
+    f"/{DB}/organizations/?next=//example.com",
+    "/-/static/..%2F..%2Fexample.com/",
 ]
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def inject(database: Path) -> None:
     """Write PAYLOAD and BREAKOUT into the built database (and its search index), its mtime the newest."""
     with sqlite3.connect(database) as conn:
-        changed = conn.execute("UPDATE organizations SET name_en = ?, name_kk = ? WHERE organization_id = ?",
-                               (PAYLOAD, BREAKOUT, TARGET)).rowcount
+        changed = conn.execute(
+            "UPDATE organizations SET name_en = ?, name_kk = ? WHERE organization_id = ?", (PAYLOAD, BREAKOUT, TARGET)
+        ).rowcount
         conn.execute("INSERT INTO organizations_fts(organizations_fts) VALUES ('rebuild')")
     conn.close()
     assert changed == 1
@@ -70,44 +76,17 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):
-    """(url, database path) of `serve` running in a built copy of the project with PAYLOAD injected."""
-    project = copy_project(tmp_path_factory.mktemp("attacks") / "project")
-    built = cli(project, "build")
-    assert built.returncode == 0, built.stderr
+def site(live_server, built_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    """(url, database path, serve's log) of `serve` running in a built copy of the project with PAYLOAD injected."""
+    project = copy_tree(built_project, tmp_path_factory.mktemp("attacks") / "project")
     database = project / DATABASE
     inject(database)
-    port = free_port()
-    log_path = project / "serve.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--host", "127.0.0.1",
-                                    "--port", str(port)], cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited {process.returncode}:\n{log_path.read_text()}")
-            try:
-                if httpx.get(url + "/-/versions.json", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"serve did not answer within 60 s:\n{log_path.read_text()}")
-            time.sleep(0.1)
-        served = httpx.get(f"{url}/{DB}/organizations/{TARGET}.json?_shape=array", timeout=5).json()
-        assert served[0]["name_en"] == PAYLOAD, "serve rebuilt the database: the injected row is gone"
-        yield url, database
-        assert process.poll() is None, f"the server died during the attacks:\n{log_path.read_text()[-5000:]}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    running = live_server(project)
+    served = httpx.get(f"{running.url}/{DB}/organizations/{TARGET}.json?_shape=array", timeout=5).json()
+    assert served[0]["name_en"] == PAYLOAD, "serve rebuilt the database: the injected row is gone"
+    yield running.url, database, running.log
+    assert running.process.poll() is None, f"the server died during the attacks:\n{running.log.read_text()[-5000:]}"
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -157,15 +136,19 @@ def is_on_site(location: str | None) -> bool:
 # HTML in the data
 
 
-@pytest.mark.parametrize(("path", "shows_kazakh_name"), [
-    (f"/{DB}/organizations", True),
-    (f"/{DB}/organizations/{TARGET}", True),
-    (f"/{DB}/organizations?_facet=name_en&_facet=name_kk", True),  # values in links and attributes too
-    (f"/{DB}/project_organizations/coordinated-actions-rule-of-law,{TARGET},4", False),  # label (plugin)
-    (f"/{DB}/sources", False),  # foreign key label (Datasette)
-    (f"/{DB}/organizations_and_roles", True),  # canned query
-    ("/-/search?q=onerror", True),  # search-all
-])
+@pytest.mark.parametrize(
+    ("path", "shows_kazakh_name"),
+    [
+        (f"/{DB}/organizations", True),
+        (f"/{DB}/organizations/{TARGET}", True),
+        (f"/{DB}/organizations?_facet=name_en&_facet=name_kk", True),  # values in links and attributes too
+        (f"/{DB}/project_organizations/coordinated-actions-rule-of-law,{TARGET},4", False),  # label (plugin)
+        (f"/{DB}/sources", False),  # foreign key label (Datasette)
+        (f"/{DB}/organizations_and_roles", True),  # canned query
+        ("/-/search?q=onerror", True),  # search-all
+    ],
+)
+@pytest.mark.browser
 def test_html_in_the_data_is_shown_as_text_and_never_run(context, url, path, shows_kazakh_name):
     page = context.new_page()
     dialogs, errors = [], []
@@ -202,6 +185,7 @@ def test_no_redirect_leaves_the_site(client, url, path):
 
 
 @pytest.mark.parametrize("path", OFF_SITE[:5])
+@pytest.mark.browser
 def test_browser_stays_on_the_site(context, url, path):
     page = context.new_page()
     page.goto(url + path)
@@ -211,8 +195,10 @@ def test_browser_stays_on_the_site(context, url, path):
 
 def test_the_off_site_check_itself():
     assert all(is_on_site(loc) for loc in (None, "/", f"/{DB}", f"/{DB}/~2F~2Fexample~2Ecom/", "/-/x?next=//a"))
-    assert not any(is_on_site(loc) for loc in ("//example.com", "/\\example.com", "/\t/example.com",
-                                               "https://example.com/", "example.com", ""))
+    assert not any(
+        is_on_site(loc)
+        for loc in ("//example.com", "/\\example.com", "/\t/example.com", "https://example.com/", "example.com", "")
+    )
 
 
 # Pathological SQL
@@ -240,15 +226,22 @@ def test_other_requests_are_answered_quickly_during_slow_queries(client, url):
             status = own.get(url + path, params={"sql": ENDLESS}).status_code
         finished[path] = time.monotonic() if status == 400 else float("nan")
 
-    threads = [threading.Thread(target=slow, args=pair)
-               for pair in ((f"/{DB}.json", "198.51.100.1"), (f"/{DB}", "198.51.100.2"))]
+    threads = [
+        threading.Thread(target=slow, args=pair)
+        for pair in ((f"/{DB}.json", "198.51.100.1"), (f"/{DB}", "198.51.100.2"))
+    ]
     for thread in threads:
         thread.start()
     time.sleep(0.2)  # both slow queries are running now
     answered = []
     stop = time.monotonic() + TIME_LIMIT_S * 0.6
-    for path in [f"/{DB}/organizations.json", f"/{DB}/organizations", f"/{DB}/projects/breaking-the-vicious-cycle",
-                 f"/{DB}/project_organizations?_facet=iati_role", "/-/versions.json"] * 4:
+    for path in [
+        f"/{DB}/organizations.json",
+        f"/{DB}/organizations",
+        f"/{DB}/projects/breaking-the-vicious-cycle",
+        f"/{DB}/project_organizations?_facet=iati_role",
+        "/-/versions.json",
+    ] * 4:
         if time.monotonic() > stop:
             break
         started = time.monotonic()
@@ -289,12 +282,15 @@ def test_a_url_repeating_a_facet_is_refused_or_run_once(client, url):
     assert distinct.status_code == 400 and "Too many facets" in distinct.json()["error"]
 
 
-@pytest.mark.parametrize("sql", [
-    "select printf('%.*c', 500000000, 'x') as v",
-    "select format('%.*c%.*c%.*c', 500000000, 'x', 500000000, 'y', 500000000, 'z') as v",
-    "select printf(cast('%.*c' as blob), 500000000, 'x') as v",
-    "select printf('%.40000c', 'x') as v",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select printf('%.*c', 500000000, 'x') as v",
+        "select format('%.*c%.*c%.*c', 500000000, 'x', 500000000, 'y', 500000000, 'z') as v",
+        "select printf(cast('%.*c' as blob), 500000000, 'x') as v",
+        "select printf('%.40000c', 'x') as v",
+    ],
+)
 def test_printf_with_a_huge_repeat_count_answers_at_once(client, url, sql):
     # SQLite 3.40 loops once per unit of %c precision inside one step, past the time limit: 1.5 s for
     # each of these (6 s for 2**31), one call may hold thousands; over the length limit it gives NULL
@@ -305,21 +301,26 @@ def test_printf_with_a_huge_repeat_count_answers_at_once(client, url, sql):
 
 
 def test_printf_still_formats(client, url):
-    sql = ("select printf('%s: %d, %.2f, %.3c|%-4s|', 'a', 12, 3.14159, 'x', 'y') as v, "
-           "length(format('%.*c', 1000, 'z')) as n")
+    sql = (
+        "select printf('%s: %d, %.2f, %.3c|%-4s|', 'a', 12, 3.14159, 'x', 'y') as v, "
+        "length(format('%.*c', 1000, 'z')) as n"
+    )
     response = client.get(f"{url}/{DB}.json", params={"sql": sql, "_shape": "array"})
     assert response.json() == [{"v": "a: 12, 3.14, xxx|y   |", "n": 1000}]
 
 
-@pytest.mark.parametrize("sql", [
-    "select zeroblob(10000000)",
-    "select randomblob(10000000)",
-    "select length(replace(hex(zeroblob(5000000)), '0', 'x'))",
-    "with recursive c(x) as (select 1 union all select x+1 from c limit 100) select zeroblob(100000) from c",
-    "with recursive c(s, n) as (select 'x', 0 union all select s || s, n + 1 from c where n < 20) "
-    "select length(s) from c",
-    "select group_concat(a.name_en, printf('%.1000c', ' ')) from organizations a, organizations b, organizations c",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select zeroblob(10000000)",
+        "select randomblob(10000000)",
+        "select length(replace(hex(zeroblob(5000000)), '0', 'x'))",
+        "with recursive c(x) as (select 1 union all select x+1 from c limit 100) select zeroblob(100000) from c",
+        "with recursive c(s, n) as (select 'x', 0 union all select s || s, n + 1 from c where n < 20) "
+        "select length(s) from c",
+        "select group_concat(a.name_en, printf('%.1000c', ' ')) from organizations a, organizations b, organizations c",
+    ],
+)
 def test_queries_cannot_build_huge_values(client, url, sql):
     # SQLite's default limit is 1 GB a value: one `select zeroblob(1000000000)` took the server to 12 GB
     # (these ask for 1 to 10 MB, so that a regression costs little)
@@ -340,21 +341,24 @@ def organization(client: httpx.Client, url: str) -> list[dict]:
     return [r for r in rows if r["organization_id"] == TARGET] + [{"count": len(rows)}]
 
 
-@pytest.mark.parametrize("sql", [
-    "insert into organizations (organization_id, name_en, name_en_status, iati_type) values ('x', 'x', 'x', 10)",
-    f"update organizations set name_en = 'x' where organization_id = '{TARGET}'",
-    "delete from organizations",
-    "drop table organizations",
-    "attach database '{other}' as other",
-    "pragma writable_schema = 1",
-    "pragma writable_schema",
-    "create table x (a)",
-    "replace into organizations (organization_id) values ('x')",
-    "vacuum",
-    "with x as (select 1) delete from organizations",
-    "select 1; delete from organizations",
-    "select * from organizations; update organizations set name_en = 'x'",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "insert into organizations (organization_id, name_en, name_en_status, iati_type) values ('x', 'x', 'x', 10)",
+        f"update organizations set name_en = 'x' where organization_id = '{TARGET}'",
+        "delete from organizations",
+        "drop table organizations",
+        "attach database '{other}' as other",
+        "pragma writable_schema = 1",
+        "pragma writable_schema",
+        "create table x (a)",
+        "replace into organizations (organization_id) values ('x')",
+        "vacuum",
+        "with x as (select 1) delete from organizations",
+        "select 1; delete from organizations",
+        "select * from organizations; update organizations set name_en = 'x'",
+    ],
+)
 def test_sql_cannot_write(client, url, site, sql):
     other = site[1].parent / "attached.db"
     before, before_digest = organization(client, url), digest(site[1])
@@ -367,21 +371,24 @@ def test_sql_cannot_write(client, url, site, sql):
     assert not other.exists()
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("POST", f"/{DB}/organizations", {"data": {"organization_id": "x", "name_en": "x"}}),
-    ("POST", f"/{DB}/organizations/-/insert", {"json": {"row": {"organization_id": "x", "name_en": "x"}}}),
-    ("POST", "/-/create", {"json": {"table": "x", "columns": [{"name": "a"}]}}),
-    ("POST", f"/{DB}/-/create", {"json": {"table": "x", "columns": [{"name": "a"}]}}),
-    ("POST", f"/{DB}", {"data": {"sql": "delete from organizations"}}),
-    ("POST", f"/{DB}/eu_funding_per_project", {"data": {}}),
-    ("POST", f"/{DB}/organizations/{TARGET}/-/update", {"json": {"update": {"name_en": "x"}}}),
-    ("POST", f"/{DB}/organizations/{TARGET}/-/delete", {}),
-    ("PUT", f"/{DB}/organizations/{TARGET}", {"json": {"name_en": "x"}}),
-    ("PATCH", f"/{DB}/organizations/{TARGET}", {"json": {"name_en": "x"}}),
-    ("DELETE", f"/{DB}/organizations/{TARGET}", {}),
-    ("DELETE", f"/{DB}/organizations", {}),
-    ("FOO", "/", {}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", f"/{DB}/organizations", {"data": {"organization_id": "x", "name_en": "x"}}),
+        ("POST", f"/{DB}/organizations/-/insert", {"json": {"row": {"organization_id": "x", "name_en": "x"}}}),
+        ("POST", "/-/create", {"json": {"table": "x", "columns": [{"name": "a"}]}}),
+        ("POST", f"/{DB}/-/create", {"json": {"table": "x", "columns": [{"name": "a"}]}}),
+        ("POST", f"/{DB}", {"data": {"sql": "delete from organizations"}}),
+        ("POST", f"/{DB}/eu_funding_per_project", {"data": {}}),
+        ("POST", f"/{DB}/organizations/{TARGET}/-/update", {"json": {"update": {"name_en": "x"}}}),
+        ("POST", f"/{DB}/organizations/{TARGET}/-/delete", {}),
+        ("PUT", f"/{DB}/organizations/{TARGET}", {"json": {"name_en": "x"}}),
+        ("PATCH", f"/{DB}/organizations/{TARGET}", {"json": {"name_en": "x"}}),
+        ("DELETE", f"/{DB}/organizations/{TARGET}", {}),
+        ("DELETE", f"/{DB}/organizations", {}),
+        ("FOO", "/", {}),
+    ],
+)
 def test_no_method_can_write(client, url, site, method, path, body):
     before, before_digest = organization(client, url), digest(site[1])
     response = client.request(method, url + path, **body)
@@ -399,28 +406,47 @@ def test_reading_methods_still_work(client, url):
 # Long URLs, unknown things
 
 
-@pytest.mark.parametrize("path", [
-    "/" + "a" * 20000,
-    f"/{DB}/" + "a" * 20000,
-    f"/{DB}/organizations/" + "a" * 20000,
-    f"/{DB}/organizations?" + "a" * 20000,
-    f"/{DB}/organizations?name_en=" + "a" * 20000,
-    f"/{DB}.json?sql=select+'" + "a" * 20000 + "'",
-    "/?" + "&".join(f"p{i}=1" for i in range(5000)),
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/" + "a" * 20000,
+        f"/{DB}/" + "a" * 20000,
+        f"/{DB}/organizations/" + "a" * 20000,
+        f"/{DB}/organizations?" + "a" * 20000,
+        f"/{DB}/organizations?name_en=" + "a" * 20000,
+        f"/{DB}.json?sql=select+'" + "a" * 20000 + "'",
+        "/?" + "&".join(f"p{i}=1" for i in range(5000)),
+    ],
+)
 def test_very_long_urls_are_refused(client, url, path):
     response = client.get(url + path)
     assert 400 <= response.status_code < 500
     assert_up(client, url)
 
 
-@pytest.mark.parametrize("path", [
-    "/nope", "/nope.json", "/nope/nope", "/nope/nope/nope", f"/{DB}/nope", f"/{DB}/nope.json",
-    f"/{DB}/organizations/nope", f"/{DB}/organizations/nope.json",
-    f"/{DB}/project_organizations/coordinated-actions-rule-of-law,{TARGET}",  # too few key values
-    f"/{DB}/project_organizations/a,b,c,d", f"/{DB}/organizations/{TARGET}/nope", "/a/b/c/d", "/a/b/c/d/e/f",
-    "/-/nope", "/-/versions.xyz", "/package/nope.csv", "/-/static/nope.css", f"/{DB}/organizations/%00",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nope",
+        "/nope.json",
+        "/nope/nope",
+        "/nope/nope/nope",
+        f"/{DB}/nope",
+        f"/{DB}/nope.json",
+        f"/{DB}/organizations/nope",
+        f"/{DB}/organizations/nope.json",
+        f"/{DB}/project_organizations/coordinated-actions-rule-of-law,{TARGET}",  # too few key values
+        f"/{DB}/project_organizations/a,b,c,d",
+        f"/{DB}/organizations/{TARGET}/nope",
+        "/a/b/c/d",
+        "/a/b/c/d/e/f",
+        "/-/nope",
+        "/-/versions.xyz",
+        "/package/nope.csv",
+        "/-/static/nope.css",
+        f"/{DB}/organizations/%00",
+    ],
+)
 def test_unknown_databases_tables_and_rows_are_4xx(client, url, path):
     response = client.get(url + path, follow_redirects=True)
     assert 400 <= response.status_code < 500, (path, response.status_code)
@@ -438,23 +464,49 @@ def test_error_pages_are_cheap(client, url):
 # Bad parameters
 
 
-@pytest.mark.parametrize("path", [
-    f"/{DB}.xyz", f"/{DB}/organizations.xyz", f"/{DB}/organizations.jsonx", f"/{DB}/organizations/{TARGET}.xyz",
-    f"/{DB}/organizations/{TARGET}.json2", f"/{DB}/eu_funding_per_project.xyz", f"/{DB}/funding_per_project.html",
-    f"/{DB}/organizations.db",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/{DB}.xyz",
+        f"/{DB}/organizations.xyz",
+        f"/{DB}/organizations.jsonx",
+        f"/{DB}/organizations/{TARGET}.xyz",
+        f"/{DB}/organizations/{TARGET}.json2",
+        f"/{DB}/eu_funding_per_project.xyz",
+        f"/{DB}/funding_per_project.html",
+        f"/{DB}/organizations.db",
+    ],
+)
 def test_unknown_formats_are_4xx(client, url, path):
     response = client.get(url + path)
     assert 400 <= response.status_code < 500, (path, response.status_code)
 
 
-@pytest.mark.parametrize("path", [
-    "/", "/.json", f"/{DB}", f"/{DB}.json", f"/{DB}.db", f"/{DB}/organizations.json", f"/{DB}/organizations.csv",
-    f"/{DB}/organizations/{TARGET}.json", f"/{DB}/organizations/{TARGET}", f"/{DB}/eu_funding_per_project.csv",
-    f"/{DB}/funding_per_project.json", "/-/versions.json", "/-/static/app.css", "/package/data/budgets.csv",
-    "/package/datapackage.json", "/package/data-dictionary.md", "/-/funding", "/-/search?q=lprc",
-    f"/{DB}.csv?sql=select+1", f"/{DB}/organizations.json?_facet=country&_size=2&_sort=name_en",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/.json",
+        f"/{DB}",
+        f"/{DB}.json",
+        f"/{DB}.db",
+        f"/{DB}/organizations.json",
+        f"/{DB}/organizations.csv",
+        f"/{DB}/organizations/{TARGET}.json",
+        f"/{DB}/organizations/{TARGET}",
+        f"/{DB}/eu_funding_per_project.csv",
+        f"/{DB}/funding_per_project.json",
+        "/-/versions.json",
+        "/-/static/app.css",
+        "/package/data/budgets.csv",
+        "/package/datapackage.json",
+        "/package/data-dictionary.md",
+        "/-/funding",
+        "/-/search?q=lprc",
+        f"/{DB}.csv?sql=select+1",
+        f"/{DB}/organizations.json?_facet=country&_size=2&_sort=name_en",
+    ],
+)
 def test_known_formats_and_routes_still_answer(client, url, path):
     assert client.get(url + path).status_code == 200, path
 
@@ -465,14 +517,35 @@ def test_jsono_still_redirects_to_json_objects(client, url):
     assert response.headers["location"].startswith(f"/{DB}/organizations.json?_shape=objects")
 
 
-@pytest.mark.parametrize("query", [
-    "_size=999999999", "_size=-1", "_size=-5", "_size=abc", "_size=1e9",
-    "_sort=nope", "_sort_desc=nope", "_sort=name_en&_sort_desc=name_kk", "_sort=rowid",
-    "_facet=nope", "_facet_date=nope", "_facet_array=nope", "_col=nope", "_nocol=nope", "_shape=nope",
-    "_where=1)", "_through=nope", "_through={}", "_through=[1]", "_through=1",
-    '_through={"table":"nope","column":"x","value":1}', "_search_nope=x", "_searchmode=raw&_search=%22",
-    "_next=a,b,c&_sort=name_en",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "_size=999999999",
+        "_size=-1",
+        "_size=-5",
+        "_size=abc",
+        "_size=1e9",
+        "_sort=nope",
+        "_sort_desc=nope",
+        "_sort=name_en&_sort_desc=name_kk",
+        "_sort=rowid",
+        "_facet=nope",
+        "_facet_date=nope",
+        "_facet_array=nope",
+        "_col=nope",
+        "_nocol=nope",
+        "_shape=nope",
+        "_where=1)",
+        "_through=nope",
+        "_through={}",
+        "_through=[1]",
+        "_through=1",
+        '_through={"table":"nope","column":"x","value":1}',
+        "_search_nope=x",
+        "_searchmode=raw&_search=%22",
+        "_next=a,b,c&_sort=name_en",
+    ],
+)
 @pytest.mark.parametrize("extension", ["", ".json", ".csv"])
 def test_bad_parameters_are_4xx(client, url, query, extension):
     response = client.get(f"{url}/{DB}/organizations{extension}?{query}")
@@ -497,14 +570,19 @@ def test_a_page_asked_for_another_host_is_not_what_others_get(client, url):
 
 
 def test_a_crafted_csv_link_downloads_no_formula(client, url):
-    sql = "select '=HYPERLINK(\"http://evil.example\",\"x\")' as a, '+cmd|'' /C calc''!A0' as b, '@SUM(1)' as c, -5 as d"
+    sql = (
+        "select '=HYPERLINK(\"http://evil.example\",\"x\")' as a, '+cmd|'' /C calc''!A0' as b, '@SUM(1)' as c, -5 as d"
+    )
     response = client.get(f"{url}/{DB}.csv", params={"sql": sql, "_dl": "1"})
     assert response.headers["content-disposition"] == f'attachment; filename="{DB}.csv"'
-    assert response.text.splitlines()[1] == '"\'=HYPERLINK(""http://evil.example"",""x"")",\'+cmd|\' /C calc\'!A0,\'@SUM(1),-5'
+    assert (
+        response.text.splitlines()[1]
+        == '"\'=HYPERLINK(""http://evil.example"",""x"")",\'+cmd|\' /C calc\'!A0,\'@SUM(1),-5'
+    )
 
 
 def test_a_path_through_a_download_is_404_and_logs_no_traceback(client, url, site):
-    log = site[1].parent.parent / "serve.log"
+    log = site[2]
     before = log.stat().st_size
     for _ in range(3):
         response = client.get(f"{url}/package/data/budgets.csv/x")
@@ -522,6 +600,7 @@ def test_the_server_survived_and_the_database_is_untouched(client, url, site):
     assert_up(client, url)
     with sqlite3.connect(f"file:{site[1]}?mode=ro", uri=True) as conn:
         assert conn.execute("SELECT name_en FROM organizations WHERE organization_id = ?", (TARGET,)).fetchone() == (
-            PAYLOAD,)
+            PAYLOAD,
+        )
         assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
     conn.close()

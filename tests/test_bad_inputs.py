@@ -14,9 +14,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from workspace import copy_project, snapshot
-
 from kz_rule_of_law.cli import app
+from workspace import copy_project, snapshot
 
 CASES = sorted((Path(__file__).parent / "bad_inputs").glob("*.yml"))
 

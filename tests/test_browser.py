@@ -2,61 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
+from workspace import copy_tree
+
 DB = "kz-rule-of-law"
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
-def server(root: Path, tmp_path_factory: pytest.TempPathFactory):
-    """`kz-rule-of-law serve` in a subprocess; stopped with SIGTERM, which must end it cleanly."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "serve", "--port", str(port)],
-                                   cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(root / "scripts")})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"serve exited {process.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/-/versions.json", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"serve did not answer within 30 s:\n{log_path.read_text()}")
-            time.sleep(0.1)
-    assert f"serving {url}/ " in log_path.read_text().splitlines()[0]
-    yield url
-    process.send_signal(signal.SIGTERM)
-    # uvicorn shuts down gracefully, then re-raises the signal as its exit status
-    assert process.wait(timeout=10) in (0, -signal.SIGTERM), log_path.read_text()
-    assert "Finished server process" in log_path.read_text()
+def server(live_server, built_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`kz-rule-of-law serve` in a copy of the built project; stopped with SIGTERM, which must end it cleanly."""
+    running = live_server(copy_tree(built_project, tmp_path_factory.mktemp("browser") / "project"))
+    assert f"serving {running.url}/ " in running.log.read_text().splitlines()[0]
+    yield running.url
+    running.stop()
 
 
 @pytest.fixture
-def page(browser, root: Path, request: pytest.FixtureRequest):
+def page(browser, test_output: Path, request: pytest.FixtureRequest):
     """A fresh page that fails the test on any console error, and leaves a screenshot."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
@@ -64,7 +32,7 @@ def page(browser, root: Path, request: pytest.FixtureRequest):
     opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     opened.on("pageerror", lambda error: errors.append(str(error)))
     yield opened
-    shots = root / "test-output" / "screenshots"
+    shots = test_output / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     opened.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
     context.close()

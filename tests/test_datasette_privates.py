@@ -75,8 +75,9 @@ def test_error_pages_render_with_the_jinja_environment_and_the_css_hash():
 
     async def render() -> str:
         await site.invoke_startup()
-        return await patches.render_error_page(site, 404, {"ok": False, "error": "Gone <b>", "status": 404,
-                                                            "title": None})
+        return await patches.render_error_page(
+            site, 404, {"ok": False, "error": "Gone <b>", "status": 404, "title": None}
+        )
 
     html = asyncio.run(render())
     assert "Gone &lt;b&gt;" in html
@@ -91,7 +92,12 @@ def test_client_errors_are_base400_with_a_status():
 def test_datasette_errors_carry_message_title_details_status():
     error = patches.DatasetteError("<b>x</b>", title="T", error_dict={"a": 1}, status=400, message_is_html=True)
     assert (error.message, error.title, error.error_dict, error.status, error.message_is_html) == (
-        "<b>x</b>", "T", {"a": 1}, 400, True)
+        "<b>x</b>",
+        "T",
+        {"a": 1},
+        400,
+        True,
+    )
     assert patches.DatasetteError("x").status == 500
 
 
@@ -107,12 +113,15 @@ def test_the_default_error_handler_is_told_apart_by_its_module(db_path):
     assert patches.drop_default_error_handler([other, answer]) == [other]
 
 
-@pytest.mark.parametrize(("query", "prefix"), [
-    ("_sort=nope", "Cannot sort table by "),
-    ("_sort_desc=nope", "Cannot sort table by "),
-    ("_sort=name_en&_sort_desc=name_kk", "Cannot use _sort and _sort_desc"),
-    ('_through={"table":"nope","column":"x","value":1}', "Invalid _through"),
-])
+@pytest.mark.parametrize(
+    ("query", "prefix"),
+    [
+        ("_sort=nope", "Cannot sort table by "),
+        ("_sort_desc=nope", "Cannot sort table by "),
+        ("_sort=name_en&_sort_desc=name_kk", "Cannot use _sort and _sort_desc"),
+        ('_through={"table":"nope","column":"x","value":1}', "Invalid _through"),
+    ],
+)
 def test_client_errors_raised_with_status_500_are_known_by_their_message(get, query, prefix):
     assert prefix in patches.CLIENT_ERROR_MESSAGES
     response = get(f"/{DB}/organizations.json?{query}")
@@ -170,9 +179,14 @@ def test_an_interrupted_query_still_holds_its_cursor_without_the_workaround(db_p
         raise AssertionError("the endless query was not interrupted")
 
     exception = asyncio.run(interrupted())
-    held = [value for error in (exception, exception.__cause__, exception.__context__) if error is not None
-            for frame, _ in traceback.walk_tb(error.__traceback__)
-            for value in frame.f_locals.values() if isinstance(value, sqlite3.Cursor)]
+    held = [
+        value
+        for error in (exception, exception.__cause__, exception.__context__)
+        if error is not None
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+        for value in frame.f_locals.values()
+        if isinstance(value, sqlite3.Cursor)
+    ]
     assert held
 
 
@@ -220,14 +234,19 @@ def _facet_configs(query: str) -> dict:
 
 def test_every_facet_parameter_is_one_config_repeats_included():
     configs = _facet_configs('_facet=a&_facet=a&_facet={"column":"a"}&_facet_date=b&_facet_size=5')
-    assert [c["config"] for c in configs["column"]] == [{"simple": "m"}, {"simple": "a"}, {"simple": "a"},
-                                                        {"column": "a"}]
+    assert [c["config"] for c in configs["column"]] == [
+        {"simple": "m"},
+        {"simple": "a"},
+        {"simple": "a"},
+        {"column": "a"},
+    ]
     assert configs["array"] == [{"source": "metadata", "config": {"simple": "n"}}]
     assert configs["date"] == [{"source": "request", "config": {"simple": "b"}}]
     assert set(configs) - set(patches.FACET_TYPES) == {"size"}  # `_facet_size` is read, as no type
 
 
 def test_a_parameter_starting_with_facet_takes_the_type_of_the_one_before():
-    assert [c["config"] for c in _facet_configs("_facet_date=a&_facetx=b")["date"]] == [{"simple": "a"},
-                                                                                         {"simple": "b"}]
-
+    assert [c["config"] for c in _facet_configs("_facet_date=a&_facetx=b")["date"]] == [
+        {"simple": "a"},
+        {"simple": "b"},
+    ]

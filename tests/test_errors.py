@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from kz_rule_of_law.errors import (
+    CODES,
+    SECTIONS,
+    InputError,
+    InternalError,
+    Problem,
+    StaleOutputs,
+    ValidationFailed,
+    codes_markdown,
+    registered,
+)
 from workspace import ROOT
-
-from kz_rule_of_law.errors import (CODES, SECTIONS, InputError, InternalError, Problem, StaleOutputs,
-                                   ValidationFailed, codes_markdown, registered)
 
 PACKAGE = ROOT / "scripts" / "kz_rule_of_law"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -53,8 +61,11 @@ def test_every_input_error_made_from_a_message_has_a_code():
         first = call.args[0] if call.args else None
         return first is not None and not isinstance(first, (ast.Starred, ast.Call, ast.GeneratorExp))
 
-    missing = [f"{path.relative_to(ROOT)}:{call.lineno}" for path, call in calls("InputError")
-               if from_message(call) and not has_code(call)]
+    missing = [
+        f"{path.relative_to(ROOT)}:{call.lineno}"
+        for path, call in calls("InputError")
+        if from_message(call) and not has_code(call)
+    ]
     assert missing == []
 
 
@@ -75,16 +86,23 @@ def test_codes_are_kebab_case_and_described_once():
         assert meaning.endswith("."), code
 
 
-@pytest.mark.parametrize("code, known", [("duplicate-id", True), ("frictionless:type-error", True),
-                                         ("frictionless:", False), ("duplicate_id", False), ("", False)])
+@pytest.mark.parametrize(
+    "code, known",
+    [
+        ("duplicate-id", True),
+        ("frictionless:type-error", True),
+        ("frictionless:", False),
+        ("duplicate_id", False),
+        ("", False),
+    ],
+)
 def test_registered_knows_the_codes_and_frictionless_family(code, known):
     assert registered(code) is known
 
 
 def test_docs_errors_md_lists_every_code():
     text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
-    assert text == codes_markdown(), ("docs/errors.md is out of date: write kz_rule_of_law.errors.codes_markdown() "
-                                      "to it")
+    assert text == codes_markdown(), "docs/errors.md is out of date: write kz_rule_of_law.errors.codes_markdown() to it"
     for code in CODES:
         assert f"| `{code}` |" in text
 
@@ -93,20 +111,39 @@ def test_every_error_type_reports_its_problems_the_same_way():
     problem = Problem("quote not found", value="x", file="facts/a.yml", line=3, code="quote-not-found")
     assert InputError(problem).problems == ValidationFailed([problem]).problems == [problem]
     assert InputError("unknown kind", value="weight", code="unknown-kind").problems == [
-        Problem("unknown kind", value="weight", code="unknown-kind")]
+        Problem("unknown kind", value="weight", code="unknown-kind")
+    ]
     assert InternalError("disk full").problems == [Problem("disk full", code="internal-error")]
     assert InputError(problem, problem).lines() == ["error: facts/a.yml:3: quote not found: got 'x'"] * 2 + [
-        "2 problems"]
-    assert StaleOutputs(["data/a.csv"]).lines() == ["stale: data/a.csv differs from what the facts produce",
-                                                    "run 'kz-rule-of-law build' and commit the result"]
+        "2 problems"
+    ]
+    assert StaleOutputs(["data/a.csv"]).lines() == [
+        "stale: data/a.csv differs from what the facts produce",
+        "run 'kz-rule-of-law build' and commit the result",
+    ]
     assert [p.code for p in StaleOutputs(["data/a.csv"]).problems] == ["stale-output"]
 
 
 def test_a_problem_as_json_has_its_code_location_and_text():
-    problem = Problem("wrong type", value="twenty-one", expected="an integer", file="facts/a.yml", line=60,
-                      record="iphr", field="iati_type", code="wrong-type")
+    problem = Problem(
+        "wrong type",
+        value="twenty-one",
+        expected="an integer",
+        file="facts/a.yml",
+        line=60,
+        record="iphr",
+        field="iati_type",
+        code="wrong-type",
+    )
     assert problem.as_dict() == {
-        "code": "wrong-type", "file": "facts/a.yml", "line": 60, "record": "iphr", "field": "iati_type",
-        "value": "twenty-one", "expected": "an integer", "message": "wrong type",
-        "text": "facts/a.yml:60: record iphr: iati_type: wrong type: got 'twenty-one', expected an integer"}
+        "code": "wrong-type",
+        "file": "facts/a.yml",
+        "line": 60,
+        "record": "iphr",
+        "field": "iati_type",
+        "value": "twenty-one",
+        "expected": "an integer",
+        "message": "wrong type",
+        "text": "facts/a.yml:60: record iphr: iati_type: wrong type: got 'twenty-one', expected an integer",
+    }
     assert Problem("file not found", file="data/a.csv", code="file-not-found").as_dict()["value"] is None

@@ -9,10 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kz_rule_of_law.build import facts_files
-from kz_rule_of_law.errors import InputError
 from kz_rule_of_law.curation.facts import load, parse_yaml, to_fact
 from kz_rule_of_law.curation.quotes import locate, spans
-
+from kz_rule_of_law.errors import InputError
 from workspace import ROOT, SEED, cli, copy_project, snapshot
 
 TEXT = (ROOT / "archive" / f"{SEED}.txt").read_text(encoding="utf-8")
@@ -25,7 +24,7 @@ def test_quote_matches_across_the_line_break_inside_a_sentence():
 
 def test_quote_matches_on_word_boundaries_only():
     assert spans(TEXT, "Қазақстан") != spans(TEXT, "Қазақстанның")
-    assert all(TEXT[e:e + 1] in " ,." for _, e in spans(TEXT, "Қазақстан"))
+    assert all(TEXT[e : e + 1] in " ,." for _, e in spans(TEXT, "Қазақстан"))
 
 
 def test_quote_occurring_twice_needs_at():
@@ -40,8 +39,10 @@ def test_quote_not_in_source_is_refused():
 
 
 RENAMED = "expected facts/<source id>.yml (.yml in lowercase): rename it, or move it out of facts/"
-NESTED = ("in a subfolder of facts/, where facts files are not read: "
-          "expected facts/<source id>.yml, directly in facts/: move it up, or out of facts/")
+NESTED = (
+    "in a subfolder of facts/, where facts files are not read: "
+    "expected facts/<source id>.yml, directly in facts/: move it up, or out of facts/"
+)
 
 
 @pytest.mark.parametrize("name", [f"{SEED}.yaml", f"{SEED}.YML", f"{SEED}.json", f"{SEED}.yml~", "README"])
@@ -64,8 +65,11 @@ def test_facts_files_in_a_subfolder_fail_the_build_naming_each(tmp_path: Path):
     before = snapshot(root)
     result = cli(root, "build")
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"error: facts/2025/{SEED}.yml: {NESTED}",
-                                          f"error: facts/2025/november/other.yml: {NESTED}", "2 problems"]
+    assert result.stderr.splitlines() == [
+        f"error: facts/2025/{SEED}.yml: {NESTED}",
+        f"error: facts/2025/november/other.yml: {NESTED}",
+        "2 problems",
+    ]
     assert snapshot(root) == before
 
 
@@ -95,15 +99,18 @@ def test_duplicate_key_is_refused_not_silently_overwritten(tmp_path: Path):
         load(path)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the facts file is empty"),
-    (b"- a\n- b\n", "wrong shape at the top level"),
-    (b"\xef\xbb\xbfsource: {}\n", "byte-order mark"),
-    (b"source: {}\r\n", "CRLF line end"),
-    (b"source: \x00\n", "NUL byte"),
-    (b"source: \xff\n", "invalid UTF-8 byte 0xff"),
-    (b"source: " + b"a" * 20_000 + b"\n", "line is 20,008 characters long"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the facts file is empty"),
+        (b"- a\n- b\n", "wrong shape at the top level"),
+        (b"\xef\xbb\xbfsource: {}\n", "byte-order mark"),
+        (b"source: {}\r\n", "CRLF line end"),
+        (b"source: \x00\n", "NUL byte"),
+        (b"source: \xff\n", "invalid UTF-8 byte 0xff"),
+        (b"source: " + b"a" * 20_000 + b"\n", "line is 20,008 characters long"),
+    ],
+)
 def test_unreadable_facts_files_are_refused_with_the_reason(tmp_path: Path, content: bytes, message: str):
     path = tmp_path / "facts.yml"
     path.write_bytes(content)
@@ -116,7 +123,9 @@ def test_fact_with_unknown_key_and_no_english_reports_both():
     with pytest.raises(InputError) as caught:
         to_fact(mapping)
     messages = [str(p) for p in caught.value.problems]
-    assert any("unknown key 'eng'" in m for m in messages) and any("English rendering is missing" in m for m in messages)
+    assert any("unknown key 'eng'" in m for m in messages) and any(
+        "English rendering is missing" in m for m in messages
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -141,21 +150,40 @@ def test_locate_returns_a_span_of_the_quote_or_raises_the_project_error(quote: s
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=len(TEXT) - 1), st.integers(min_value=1, max_value=60))
 def test_any_unique_slice_of_the_source_is_found_where_it_stands(start: int, length: int):
-    piece = TEXT[start:start + length].strip()
+    piece = TEXT[start : start + length].strip()
     if not piece or len(spans(TEXT, piece)) != 1:
         return
     found = locate(TEXT, piece)
-    assert TEXT[found[0]:found[1]].split() == piece.split()
+    assert TEXT[found[0] : found[1]].split() == piece.split()
 
 
-SECTION_NAMES = st.sampled_from(["source", "organizations", "projects", "budgets", "events", "people",
-                                 "quotes", "countries", "id", "kk", "name", "date", "total_budget"])
-SCALARS = st.one_of(st.text(max_size=12), st.sampled_from(["ҚҚ", "2025 жылғы 21 қарашада", "777 895 еуроны",
-                                                           "80-нен астам", "lprc", "1", "", "Q458"]))
+SECTION_NAMES = st.sampled_from(
+    [
+        "source",
+        "organizations",
+        "projects",
+        "budgets",
+        "events",
+        "people",
+        "quotes",
+        "countries",
+        "id",
+        "kk",
+        "name",
+        "date",
+        "total_budget",
+    ]
+)
+SCALARS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["ҚҚ", "2025 жылғы 21 қарашада", "777 895 еуроны", "80-нен астам", "lprc", "1", "", "Q458"]),
+)
 DOCUMENTS = st.recursive(
     SCALARS,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.one_of(SECTION_NAMES, st.text(max_size=6)), children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(SECTION_NAMES, st.text(max_size=6)), children, max_size=4),
+    ),
     max_leaves=20,
 )
 
@@ -165,8 +193,8 @@ DOCUMENTS = st.recursive(
 def test_any_facts_document_compiles_or_raises_the_project_error(tmp_path_factory, document):
     import yaml as pyyaml
 
-    from kz_rule_of_law.package.descriptor import load_descriptor, tables
     from kz_rule_of_law.curation.rows import Compiler
+    from kz_rule_of_law.package.descriptor import load_descriptor, tables
 
     root = tmp_path_factory.mktemp("fuzz")
     (root / "archive").mkdir()

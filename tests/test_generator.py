@@ -6,8 +6,6 @@ No timings here: the benchmarks themselves run with `python -m benchmarks.run`.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,15 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `benchmarks` is not an installed package; make it importable under plain pytest
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import BANNER, MARKER, generate  # noqa: E402
-
-from kz_rule_of_law.build import build, facts_files  # noqa: E402
-from kz_rule_of_law.package.descriptor import load_descriptor, tables  # noqa: E402
-from kz_rule_of_law.curation.facts import load  # noqa: E402
-from kz_rule_of_law.curation.quotes import collapse  # noqa: E402
-from kz_rule_of_law.curation.rows import Compiler  # noqa: E402
-from kz_rule_of_law.curation.sources import read_source  # noqa: E402
-from kz_rule_of_law.validation.validate import validate_package  # noqa: E402
+from benchmarks.generate import BANNER, MARKER, generate
+from kz_rule_of_law.build import build, facts_files
+from kz_rule_of_law.curation.facts import load
+from kz_rule_of_law.curation.quotes import collapse
+from kz_rule_of_law.curation.rows import Compiler
+from kz_rule_of_law.curation.sources import read_source
+from kz_rule_of_law.package.descriptor import load_descriptor, tables
+from kz_rule_of_law.validation.validate import validate_package
+from workspace import cli
 
 SOURCES = 10
 
@@ -81,8 +79,9 @@ def test_same_seed_gives_identical_bytes(corpus: Path, tmp_path: Path):
 
 def test_another_seed_gives_another_corpus(corpus: Path, tmp_path: Path):
     other = generate(tmp_path / "other", SOURCES, seed=1)
-    assert (other / "archive" / "synthetic-000001.txt").read_bytes() != \
-        (corpus / "archive" / "synthetic-000001.txt").read_bytes()
+    assert (other / "archive" / "synthetic-000001.txt").read_bytes() != (
+        corpus / "archive" / "synthetic-000001.txt"
+    ).read_bytes()
 
 
 def test_layout_is_a_project_root(corpus: Path):
@@ -112,7 +111,7 @@ def test_compiles_and_every_quote_is_at_its_span(corpus: Path, compiled):
                 stack.extend(value)
     assert rows["quotes"], "no quotes compiled"
     for row in rows["quotes"]:
-        span = texts[row["source_id"]][row["char_start"]:row["char_end"]]
+        span = texts[row["source_id"]][row["char_start"] : row["char_end"]]
         assert span == row["text_kk"], row["quote_id"]
         assert collapse(span) in quoted[row["source_id"]], row["quote_id"]
     # at 20,000 sources the quotes table must pass 1,000,000 rows
@@ -126,21 +125,38 @@ def test_values_are_normalized_from_the_quotes(compiled):
     assert all(r["start_year"] <= r["end_year"] for r in rows["projects"])
     assert all(r["duration_years"] <= r["end_year"] - r["start_year"] + 1 for r in rows["projects"])
     assert {r["participants_qualifier"] for r in rows["events"]} - {
-        "exact", "more_than", "at_least", "about", "up_to", "less_than"} == set()
+        "exact",
+        "more_than",
+        "at_least",
+        "about",
+        "up_to",
+        "less_than",
+    } == set()
     assert any(r["legal_form"] for r in rows["organizations"])
 
 
 def test_ids_unique_and_organizations_referred_to_across_files(compiled):
     rows, files = compiled.rows, compiled.files
     for table in ("organizations", "people", "projects", "positions", "events", "statements"):
-        key = {"organizations": "organization_id", "people": "person_id", "projects": "project_id",
-               "positions": "position_id", "events": "event_id", "statements": "statement_id"}[table]
+        key = {
+            "organizations": "organization_id",
+            "people": "person_id",
+            "projects": "project_id",
+            "positions": "position_id",
+            "events": "event_id",
+            "statements": "statement_id",
+        }[table]
         ids = [r[key] for r in rows[table]]
         assert len(ids) == len(set(ids)), table
-    defined_in = {r["organization_id"]: files[("organizations", (r["organization_id"],))]
-                  for r in rows["organizations"]}
-    referred = [r for r in rows["project_organizations"] if defined_in[r["organization_id"]] != files[
-        ("project_organizations", (r["project_id"], r["organization_id"], r["iati_role"]))]]
+    defined_in = {
+        r["organization_id"]: files[("organizations", (r["organization_id"],))] for r in rows["organizations"]
+    }
+    referred = [
+        r
+        for r in rows["project_organizations"]
+        if defined_in[r["organization_id"]]
+        != files[("project_organizations", (r["project_id"], r["organization_id"], r["iati_role"]))]
+    ]
     assert referred, "no organization is referred to from a later facts file"
 
 
@@ -174,14 +190,10 @@ def test_facts_files_are_plain_yaml(corpus: Path):
 
 
 def test_facts_files_pass_check(corpus: Path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts") + os.pathsep + str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    names = [f"synthetic-{i:06d}.yml" for i in range(1, SOURCES + 1)]
-    runs = [subprocess.Popen([sys.executable, "-m", "kz_rule_of_law", "check", f"facts/{name}"], cwd=corpus, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names]
-    for name, run in zip(names, runs):
-        out, err = run.communicate(timeout=120)
-        assert run.returncode == 0, err
-        assert out.strip() == f"ok: facts/{name}"
+    for name in [f"synthetic-{i:06d}.yml" for i in range(1, SOURCES + 1)]:
+        result = cli(corpus, "check", f"facts/{name}")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"ok: facts/{name}"
 
 
 def test_whole_pipeline_builds_and_validates(tmp_path: Path):

@@ -22,8 +22,12 @@ FACET_SQL = "as count from ("  # what every facet query of Datasette 0.65.5 hold
 def client_for(app, address: str = "127.0.0.1", forwarded: str | None = None) -> httpx.AsyncClient:
     """A client of the ASGI `app` whose peer is `address`, sending `X-Forwarded-For: forwarded`."""
     headers = {"x-forwarded-for": forwarded} if forwarded else {}
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40000)),
-                             base_url="http://localhost", headers=headers, timeout=30)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 40000)),
+        base_url="http://localhost",
+        headers=headers,
+        timeout=30,
+    )
 
 
 @pytest.fixture
@@ -83,8 +87,9 @@ def test_a_repeated_facet_runs_once(datasette, facet_queries):
 def test_the_same_facet_as_a_json_config_is_a_repeat(datasette, facet_queries):
     table, metadata_facets = table_with_metadata_facets(datasette)
     column = next(c for c in columns(datasette, table) if c not in metadata_facets)
-    query = urllib.parse.urlencode([("_facet", column), ("_facet", json.dumps({"simple": column})),
-                                    ("_facet", json.dumps({"column": column}))])
+    query = urllib.parse.urlencode(
+        [("_facet", column), ("_facet", json.dumps({"simple": column})), ("_facet", json.dumps({"column": column}))]
+    )
     answer = get(datasette, f"/{DB}/{table}.json?{query}")
     assert answer.status_code == 200, answer.text
     assert sorted(answer.json()["facet_results"]) == sorted({*metadata_facets, column})
@@ -120,7 +125,7 @@ def test_the_facet_cap_counts_every_facet_type(datasette, facet_queries):
 
 def test_the_cap_is_beside_the_table_s_metadata_facets(datasette, facet_queries):
     table, metadata_facets = table_with_metadata_facets(datasette)
-    others = [c for c in columns(datasette, table) if c not in metadata_facets][:limits.EXTRA_FACETS]
+    others = [c for c in columns(datasette, table) if c not in metadata_facets][: limits.EXTRA_FACETS]
     assert len(others) == limits.EXTRA_FACETS
     answer = get(datasette, f"/{DB}/{table}.json?" + "&".join(f"_facet={c}" for c in [*metadata_facets, *others]))
     assert answer.status_code == 200, answer.text
@@ -128,11 +133,14 @@ def test_the_cap_is_beside_the_table_s_metadata_facets(datasette, facet_queries)
     assert len(facet_queries) == len(metadata_facets) + limits.EXTRA_FACETS
 
 
-@pytest.mark.parametrize("query, error", [
-    ("_facet=%7Bbroken", "Invalid _facet configuration"),
-    ('_facet_array={"size": 3}', "Invalid _facet_array configuration"),
-    ("_facet=name_en&_facetx=name_kk", "Unknown facet parameter '_facetx'"),
-])
+@pytest.mark.parametrize(
+    "query, error",
+    [
+        ("_facet=%7Bbroken", "Invalid _facet configuration"),
+        ('_facet_array={"size": 3}', "Invalid _facet_array configuration"),
+        ("_facet=name_en&_facetx=name_kk", "Unknown facet parameter '_facetx'"),
+    ],
+)
 def test_unreadable_facet_parameters_answer_400(datasette, query, error):
     answer = get(datasette, f"/{DB}/organizations.json?{query}")
     assert answer.status_code == 400
@@ -171,12 +179,20 @@ class Held:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
-def sql_scope(address: str, path: str = f"/{DB}.json", query: bytes = b"sql=select+1",
-              forwarded: bytes | None = None) -> dict:
+def sql_scope(
+    address: str, path: str = f"/{DB}.json", query: bytes = b"sql=select+1", forwarded: bytes | None = None
+) -> dict:
     """The ASGI scope of a GET from `address`."""
     headers = [(b"x-forwarded-for", forwarded)] if forwarded else []
-    return {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query,
-            "headers": headers, "client": (address, 40000)}
+    return {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "headers": headers,
+        "client": (address, 40000),
+    }
 
 
 async def status_of(app, scope: dict) -> tuple[int, dict[bytes, bytes]]:
@@ -277,8 +293,12 @@ def test_clients_whose_wait_is_over_are_forgotten():
 
 def test_table_and_row_pages_are_never_limited(datasette):
     caps = limits.SqlLimits(per_client=1, total=1, retry_after_s=1)
-    scopes = [sql_scope("192.0.2.1"), sql_scope("192.0.2.1", f"/{DB}/organizations.json", b"_size=1"),
-              sql_scope("192.0.2.1", f"/{DB}/organizations/lprc", b""), sql_scope("192.0.2.1", f"/{DB}", b"sql=")]
+    scopes = [
+        sql_scope("192.0.2.1"),
+        sql_scope("192.0.2.1", f"/{DB}/organizations.json", b"_size=1"),
+        sql_scope("192.0.2.1", f"/{DB}/organizations/lprc", b""),
+        sql_scope("192.0.2.1", f"/{DB}", b"sql="),
+    ]
     statuses, started, _ = run_held(caps, datasette, scopes)
     assert statuses == [200, 200, 200, 200] and started == 4
 
@@ -303,8 +323,10 @@ def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(datasette):
 def test_a_configured_proxy_is_trusted(datasette, monkeypatch):
     monkeypatch.setenv(limits.TRUSTED_PROXIES, "10.0.0.5, 10.0.0.6")
     caps = limits.SqlLimits.for_site(datasette)
-    assert limits.client_address(sql_scope("10.0.0.6", forwarded=b"198.51.100.7, 198.51.100.8"),
-                                 caps.trusted) == "198.51.100.8"
+    assert (
+        limits.client_address(sql_scope("10.0.0.6", forwarded=b"198.51.100.7, 198.51.100.8"), caps.trusted)
+        == "198.51.100.8"
+    )
     assert limits.client_address(sql_scope("10.0.0.7", forwarded=b"198.51.100.7"), caps.trusted) == "10.0.0.7"
 
 
@@ -318,8 +340,10 @@ def test_heavy_sql_of_one_client_leaves_another_client_s_table_page_answered(dat
     heavy = f"/{DB}.json?" + urllib.parse.urlencode({"sql": ENDLESS})
 
     async def main():
-        async with client_for(app, forwarded="198.51.100.1") as greedy, \
-                client_for(app, forwarded="198.51.100.2") as other:
+        async with (
+            client_for(app, forwarded="198.51.100.1") as greedy,
+            client_for(app, forwarded="198.51.100.2") as other,
+        ):
             first = asyncio.create_task(greedy.get(heavy))
             await asyncio.sleep(0.2)  # the first query runs (up to the 1 s limit)
             more = await asyncio.gather(*(greedy.get(heavy) for _ in range(3)))

@@ -7,18 +7,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
-from workspace import DATABASE, SEED, _env, copy_project, default_signals, snapshot
-
 from kz_rule_of_law import build as building
 from kz_rule_of_law.cli import app
 from kz_rule_of_law.web.serve import check_database
+from workspace import DATABASE, SEED, _env, copy_project, default_signals, snapshot
+
+pytestmark = pytest.mark.slow  # real processes, stopped and resumed mid-build
 
 PREPARE = "from pathlib import Path; from kz_rule_of_law.web.serve import prepare; prepare(Path.cwd())"
 
@@ -28,8 +29,10 @@ def project(tmp_path: Path) -> Path:
     """A copy of the project whose facts produce outputs other than the published ones, never built."""
     root = copy_project(tmp_path / "project")
     facts = root / "facts" / f"{SEED}.yml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace(
-        "en: effective investigation}", "en: effective investigations}"), encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("en: effective investigation}", "en: effective investigations}"),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -43,14 +46,22 @@ def expected(tmp_path: Path, project: Path) -> dict[str, bytes]:
 
 def start(root: Path, *args: str) -> subprocess.Popen:
     """Start a command of the project in `root`."""
-    return subprocess.Popen([sys.executable, *args], cwd=root, env=_env(), preexec_fn=default_signals,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=root,
+        env=_env(),
+        preexec_fn=default_signals,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def settled(root: Path) -> bool:
     """Whether nothing of a build is left: no journal, no scratch folder anywhere."""
     return not (root / building.JOURNAL).exists() and not [
-        p for folder in ("", "data", "docs", "build") for p in (root / folder).glob(".build-*")]
+        p for folder in ("", "data", "docs", "build") for p in (root / folder).glob(".build-*")
+    ]
 
 
 @contextmanager
@@ -105,7 +116,8 @@ def test_a_build_refused_by_the_lock_says_who_holds_it_in_one_line(project: Path
         result = CliRunner().invoke(app, ["build"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"error: another build is running (pid {os.getpid()}); waited 0 s: run the command again when it has finished"]
+        f"error: another build is running (pid {os.getpid()}); waited 0 s: run the command again when it has finished"
+    ]
     assert snapshot(project) == before
     assert (project / building.LOCK).read_text(encoding="ascii") == ""
 
@@ -115,7 +127,7 @@ def test_a_build_does_not_swap_while_a_check_reads_the_outputs(project: Path, mo
     with building.locked(project, shared=True):
         with building.locked(project, shared=True):  # readers share the lock
             pass
-        with pytest.raises(building.InternalError, match="^another kz-rule-of-law command is reading the outputs; "):
+        with pytest.raises(building.InternalError, match=r"^another kz-rule-of-law command is reading the outputs; "):
             building.build(project)
     building.build(project)
     assert settled(project)

@@ -20,8 +20,11 @@ def package_data() -> list[str]:
 
 def test_every_file_of_the_package_that_is_not_python_ships_as_package_data():
     globs = package_data()
-    data = [path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*")
-            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts]
+    data = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    ]
     assert data, "the package has templates, queries and settings"
     unshipped = [name for name in data if not any(fnmatch.fnmatch(name, glob) for glob in globs)]
     assert unshipped == []

@@ -13,30 +13,47 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from kz_rule_of_law.package.descriptor import Table, load_descriptor, tables
-from kz_rule_of_law.web.plugin import cap_values, register_escape_fts
 from kz_rule_of_law.curation.rows import REFERENCE_SECTIONS, reference_rows
+from kz_rule_of_law.package.descriptor import Table, load_descriptor, tables
 from kz_rule_of_law.web.metadata import canned_queries
+from kz_rule_of_law.web.plugin import cap_values, register_escape_fts
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = canned_queries(tables(load_descriptor(ROOT / "datapackage.json")))
 # Real values for each parameter of the canned queries, read from the database.
 PARAMETER_VALUES = {
     "table": "SELECT '' UNION ALL SELECT * FROM "
-             "(SELECT table_name FROM quotes GROUP BY table_name ORDER BY count(*) DESC LIMIT 1)",
+    "(SELECT table_name FROM quotes GROUP BY table_name ORDER BY count(*) DESC LIMIT 1)",
     "record": "SELECT record_id FROM quotes ORDER BY quote_id LIMIT 1",
     "q": "SELECT substr(name_en, 1, instr(name_en || ' ', ' ') - 1) FROM organizations "
-         "ORDER BY organization_id LIMIT 1",
+    "ORDER BY organization_id LIMIT 1",
 }
-KEYWORDS = ("ON", "USING", "WHERE", "JOIN", "LEFT", "INNER", "CROSS", "NATURAL", "ORDER", "GROUP", "UNION",
-            "EXCEPT", "INTERSECT", "LIMIT", "WINDOW", "HAVING")
-SOURCE = re.compile(rf"\b(?:FROM|JOIN)\s+\[?(\w+)\]?(?:\s+(?:AS\s+)?(?!(?:{'|'.join(KEYWORDS)})\b)(\w+))?",
-                    re.IGNORECASE)
+KEYWORDS = (
+    "ON",
+    "USING",
+    "WHERE",
+    "JOIN",
+    "LEFT",
+    "INNER",
+    "CROSS",
+    "NATURAL",
+    "ORDER",
+    "GROUP",
+    "UNION",
+    "EXCEPT",
+    "INTERSECT",
+    "LIMIT",
+    "WINDOW",
+    "HAVING",
+)
+SOURCE = re.compile(
+    rf"\b(?:FROM|JOIN)\s+\[?(\w+)\]?(?:\s+(?:AS\s+)?(?!(?:{'|'.join(KEYWORDS)})\b)(\w+))?", re.IGNORECASE
+)
 LOOP = re.compile(r"(SCAN|SEARCH) (\S+)(.*)")
 WHOLE_SORT = re.compile(r"USE TEMP B-TREE FOR (ORDER BY|GROUP BY|DISTINCT)")
 
@@ -113,8 +130,7 @@ def sources(conn: sqlite3.Connection, sql: str) -> tuple[dict[str, set[str]], li
             names.setdefault(table, set()).add(table)
             if alias:
                 names.setdefault(alias, set()).add(table)
-            view = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?",
-                                [table]).fetchone()
+            view = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [table]).fetchone()
             if view and view[0] not in texts + pending:
                 pending.append(view[0])
     return names, texts
@@ -125,8 +141,9 @@ def code_columns(table: Table, schema: dict[str, Table]) -> set[str]:
     return {column for fk in table.foreign_keys if is_code_list(schema[fk.resource]) for column in fk.fields}
 
 
-def read_in_full(plan: list[tuple], names: dict[str, set[str]], schema: dict[str, Table],
-                 filtered: bool) -> dict[str, str]:
+def read_in_full(
+    plan: list[tuple], names: dict[str, set[str]], schema: dict[str, Table], filtered: bool
+) -> dict[str, str]:
     """The large tables the plan reads in full, each with the plan line that does it.
 
     Read in full: a SCAN of the table or of a whole index, a SEARCH by a code only (all rows with
@@ -184,8 +201,9 @@ def plan_text(plan: list[tuple]) -> str:
 
 def test_code_lists_are_the_tables_no_press_release_fills(schema):
     """The descriptor's code lists are exactly reference.yml's sections and the code-owned tables."""
-    assert {name for name, table in schema.items() if is_code_list(table)} == \
-        set(REFERENCE_SECTIONS) | set(reference_rows())
+    assert {name for name, table in schema.items() if is_code_list(table)} == set(REFERENCE_SECTIONS) | set(
+        reference_rows()
+    )
 
 
 def test_every_parameter_of_a_canned_query_has_real_values(conn):

@@ -15,17 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `benchmarks` is not an installed package; make it importable under plain pytest
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.replicas import (NGINX, TEMPLATE, config_values, nginx_command, render_config,  # noqa: E402
-                                 write_config)
-from workspace import default_signals  # noqa: E402
+from benchmarks.replicas import NGINX, TEMPLATE, config_values, nginx_command, render_config, write_config
+from workspace import default_signals
 
 needs_nginx = pytest.mark.skipif(not NGINX.exists(), reason=f"{NGINX} missing (make nginx installs it)")
 
 
 def rendered(cache: bool = True) -> str:
     """The template filled in for nginx on 127.0.0.1:8080 before replicas on ports 8001 and 8002."""
-    return render_config(TEMPLATE.read_text(encoding="utf-8"),
-                         config_values("127.0.0.1:8080", [8001, 8002], cache=cache, host="data.example.org"))
+    return render_config(
+        TEMPLATE.read_text(encoding="utf-8"),
+        config_values("127.0.0.1:8080", [8001, 8002], cache=cache, host="data.example.org"),
+    )
 
 
 def directives(text: str) -> list[str]:
@@ -37,8 +38,9 @@ def directives(text: str) -> list[str]:
 @pytest.mark.parametrize("cache", [True, False], ids=["cache-on", "cache-off"])
 def test_nginx_accepts_the_rendered_config(tmp_path: Path, cache: bool):
     config = write_config(tmp_path, rendered(cache))
-    result = subprocess.run(nginx_command(tmp_path, config, "-t"), capture_output=True, text=True, timeout=30,
-                            preexec_fn=default_signals)
+    result = subprocess.run(
+        nginx_command(tmp_path, config, "-t"), capture_output=True, text=True, timeout=30, preexec_fn=default_signals
+    )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
 

@@ -59,7 +59,12 @@ def test_archived_text_is_the_seed_byte_for_byte():
 def test_forum_date_place_and_participants_more_than_80():
     forum = by("events", "event_id")["forum-2025-penitentiary-system"]
     assert forum["date"] == "2025-11-21"
-    assert (forum["city_kk"], forum["city_en"], forum["city_wikidata"], forum["country"]) == ("АСТАНА", "Astana", "Q1520", "KZ")
+    assert (forum["city_kk"], forum["city_en"], forum["city_wikidata"], forum["country"]) == (
+        "АСТАНА",
+        "Astana",
+        "Q1520",
+        "KZ",
+    )
     assert (forum["participants"], forum["participants_qualifier"]) == ("80", "more_than")
     assert forum["title_kk"] == "Қазақстанның қылмыстық-атқару жүйесі – жаңғырту, заң және құқық қолдану"
 
@@ -88,8 +93,10 @@ def test_second_project_keeps_2024_2027_and_its_stated_three_years():
 
 
 def test_organizations_roles_in_projects_use_iati_codes():
-    roles = {(r["project_id"], r["organization_id"]): r["iati_role"]
-             for r in where("project_organizations", "project_id", PROJECTS)}
+    roles = {
+        (r["project_id"], r["organization_id"]): r["iati_role"]
+        for r in where("project_organizations", "project_id", PROJECTS)
+    }
     assert roles == {
         ("coordinated-actions-rule-of-law", "lprc"): "4",
         ("coordinated-actions-rule-of-law", "iphr"): "4",
@@ -128,18 +135,28 @@ def test_ambassador_statement_and_position():
 
 def test_instruments_carry_un_resolutions():
     instruments = by("instruments", "instrument_id")
-    assert (instruments["nelson-mandela-rules"]["un_resolution"], instruments["nelson-mandela-rules"]["adopted"]) == ("A/RES/70/175", "2015-12-17")
-    assert (instruments["bangkok-rules"]["un_resolution"], instruments["bangkok-rules"]["adopted"]) == ("A/RES/65/229", "2010-12-21")
+    assert (instruments["nelson-mandela-rules"]["un_resolution"], instruments["nelson-mandela-rules"]["adopted"]) == (
+        "A/RES/70/175",
+        "2015-12-17",
+    )
+    assert (instruments["bangkok-rules"]["un_resolution"], instruments["bangkok-rules"]["adopted"]) == (
+        "A/RES/65/229",
+        "2010-12-21",
+    )
 
 
 def test_topics_objectives_and_credits_in_source_order():
     topics = where("topics", "event_id", FORUM)
     assert [r["title_en"] for r in sorted(topics, key=lambda r: int(r["position"]))][:2] == [
         "strategic directions for modernizing penitentiary policy",
-        "international standards for the execution of punishments"]
+        "international standards for the execution of punishments",
+    ]
     objectives = where("objectives", "project_id", "breaking-the-vicious-cycle")
     assert [r["text_en"] for r in sorted(objectives, key=lambda r: int(r["position"]))] == [
-        "prevention of torture", "effective investigation", "compensation to victims"]
+        "prevention of torture",
+        "effective investigation",
+        "compensation to victims",
+    ]
     credits = {r["credit"]: r for r in where("credits", "source_id", SEED)}
     assert credits["funded_by"]["organization_id"] == "eu"
     assert credits["content_responsibility"]["organization_id"] == "lprc"
@@ -154,18 +171,21 @@ def test_every_quote_stands_in_its_own_release_at_its_span():
     texts = source_texts()
     for quote in table("quotes"):
         text = texts[quote["source_id"]]
-        assert text[int(quote["char_start"]):int(quote["char_end"])] == quote["text_kk"], quote["quote_id"]
+        assert text[int(quote["char_start"]) : int(quote["char_end"])] == quote["text_kk"], quote["quote_id"]
 
 
-@pytest.mark.parametrize("table_name, record, field, quote, value", [
-    ("events", "forum-2025-penitentiary-system", "participants", "80-нен астам", "more than 80"),
-    ("events", "forum-2025-penitentiary-system", "date", "2025 жылғы 21 қарашада", "2025-11-21"),
-    ("budgets", "coordinated-actions-rule-of-law", "total_budget", "777 895 еуроны", "777895 EUR"),
-    ("budgets", "breaking-the-vicious-cycle", "eu_contribution", "730 000 еуро", "730000 EUR"),
-    ("projects", "breaking-the-vicious-cycle", "period", "2024-2027 жж.", "2024-2027"),
-    ("projects", "breaking-the-vicious-cycle", "duration", "үш жылды", "3"),
-    ("organizations", "lprc", "legal_form", "қоғамдық қоры", "ҚҚ"),
-])
+@pytest.mark.parametrize(
+    "table_name, record, field, quote, value",
+    [
+        ("events", "forum-2025-penitentiary-system", "participants", "80-нен астам", "more than 80"),
+        ("events", "forum-2025-penitentiary-system", "date", "2025 жылғы 21 қарашада", "2025-11-21"),
+        ("budgets", "coordinated-actions-rule-of-law", "total_budget", "777 895 еуроны", "777895 EUR"),
+        ("budgets", "breaking-the-vicious-cycle", "eu_contribution", "730 000 еуро", "730000 EUR"),
+        ("projects", "breaking-the-vicious-cycle", "period", "2024-2027 жж.", "2024-2027"),
+        ("projects", "breaking-the-vicious-cycle", "duration", "үш жылды", "3"),
+        ("organizations", "lprc", "legal_form", "қоғамдық қоры", "ҚҚ"),
+    ],
+)
 def test_normalized_values_link_to_the_claim_that_states_them(table_name, record, field, quote, value):
     claim = by("quotes", "quote_id")[f"{table_name}/{record}/{field}/{SEED}"]
     assert (claim["text_kk"], claim["value"], claim["source_id"]) == (quote, value, SEED)

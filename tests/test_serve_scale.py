@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -27,10 +26,14 @@ from kz_rule_of_law.errors import InputError
 from kz_rule_of_law.identity import Identities
 from kz_rule_of_law.web import serve
 from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR, check_database, inputs, prepare, serve_command, site_files
-from tests.workspace import ROOT, SEED, cli, copy_project, snapshot
+from tests.workspace import ROOT, SEED, cli, copy_project, free_port, snapshot
 
-STALE = ("error: data/projects.csv and 2 other files are out of date with facts/, archive/ and datapackage.json: "
-         "run kz-rule-of-law build")
+pytestmark = pytest.mark.slow  # whole builds and full checks, one or more a test
+
+STALE = (
+    "error: data/projects.csv and 2 other files are out of date with facts/, archive/ and datapackage.json: "
+    "run kz-rule-of-law build"
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +56,15 @@ def project(built: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
     """What prepare does: full or cheap checks, the package built to compare, files written."""
-    seen: dict[str, list] = {"check": [], "compile": [], "database": [], "downloads": [], "inspect": [],
-                             "metadata": []}
-    spied = [(serve, "check_database", "check"), (building, "compile_package", "compile"),
-             (serve, "write_database", "database"), (serve, "write_downloads", "downloads"),
-             (serve, "write_inspect", "inspect"), (serve, "write_served_metadata", "metadata")]
+    seen: dict[str, list] = {"check": [], "compile": [], "database": [], "downloads": [], "inspect": [], "metadata": []}
+    spied = [
+        (serve, "check_database", "check"),
+        (building, "compile_package", "compile"),
+        (serve, "write_database", "database"),
+        (serve, "write_downloads", "downloads"),
+        (serve, "write_inspect", "inspect"),
+        (serve, "write_served_metadata", "metadata"),
+    ]
     for module, name, key in spied:
         original = getattr(module, name)
 
@@ -72,13 +79,6 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
 NOTHING = {"check": [False], "compile": [], "database": [], "downloads": [], "inspect": [], "metadata": []}
 
 
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_a_second_start_writes_nothing_and_skips_the_full_check(project, calls):
     prepare(project)
     assert calls == NOTHING
@@ -88,15 +88,22 @@ def test_a_fresh_clone_checks_the_package_against_the_facts_then_builds_the_data
     project = copy_project(tmp_path / "project")
     published = snapshot(project)
     prepare(project)
-    assert calls == {"check": [True], "compile": [True], "database": [True], "downloads": [True],
-                     "inspect": [True], "metadata": [True]}
+    assert calls == {
+        "check": [True],
+        "compile": [True],
+        "database": [True],
+        "downloads": [True],
+        "inspect": [True],
+        "metadata": [True],
+    }
     assert snapshot(project) == {**published, "build/kz-rule-of-law.db": site_files(project).database.read_bytes()}
 
 
 def test_serve_with_stale_committed_outputs_says_so_in_one_line_and_changes_nothing(project):
     facts = project / "facts" / f"{SEED}.yml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("Rule of Law for All", "Rule of Law for Everyone"),
-                     encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("Rule of Law for All", "Rule of Law for Everyone"), encoding="utf-8"
+    )
     before = snapshot(project)
     result = cli(project, "serve", "--port", str(free_port()), timeout=60)
     assert (result.returncode, result.stderr.splitlines()) == (2, [STALE])
@@ -108,13 +115,19 @@ def test_a_committed_file_edited_by_hand_is_stale(project):
     csv.write_bytes(csv.read_bytes().replace(b"777895", b"777896"))
     with pytest.raises(InputError) as raised:
         prepare(project)
-    assert str(raised.value) == ("data/budgets.csv is out of date with facts/, archive/ and datapackage.json: "
-                                 "run kz-rule-of-law build")
+    assert str(raised.value) == (
+        "data/budgets.csv is out of date with facts/, archive/ and datapackage.json: run kz-rule-of-law build"
+    )
 
 
 def test_an_input_touched_but_unchanged_is_not_stale(project, calls):
-    for path in (project / "datapackage.json", project / "facts" / f"{SEED}.yml", project / "data" / "quotes.csv",
-                 project / "archive" / f"{SEED}.txt", site_files(project).database):
+    for path in (
+        project / "datapackage.json",
+        project / "facts" / f"{SEED}.yml",
+        project / "data" / "quotes.csv",
+        project / "archive" / f"{SEED}.txt",
+        site_files(project).database,
+    ):
         stamp = path.stat().st_mtime + 3600
         os.utime(path, (stamp, stamp))
     prepare(project)
@@ -155,8 +168,9 @@ def test_a_database_changed_in_place_with_its_mtime_restored_gets_the_full_check
 
 def test_after_a_build_serve_uses_the_database_the_build_wrote(project, calls):
     facts = project / "facts" / f"{SEED}.yml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("Rule of Law for All", "Rule of Law for Everyone"),
-                     encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("Rule of Law for All", "Rule of Law for Everyone"), encoding="utf-8"
+    )
     building.build(project)
     calls["compile"].clear()
     prepare(project)
@@ -208,7 +222,8 @@ def test_datasette_reads_metadata_yml_as_json(project, calls):
     command = serve_command(site, "127.0.0.1", 8001)
     assert command[command.index("--metadata") + 1] == str(site.served_metadata)
     assert json.loads(site.served_metadata.read_text(encoding="utf-8")) == yaml.safe_load(
-        site.metadata.read_text(encoding="utf-8"))
+        site.metadata.read_text(encoding="utf-8")
+    )
     site.served_metadata.unlink()
     prepare(project)
     assert calls == {**NOTHING, "metadata": [True]} and site.served_metadata.is_file()
@@ -217,8 +232,14 @@ def test_datasette_reads_metadata_yml_as_json(project, calls):
 def test_unreadable_records_mean_making_everything_again(project, calls):
     (project / "build" / state.RECORDS).write_text("{not json")
     prepare(project)
-    assert calls == {"check": [True], "compile": [True], "database": [True], "downloads": [True],
-                     "inspect": [True], "metadata": [True]}
+    assert calls == {
+        "check": [True],
+        "compile": [True],
+        "database": [True],
+        "downloads": [True],
+        "inspect": [True],
+        "metadata": [True],
+    }
 
 
 def test_unreadable_remembered_digests_are_read_again_and_change_nothing(project, calls):
@@ -278,9 +299,14 @@ def test_the_cheap_check_refuses_a_truncated_database(project, tmp_path):
 def test_inputs_are_what_glob_finds_in_name_order(project):
     (project / "archive" / ".hidden").write_text("x")
     (project / "facts" / ".hidden.yml").write_text("x")
-    expected = [project / "datapackage.json", *sorted((project / "data").glob("*.csv")),
-                project / building.METADATA, project / building.DICTIONARY, *building.facts_files(project),
-                *sorted((project / "archive").glob("*"))]
+    expected = [
+        project / "datapackage.json",
+        *sorted((project / "data").glob("*.csv")),
+        project / building.METADATA,
+        project / building.DICTIONARY,
+        *building.facts_files(project),
+        *sorted((project / "archive").glob("*")),
+    ]
     assert inputs(project) == expected
 
 
@@ -320,15 +346,21 @@ def test_a_query_cut_at_the_time_limit_lets_go_of_its_cursor_in_its_thread(db_pa
         try:
             await datasette.get_database("kz-rule-of-law").execute(
                 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
-                custom_time_limit=50)
+                custom_time_limit=50,
+            )
         except QueryInterrupted as e:
             return e
         raise AssertionError("the endless query was not interrupted")
 
     exception = asyncio.run(run())
-    held = [name for error in (exception, exception.__cause__, exception.__context__) if error is not None
-            for frame, _ in __import__("traceback").walk_tb(error.__traceback__)
-            for name, value in frame.f_locals.items() if isinstance(value, sqlite3.Cursor)]
+    held = [
+        name
+        for error in (exception, exception.__cause__, exception.__context__)
+        if error is not None
+        for frame, _ in __import__("traceback").walk_tb(error.__traceback__)
+        for name, value in frame.f_locals.items()
+        if isinstance(value, sqlite3.Cursor)
+    ]
     assert held == []
 
 

@@ -20,10 +20,11 @@ from datasette.app import SETTINGS as DATASETTE_SETTINGS
 
 from kz_rule_of_law.database.load import views
 from kz_rule_of_law.package.descriptor import tables
-from kz_rule_of_law.web.serve import SETTINGS_FILE, prepare, publish_command, serve_command, site_files
 from kz_rule_of_law.web.dictionary import render_dictionary
 from kz_rule_of_law.web.downloads import write_downloads, write_package_zip
 from kz_rule_of_law.web.metadata import QUERIES, canned_queries, render_metadata
+from kz_rule_of_law.web.serve import SETTINGS_FILE, prepare, publish_command, serve_command, site_files
+from tests import workspace
 from tests.workspace import copy_project
 
 DB = "kz-rule-of-law"
@@ -54,8 +55,14 @@ def test_home_page_says_what_the_data_is_and_links_the_downloads(get, csv_rows):
     assert "What Kazakh-language press releases on the rule of law state" in page
     assert source["title_kk"] in page
     assert f'href="/package/{source["path"]}"' in page
-    for path in ("/package/kz-rule-of-law.zip", "/package/datapackage.json", "/package/data/budgets.csv",
-                 f"/{DB}.db", "/-/funding", f"/{DB}/eu_funding_per_project"):
+    for path in (
+        "/package/kz-rule-of-law.zip",
+        "/package/datapackage.json",
+        "/package/data/budgets.csv",
+        f"/{DB}.db",
+        "/-/funding",
+        f"/{DB}/eu_funding_per_project",
+    ):
         assert f'href="{path}"' in page, path
     assert 'href="https://creativecommons.org/licenses/by/4.0/">CC-BY-4.0</a>' in page
 
@@ -88,16 +95,28 @@ def test_the_settings_file_holds_datasette_settings_that_serve_passes_on(root):
     assert set(settings) <= {setting.name for setting in DATASETTE_SETTINGS}
     command = serve_command(site_files(root), "127.0.0.1", 8001)
     passed = {command[i + 1]: command[i + 2] for i, arg in enumerate(command) if arg == "--setting"}
-    assert passed == {name: ("on" if value else "off") if isinstance(value, bool) else str(value)
-                      for name, value in settings.items()}
+    assert passed == {
+        name: ("on" if value else "off") if isinstance(value, bool) else str(value) for name, value in settings.items()
+    }
     assert passed["sql_time_limit_ms"] == "1000" and passed["suggest_facets"] == "off"
 
 
 def test_eu_funding_query_gives_amounts_and_shares_largest_first(get):
-    found = [(r["project_id"], r["total_budget"], r["eu_contribution"], r["cofinancing"],
-              r["eu_share_percent"], r["cofinancing_share_percent"]) for r in rows(get, "eu_funding_per_project")]
-    assert found == [("coordinated-actions-rule-of-law", 777895, 739000, 38895, 95.0, 5.0),
-                     ("breaking-the-vicious-cycle", 768490, 730000, 38490, 94.99, 5.01)]
+    found = [
+        (
+            r["project_id"],
+            r["total_budget"],
+            r["eu_contribution"],
+            r["cofinancing"],
+            r["eu_share_percent"],
+            r["cofinancing_share_percent"],
+        )
+        for r in rows(get, "eu_funding_per_project")
+    ]
+    assert found == [
+        ("coordinated-actions-rule-of-law", 777895, 739000, 38895, 95.0, 5.0),
+        ("breaking-the-vicious-cycle", 768490, 730000, 38490, 94.99, 5.01),
+    ]
 
 
 def test_organizations_query_lists_every_organization_and_its_roles(get, csv_rows):
@@ -110,8 +129,10 @@ def test_organizations_query_lists_every_organization_and_its_roles(get, csv_row
     assert found["unodc"]["events"] == f"{forum} (partner)"
     assert f"{forum} (funder)" in found["eu"]["events"].split("; ")
     assert f"{csv_rows('sources')[0]['title_en']} (publisher)" in found["lprc"]["press_releases"].split("; ")
-    assert found["eu-delegation-kz"]["positions"] == \
-        "Ambassador of the European Union to Kazakhstan (held by Aleška Simkić)"
+    assert (
+        found["eu-delegation-kz"]["positions"]
+        == "Ambassador of the European Union to Kazakhstan (held by Aleška Simkić)"
+    )
     names = [r["name_en"] for r in rows(get, "organizations_and_roles")]
     assert names == sorted(names)
 
@@ -120,7 +141,11 @@ def test_forum_at_a_glance_query(get, csv_rows):
     (forum,) = rows(get, "forum_at_a_glance")
     topics = sorted(csv_rows("topics"), key=lambda t: int(t["position"]))
     assert (forum["date"], forum["city_en"], forum["city_kk"], forum["country"]) == (
-        "2025-11-21", "Astana", "АСТАНА", "Kazakhstan")
+        "2025-11-21",
+        "Astana",
+        "АСТАНА",
+        "Kazakhstan",
+    )
     assert (forum["participants"], forum["participants_kk"]) == ("more than 80", "80-нен астам")
     assert forum["countries"] == "Kazakhstan; Kyrgyzstan; Mongolia"
     assert forum["topics_en"] == "; ".join(t["title_en"] for t in topics)
@@ -128,17 +153,26 @@ def test_forum_at_a_glance_query(get, csv_rows):
     assert (forum["partners"], forum["funders"]) == ("United Nations Office on Drugs and Crime", "European Union")
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("азаптау", {("projects", "breaking-the-vicious-cycle"), ("objectives", "torture-prevention")}),
-    ("Симкич", {("people", "aleska-simkic")}),
-    ("симк", {("people", "aleska-simkic")}),
-    ("Құқықтық саясат", {("organizations", "lprc")}),
-    ("torture", {("projects", "breaking-the-vicious-cycle"), ("objectives", "torture-prevention")}),
-    ("penitentiary", {("events", "forum-2025-penitentiary-system"), ("topics", "penitentiary-management"),
-                      ("topics", "penitentiary-policy-modernization")}),
-    ("", set()),
-    ('"', set()),
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("азаптау", {("projects", "breaking-the-vicious-cycle"), ("objectives", "torture-prevention")}),
+        ("Симкич", {("people", "aleska-simkic")}),
+        ("симк", {("people", "aleska-simkic")}),
+        ("Құқықтық саясат", {("organizations", "lprc")}),
+        ("torture", {("projects", "breaking-the-vicious-cycle"), ("objectives", "torture-prevention")}),
+        (
+            "penitentiary",
+            {
+                ("events", "forum-2025-penitentiary-system"),
+                ("topics", "penitentiary-management"),
+                ("topics", "penitentiary-policy-modernization"),
+            },
+        ),
+        ("", set()),
+        ('"', set()),
+    ],
+)
 def test_search_query_finds_kazakh_and_english_words_by_their_beginnings(get, q, expected):
     assert {(r["kind"], r["id"]) for r in rows(get, "search", q=q)} == expected
 
@@ -147,7 +181,8 @@ def test_search_query_finds_the_statement_by_a_kazakh_word(get, csv_rows):
     (statement,) = csv_rows("statements")
     found = rows(get, "search", q="әріптестік")
     assert [(r["kind"], r["id"], r["text_kk"]) for r in found] == [
-        ("statements", statement["statement_id"], statement["text_kk"])]
+        ("statements", statement["statement_id"], statement["text_kk"])
+    ]
 
 
 def test_table_search_matches_word_beginnings_too(get):
@@ -171,15 +206,20 @@ def test_who_said_what_query(get, csv_rows):
     (statement,) = csv_rows("statements")
     (said,) = rows(get, "who_said_what")
     assert (said["speaker"], said["speaker_kk"], said["position"]) == (
-        "Aleška Simkić", "Алешка Симкич", "Ambassador of the European Union to Kazakhstan")
+        "Aleška Simkić",
+        "Алешка Симкич",
+        "Ambassador of the European Union to Kazakhstan",
+    )
     assert (said["text_kk"], said["text_en"]) == (statement["text_kk"], statement["text_en"])
 
 
 def test_row_page_shows_foreign_keys_by_label(get):
     page = get(f"/{DB}/project_organizations/coordinated-actions-rule-of-law,lprc,4").text
     assert f'<a href="/{DB}/organizations/lprc">Legal Policy Research Centre</a>&nbsp;<em>lprc</em>' in page
-    assert (f'<a href="/{DB}/projects/coordinated-actions-rule-of-law">Coordinated Civil Society Action '
-            f'to Promote the Rule of Law for All</a>') in page
+    assert (
+        f'<a href="/{DB}/projects/coordinated-actions-rule-of-law">Coordinated Civil Society Action '
+        f"to Promote the Rule of Law for All</a>"
+    ) in page
     assert f'<a href="/{DB}/iati_organisation_roles/4">Implementing</a>' in page
 
 
@@ -190,40 +230,55 @@ def test_table_page_shows_foreign_keys_by_label(get):
 
 def test_funding_csv_parses_back_to_the_exact_amounts(get):
     response = get(f"/{DB}/funding_per_project.csv")
-    found = {r["project_id"]: tuple(Decimal(r[c]) for c in ("total_budget", "eu_contribution", "cofinancing",
-                                                             "eu_share_percent"))
-             for r in csv.DictReader(io.StringIO(response.text))}
+    found = {
+        r["project_id"]: tuple(
+            Decimal(r[c]) for c in ("total_budget", "eu_contribution", "cofinancing", "eu_share_percent")
+        )
+        for r in csv.DictReader(io.StringIO(response.text))
+    }
     assert found == {p: tuple(Decimal(str(v)) for v in amounts) for p, amounts in FUNDING.items()}
     assert ",777895,739000,38895," in response.text
 
 
 def test_funding_json_returns_the_exact_amounts(get):
-    found = {r["project_id"]: (r["total_budget"], r["eu_contribution"], r["cofinancing"],
-                               Decimal(str(r["eu_share_percent"])))
-             for r in rows(get, "funding_per_project")}
+    found = {
+        r["project_id"]: (
+            r["total_budget"],
+            r["eu_contribution"],
+            r["cofinancing"],
+            Decimal(str(r["eu_share_percent"])),
+        )
+        for r in rows(get, "funding_per_project")
+    }
     assert found == {p: (t, e, c, Decimal(s)) for p, (t, e, c, s) in FUNDING.items()}
 
 
 def test_funding_chart_draws_each_project(get):
     page = get("/-/funding").text
     assert page.count('<g class="funding-bar"') == 2
-    for text in ("EU 739,000 EUR (95.00%) + co-financing 38,895 EUR = 777,895 EUR",
-                 "EU 730,000 EUR (94.99%) + co-financing 38,490 EUR = 768,490 EUR",
-                 "Қатыгез циклды бұзу"):
+    for text in (
+        "EU 739,000 EUR (95.00%) + co-financing 38,895 EUR = 777,895 EUR",
+        "EU 730,000 EUR (94.99%) + co-financing 38,490 EUR = 768,490 EUR",
+        "Қатыгез циклды бұзу",
+    ):
         assert text in page
-    bars = re.findall(r'data-project="([^"]+)".*?<rect x="0"[^>]*width="([0-9.]+)".*?<rect [^>]*width="([0-9.]+)"',
-                      page, re.S)
+    bars = re.findall(
+        r'data-project="([^"]+)".*?<rect x="0"[^>]*width="([0-9.]+)".*?<rect [^>]*width="([0-9.]+)"', page, re.S
+    )
     widths = {project: float(eu) + float(co) for project, eu, co in bars}
     assert widths["coordinated-actions-rule-of-law"] == pytest.approx(760, abs=0.1)  # the largest spans it all
     assert widths["breaking-the-vicious-cycle"] == pytest.approx(760 * 768490 / 777895, abs=0.1)
 
 
-@pytest.mark.parametrize(("path", "content_type"), [
-    ("datapackage.json", "application/json"),
-    ("data/budgets.csv", "text/csv; charset=utf-8"),
-    ("data/quotes.csv", "text/csv; charset=utf-8"),
-    ("archive/000_54035fae270ab93c.txt", "text/plain; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("datapackage.json", "application/json"),
+        ("data/budgets.csv", "text/csv; charset=utf-8"),
+        ("data/quotes.csv", "text/csv; charset=utf-8"),
+        ("archive/000_54035fae270ab93c.txt", "text/plain; charset=utf-8"),
+    ],
+)
 def test_package_files_are_served_byte_for_byte_as_utf8(get, root, path, content_type):
     response = get(f"/package/{path}")
     assert response.status_code == 200
@@ -283,8 +338,12 @@ def test_labels_sorts_and_facets_follow_the_descriptor(get):
     assert served["project_organizations"]["sort"] == "project_id"
     assert served["organizations"]["facets"] == ["name_en_status", "legal_form", "iati_type", "country"]
     assert served["project_organizations"]["facets"] == ["iati_role"]
-    assert served["budgets"]["facets"] == ["currency", "total_budget_qualifier", "eu_contribution_qualifier",
-                                           "derived_qualifier"]
+    assert served["budgets"]["facets"] == [
+        "currency",
+        "total_budget_qualifier",
+        "eu_contribution_qualifier",
+        "derived_qualifier",
+    ]
     assert served["events"]["facets"] == ["event_type", "country", "participants_qualifier", "date_precision"]
     assert served["event_organizations"]["facets"] == ["role"]
 
@@ -316,7 +375,10 @@ def test_metadata_is_valid_yaml_without_units(descriptor, csv_rows):
 
 def test_data_dictionary_lists_types_constraints_and_keys(descriptor):
     text = render_dictionary(descriptor).decode("utf-8")
-    assert "| `total_budget` | Total budget | number | INTEGER or REAL | yes | minimum 0 | Total budget as stated in the source. |" in text
+    assert (
+        "| `total_budget` | Total budget | number | INTEGER or REAL | yes | minimum 0 | "
+        "Total budget as stated in the source. |" in text
+    )
     assert "- Primary key: `project_id`, `organization_id`, `iati_role`" in text
     assert "- Foreign key: `parent_id` → [organizations](#organizations) `organization_id`" in text
     assert "one of `EUR`, `KZT`, `USD`, `RUB`" in text
@@ -336,16 +398,22 @@ def test_trailing_slash_still_redirects_on_site(get):
 
 
 def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root):
-    result = subprocess.run([sys.executable, "-m", "kz_rule_of_law", "publish", "cloudrun", "--dry-run"],
-                            cwd=root, capture_output=True, text=True)
+    result = workspace.cli(root, "publish", "cloudrun", "--dry-run")
     assert result.returncode == 0, result.stderr
     wheel, publish = result.stdout.splitlines()
     assert wheel == f"{sys.executable} -m pip wheel --no-deps --quiet -w build/dist {root}"
     assert publish.startswith("datasette publish cloudrun build/kz-rule-of-law.db --service kz-rule-of-law ")
-    for part in ("--metadata metadata.yml", "--template-dir scripts/kz_rule_of_law/web/templates",
-                 "--static package:build/package", "--static dist:build/dist", "--install datasette==0.65.5",
-                 "--install datasette-search-all==1.1.4", "--install dist/kz_rule_of_law-0.1.0-py3-none-any.whl",
-                 "--extra-options '--setting sql_time_limit_ms 1000 ", "--setting suggest_facets off"):
+    for part in (
+        "--metadata metadata.yml",
+        "--template-dir scripts/kz_rule_of_law/web/templates",
+        "--static package:build/package",
+        "--static dist:build/dist",
+        "--install datasette==0.65.5",
+        "--install datasette-search-all==1.1.4",
+        "--install dist/kz_rule_of_law-0.1.0-py3-none-any.whl",
+        "--extra-options '--setting sql_time_limit_ms 1000 ",
+        "--setting suggest_facets off",
+    ):
         assert part in publish
     assert "--plugins-dir" not in publish  # the wheel's entry point registers the plugin
 
@@ -359,21 +427,31 @@ def test_publish_to_fly_passes_settings_directly(root):
 def cli(root: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the kz-rule-of-law command in `cwd`, giving up after 30 seconds."""
     env = {**os.environ, "PYTHONPATH": str(root / "scripts")}
-    return subprocess.run([sys.executable, "-m", "kz_rule_of_law", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, "-m", "kz_rule_of_law", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=workspace.default_signals,
+    )
 
 
-def test_serve_on_a_port_in_use_fails_with_one_line(root):
+@pytest.mark.server
+def test_serve_on_a_port_in_use_fails_with_one_line(root, project_copy):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = cli(root, root, "serve", "--port", str(port))
+        result = cli(root, project_copy, "serve", "--port", str(port))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"error: cannot serve on 127.0.0.1:{port}: Address already in use (another server? try --port)"]
+        f"error: cannot serve on 127.0.0.1:{port}: Address already in use (another server? try --port)"
+    ]
 
 
+@pytest.mark.server
 def test_serve_with_a_corrupt_database_fails_with_one_line(root, tmp_path):
     project = copy_project(tmp_path / "project")
     prepare(project)

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from workspace import ROOT, copy_project
-
 from kz_rule_of_law.errors import Problem
 from kz_rule_of_law.package.descriptor import load_descriptor, tables
 from kz_rule_of_law.validation.tables import check_package
 from kz_rule_of_law.validation.validate import frictionless_errors
+from workspace import ROOT, copy_project
 
 
 def rehash(root: Path) -> None:
@@ -50,9 +49,20 @@ BREAKAGES = [
     ("organizations.csv", ",official,,IPHR", ",,,IPHR", ("missing-value", 4, "name_en_status"), ""),
     ("organizations.csv", "pri-central-asia,", "pri,", ("duplicate-id", 8, "organization_id"), "pri"),
     ("organizations.csv", ",KZ,pri,", ",KZ,pri-europe,", ("foreign-key", 8, "parent_id"), "pri-europe"),
-    ("people.csv", "Aleška Simkić\n", "Aleška Simkić,extra\n", ("wrong-cell-count", 2, None),
-     "aleska-simkic,Алешка Симкич,Aleška Simkić,extra"),
-    ("countries.csv", "country,name_en", "code,name_en", ("header-mismatch", 1, None), "code,name_en,name_kk,wikidata,name_ru"),
+    (
+        "people.csv",
+        "Aleška Simkić\n",
+        "Aleška Simkić,extra\n",
+        ("wrong-cell-count", 2, None),
+        "aleska-simkic,Алешка Симкич,Aleška Simkić,extra",
+    ),
+    (
+        "countries.csv",
+        "country,name_en",
+        "code,name_en",
+        ("header-mismatch", 1, None),
+        "code,name_en,name_kk,wikidata,name_ru",
+    ),
     ("sources.csv", ",6760,", ",0,", ("below-minimum", 2, "bytes"), "0"),
 ]
 
@@ -63,8 +73,9 @@ def test_the_published_package_passes_both():
 
 
 @pytest.mark.parametrize("name, old, new, first, value", BREAKAGES, ids=[f"{b[0]}:{b[3][0]}" for b in BREAKAGES])
-def test_each_broken_csv_fails_ours_and_frictionless(tmp_path: Path, name: str, old: str, new: str,
-                                                     first: tuple, value: str):
+def test_each_broken_csv_fails_ours_and_frictionless(
+    tmp_path: Path, name: str, old: str, new: str, first: tuple, value: str
+):
     root = copy_project(tmp_path / "project")
     path = root / "data" / name
     text = path.read_text(encoding="utf-8")
@@ -96,17 +107,24 @@ def test_integer_forms_python_reads_but_the_schema_does_not_are_refused(tmp_path
     path.write_text(text.replace(",80,more_than", f",{cell},more_than", 1), encoding="utf-8")
     rehash(root)
     assert [(where(p), str(p)) for p in ours(root) if p.field == "participants"] == [
-        (("wrong-type", "data/events.csv", 2, None, "participants"),
-         f"data/events.csv:2: participants: constraint error: got '{cell}', expected an integer")]
+        (
+            ("wrong-type", "data/events.csv", 2, None, "participants"),
+            f"data/events.csv:2: participants: constraint error: got '{cell}', expected an integer",
+        )
+    ]
 
 
 def test_an_integer_sqlite_cannot_store_is_refused_with_the_range(tmp_path: Path):
     root = copy_project(tmp_path / "project")
     path = root / "data" / "events.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",80,more_than", ",9223372036854775808,more_than", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",80,more_than", ",9223372036854775808,more_than", 1), encoding="utf-8"
+    )
     rehash(root)
     assert [(where(p), str(p)) for p in ours(root) if p.field == "participants"] == [
-        (("not-storable", "data/events.csv", 2, None, "participants"),
-         "data/events.csv:2: participants: constraint error: got '9223372036854775808', "
-         "expected an integer from -9223372036854775808 to 9223372036854775807")]
+        (
+            ("not-storable", "data/events.csv", 2, None, "participants"),
+            "data/events.csv:2: participants: constraint error: got '9223372036854775808', "
+            "expected an integer from -9223372036854775808 to 9223372036854775807",
+        )
+    ]

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from workspace import ROOT, SEED, cli, copy_project
-
 from kz_rule_of_law.errors import Problem
 from kz_rule_of_law.package.descriptor import lint, load_descriptor, tables
 from kz_rule_of_law.validation.rules import RULES
 from kz_rule_of_law.validation.validate import frictionless_errors, validate_package
+from workspace import ROOT, SEED, cli, copy_project
 
 
 @pytest.fixture
@@ -60,10 +59,20 @@ def test_event_date_outside_project_period_fails(project: Path):
     edit(project / "data" / "events.csv", "2025-11-21", "2023-05-01")
     problems = validate_package(project)
     assert where(problems)[1:] == [
-        ("event-outside-project-period", "data/event_projects.csv", 2,
-         "forum-2025-penitentiary-system/breaking-the-vicious-cycle", "project_id"),
-        ("event-outside-project-period", "data/event_projects.csv", 3,
-         "forum-2025-penitentiary-system/coordinated-actions-rule-of-law", "project_id"),
+        (
+            "event-outside-project-period",
+            "data/event_projects.csv",
+            2,
+            "forum-2025-penitentiary-system/breaking-the-vicious-cycle",
+            "project_id",
+        ),
+        (
+            "event-outside-project-period",
+            "data/event_projects.csv",
+            3,
+            "forum-2025-penitentiary-system/coordinated-actions-rule-of-law",
+            "project_id",
+        ),
     ]
     assert problems[1].message == "event date 2023-05-01 outside the project's period"
 
@@ -72,21 +81,36 @@ def test_stated_duration_longer_than_year_span_fails(project: Path):
     edit(project / "data" / "projects.csv", "2024,2027,3", "2024,2027,5")
     problems = validate_package(project)
     assert where(problems)[1:] == [
-        ("project-duration-too-long", "data/projects.csv", 2, "breaking-the-vicious-cycle", "duration_years")]
+        ("project-duration-too-long", "data/projects.csv", 2, "breaking-the-vicious-cycle", "duration_years")
+    ]
     assert (problems[1].value, problems[1].expected) == (5, "at most 4 years")
 
 
 def test_quote_moved_from_its_span_fails(project: Path):
-    edit(project / "data" / "quotes.csv", "777 895 еуроны,\"EUR 777,895\",2463,2477", "777 895 еуроны,\"EUR 777,895\",2464,2478")
+    edit(
+        project / "data" / "quotes.csv",
+        '777 895 еуроны,"EUR 777,895",2463,2477',
+        '777 895 еуроны,"EUR 777,895",2464,2478',
+    )
     problems = validate_package(project)
-    assert where(problems)[1:] == [("quote-span-mismatch", "data/quotes.csv", 5,
-                                    "budgets/coordinated-actions-rule-of-law/total_budget/000_54035fae270ab93c", "char_start")]
+    assert where(problems)[1:] == [
+        (
+            "quote-span-mismatch",
+            "data/quotes.csv",
+            5,
+            "budgets/coordinated-actions-rule-of-law/total_budget/000_54035fae270ab93c",
+            "char_start",
+        )
+    ]
     assert problems[1].value == "2464-2478"
 
 
 def test_cell_starting_like_a_formula_fails(project: Path):
-    edit(project / "data" / "organizations.csv", "Penal Reform International Office in Central Asia",
-         '"=HYPERLINK(""http://example.com"")"')
+    edit(
+        project / "data" / "organizations.csv",
+        "Penal Reform International Office in Central Asia",
+        '"=HYPERLINK(""http://example.com"")"',
+    )
     problems = validate_package(project)
     assert where(problems)[2:] == [("formula-prefix", "data/organizations.csv", 8, "pri-central-asia", "name_en")]
 
@@ -98,8 +122,15 @@ def test_markup_in_a_title_fails(project: Path):
     assert problems[2].value == "<script>alert(1)</script>"
 
 
-@pytest.mark.parametrize("good, bad", [("foreignKeys", "foreignkeys"), ("primaryKey", "primarykey"),
-                                       ("constraints", "constraint"), ("missingValues", "missingvalues")])
+@pytest.mark.parametrize(
+    "good, bad",
+    [
+        ("foreignKeys", "foreignkeys"),
+        ("primaryKey", "primarykey"),
+        ("constraints", "constraint"),
+        ("missingValues", "missingvalues"),
+    ],
+)
 def test_misspelled_descriptor_key_fails_the_lint(project: Path, good: str, bad: str):
     edit(project / "datapackage.json", f'"{good}"', f'"{bad}"')
     problems = validate_package(project)
@@ -110,7 +141,8 @@ def test_misspelled_descriptor_key_fails_the_lint(project: Path, good: str, bad:
     report = json.loads(result.stdout)
     assert not report["ok"]
     assert [(p["code"], p["file"], p["text"]) for p in report["problems"]] == [
-        (p.code, p.file, str(p)) for p in problems]
+        (p.code, p.file, str(p)) for p in problems
+    ]
 
 
 def test_archived_text_changed_fails_on_its_sources_row_and_the_quotes_of_it(project: Path):
@@ -118,7 +150,8 @@ def test_archived_text_changed_fails_on_its_sources_row_and_the_quotes_of_it(pro
     problems = validate_package(project)
     assert where(problems)[0] == ("digest-mismatch", "data/sources.csv", 2, SEED, "sha256")
     assert {(p.code, p.file, p.field) for p in problems[1:]} == {
-        ("source-text-unavailable", "data/quotes.csv", "source_id")}
+        ("source-text-unavailable", "data/quotes.csv", "source_id")
+    }
 
 
 def test_every_rule_names_a_table_of_the_descriptor():
@@ -146,12 +179,15 @@ def test_descriptor_is_strict():
 def test_hand_edited_csv_fails_the_size_and_hash_checks(project: Path):
     edit(project / "data" / "people.csv", "Aleška Simkić", "Aleska Simkic")
     problems = validate_package(project)
-    assert where(problems) == [("size-mismatch", "data/people.csv", None, None, None),
-                               ("digest-mismatch", "data/people.csv", None, None, None)]
+    assert where(problems) == [
+        ("size-mismatch", "data/people.csv", None, None, None),
+        ("digest-mismatch", "data/people.csv", None, None, None),
+    ]
     assert (problems[0].value, problems[0].expected) == ("80 bytes", "82 bytes")
     assert sorted(where(frictionless_errors(project / "datapackage.json"))) == [
         ("frictionless:byte-count", "data/people.csv", None, None, None),
-        ("frictionless:hash-count", "data/people.csv", None, None, None)]
+        ("frictionless:hash-count", "data/people.csv", None, None, None),
+    ]
 
 
 def test_descriptor_enums_match_what_the_normalizers_produce():
@@ -161,6 +197,7 @@ def test_descriptor_enums_match_what_the_normalizers_produce():
     assert set(schema["events"].field("participants_qualifier").constraints["enum"]) == set(COUNT_QUALIFIERS)
     assert set(schema["budgets"].field("currency").constraints["enum"]) == set(CURRENCIES)
     import re
+
     pattern = schema["organizations"].field("legal_form").constraints["pattern"]
     assert all(re.fullmatch(pattern, code) for code in LEGAL_FORMS)
 
@@ -173,4 +210,6 @@ def test_derived_values_edited_by_hand_fail(project: Path):
         ("budget-eu-share-mismatch", "data/budgets.csv", 2, "breaking-the-vicious-cycle", "eu_share_percent"),
     ]
     assert [str(p.value) + " -> " + p.expected for p in problems[1:]] == [
-        "38000 -> 38490 (computed)", "95.99 -> 94.99 (computed)"]
+        "38000 -> 38490 (computed)",
+        "95.99 -> 94.99 (computed)",
+    ]

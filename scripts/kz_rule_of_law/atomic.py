@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import DiskFull, disk_full
+
 SCRATCH = re.compile(r"\..+\.(\d+)\.[0-9a-f]{8}\.tmp")
 
 
@@ -26,16 +28,28 @@ def atomic_path(destination: Path, *, durable: bool = False, keep_same: bool = F
     destination.parent.mkdir(parents=True, exist_ok=True)
     scratch = scratch_path(destination)
     try:
-        yield scratch
-        if keep_same and destination.is_file() and filecmp.cmp(scratch, destination, shallow=False):
-            return
-        if durable:
-            _fsync(scratch)
-        os.replace(scratch, destination)
-        if durable:
-            _fsync(destination.parent)
+        with _naming_a_full_disk(destination):
+            yield scratch
+            if keep_same and destination.is_file() and filecmp.cmp(scratch, destination, shallow=False):
+                return
+            if durable:
+                _fsync(scratch)
+            os.replace(scratch, destination)
+            if durable:
+                _fsync(destination.parent)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+@contextmanager
+def _naming_a_full_disk(destination: Path) -> Iterator[None]:
+    """Turn a full disk while writing `destination` into a DiskFull that names it."""
+    try:
+        yield
+    except Exception as e:
+        if isinstance(e, DiskFull) or disk_full(e, destination) is None:
+            raise
+        raise DiskFull(destination) from e
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator
 
 from .database.load import database_name, write_database
 from .package.descriptor import lint, load_descriptor, tables
-from .errors import InputError, InternalError, Problem, ValidationFailed
+from .errors import InputError, InternalError, Problem, ValidationFailed, disk_full
 from .gcpause import paused_gc
 from .package.writer import DESCRIPTOR, PackageWriter
 from .curation.rows import Compiler
@@ -275,6 +275,11 @@ def publish(root: Path, write: Callable[[Path], list[str]],
                 raise InternalError(f"the build wrote {', '.join(strays)}, which is not one of its outputs ({OUTPUTS})")
             stale = [path for path in _csvs(root) if path not in files]
             _swap(root, scratch.name, package, outputs, stale)
+        except Exception as e:
+            full = disk_full(e, package)  # a write without a file name (a CSV, the database) was in the package
+            if full is not None:
+                raise full from e
+            raise
         finally:
             _remove_scratch(root, scratch.name)
 

@@ -12,12 +12,13 @@ from typing import Callable, Optional, TypeVar
 import typer
 from rich.console import Console
 
-from .errors import InputError, KzError, Problem, StaleOutputs
+from .errors import InputError, InternalError, KzError, Problem, StaleOutputs, disk_full
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish what Kazakh press releases on the rule of law state as open data.")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Plain consoles: what they print quotes the input, where ':x:' or '[b]' is text, never an emoji or a style.
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
 STATE = {"debug": False}
 T = TypeVar("T")
 
@@ -57,6 +58,8 @@ def run(action: Callable[[], T], output: Format = Format.text) -> T:
     except KzError as e:
         if STATE["debug"]:
             traceback.print_exc()
+        # An internal error raised from a full disk (SQLite's, say) is the disk's fault: say so.
+        e = (disk_full(e, "the project's files") if isinstance(e, InternalError) else None) or e
         report(e.problems, e.lines(), as_json)
         raise typer.Exit(e.exit_code) from None
     except typer.Exit:
@@ -64,15 +67,24 @@ def run(action: Callable[[], T], output: Format = Format.text) -> T:
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback unless --debug
         if STATE["debug"]:
             traceback.print_exc()
-        lines = [] if STATE["debug"] else [
-            f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)"]
-        report([Problem(f"{type(e).__name__}: {e}", code="internal-error")], lines, as_json)
+        unexpected(e, as_json)
         raise typer.Exit(1) from None
     finally:
         out.stderr = False
     if as_json:
         report([], [], as_json)
     return result
+
+
+def unexpected(error: Exception, as_json: bool) -> None:
+    """Report an error that is not the project's own: a full disk plainly, anything else as internal."""
+    full = disk_full(error, "the project's files")
+    if full is not None:
+        report(full.problems, full.lines(), as_json)
+        return
+    lines = [] if STATE["debug"] else [
+        f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)"]
+    report([Problem(f"{type(error).__name__}: {error}", code="internal-error")], lines, as_json)
 
 
 def report(problems: list[Problem], lines: list[str], as_json: bool) -> None:

@@ -6,6 +6,9 @@ without reading the messages; docs/errors.md lists them (written by `codes_markd
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Iterable
 
@@ -23,7 +26,12 @@ SECTIONS: dict[str, dict[str, str]] = {
         "carriage-return": "A facts file has CRLF line ends or a carriage return in its text.",
         "nul-byte": "A facts file has a NUL byte.",
         "line-too-long": "A facts file has a line longer than the limit.",
+        "line-separator": "A facts file has a raw U+2028, U+2029 or U+0085, which YAML reads as a line break and editors may not.",
+        "not-regular-file": "A file to read is a device, a FIFO or a socket, or a symlink to one, or a symlink out of the project.",
         "yaml-syntax": "A facts file is not valid YAML (or repeats a key).",
+        "yaml-tag": "A facts file has an explicit YAML tag (`!!binary`, `!!str`, `!custom`): facts files are plain text.",
+        "yaml-too-deep": "A facts file nests mappings and lists deeper than the limit.",
+        "yaml-too-large": "A facts file's aliases repeat its values beyond the limit.",
         "invalid-json": "datapackage.json is not valid JSON.",
         "stale-output": "A published file differs from what the facts produce (`build --check`).",
         "facts-file-name": "A file in facts/ that is not named <source id>.yml: it would never be read.",
@@ -32,6 +40,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "journal-unreadable": "The build journal (.build-journal.json) cannot be read.",
         "journal-untrusted": "The build journal names something the build never writes: it is not followed.",
         "journal-not-followed": "How to discard a journal the build does not follow (`build --recover`).",
+        "disk-full": "No space left on the device (or the disk quota reached) while writing; published files are unchanged.",
         "internal-error": "A failure that is not the input's fault: a bug, or an unexpected state.",
     },
     "Facts files": {
@@ -52,13 +61,14 @@ SECTIONS: dict[str, dict[str, str]] = {
         "quote-in-reference": "The reference file quotes a source; reference lists state none.",
         "quote-splits-token": "A quote found only inside a longer word or number of the source ('500 000' of '1 500 000').",
         "quote-not-found": "A quote does not stand in its source (whitespace aside).",
+        "quote-too-common": "A quote stands in its source more often than the limit: a longer quote says which passage is meant.",
         "quote-ambiguous": "A quote stands in its source more than once and no `at` says which is meant.",
         "occurrence-out-of-range": "A fact's `at` is beyond the number of times the quote occurs.",
         "path-outside-archive": "A source path leaves archive/, or goes through a symlink.",
         "source-not-found": "The archived text a source records does not exist.",
         "digest-mismatch": "A file's sha256 differs from the one recorded for it.",
         "size-mismatch": "A file's size differs from the one recorded for it.",
-        "not-nfc": "An archived source text is not in Unicode NFC.",
+        "not-nfc": "A value of a facts file, or an archived source text, is not in Unicode NFC.",
     },
     "Normalizing quotes": {
         "not-text": "A normalizer was given something other than text.",
@@ -123,6 +133,8 @@ SECTIONS: dict[str, dict[str, str]] = {
         "event-outside-project-period": "An event is dated outside the period of a project it presents.",
         "source-text-unavailable": "A quote's source has no valid archived text.",
         "quote-span-mismatch": "A quote does not stand in its source at its recorded span.",
+        "organization-parent-cycle": "An organization is its own parent, or its parents lead back to it.",
+        "duplicate-source-text": "Two sources record the same archived text (the same sha256).",
     },
     "The descriptor": {
         "descriptor-path-outside": "A resource's path is not a CSV directly in data/.",
@@ -212,14 +224,67 @@ class Problem:
 
 
 def _show(value: object, limit: int = 80) -> str:
-    """Quote a value for an error message, shortened and with control characters escaped."""
-    text = repr(value) if value is None or isinstance(value, (list, dict, tuple, bytes)) else str(value)
-    text = text.encode("unicode_escape").decode("ascii") if any(
-        ord(c) < 32 or c == "\x7f" for c in text
-    ) else text
+    """Quote a value for an error message, shortened and with invisible characters escaped.
+
+    Only the part that is shown is rendered: a value is never rendered whole first (YAML aliases
+    can make a small file stand for a value of billions of items)."""
+    text = _bounded(value, limit + 1, depth=3)
+    text = "".join(_visible(c) for c in text[: limit + 1])
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return "'" + text.replace("'", "\\'") + "'"
+
+
+# Characters a reader cannot see or that move lines: control, format (zero-width, soft hyphen,
+# byte-order mark) and the line and paragraph separators; shown as \xNN or \uNNNN.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+
+
+def _visible(char: str) -> str:
+    """A character as shown in messages: invisible ones as their escape."""
+    if unicodedata.category(char) not in INVISIBLE_CATEGORIES:
+        return char
+    return char.encode("unicode_escape").decode("ascii") if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
+
+
+def _bounded(value: object, limit: int, depth: int) -> str:
+    """The start of a value's repr (of its text, for a str), at most about `limit` characters, built
+    from at most a few items at each of `depth` levels."""
+    if isinstance(value, str):
+        return value[:limit]
+    if isinstance(value, bytes):
+        return repr(value[:limit])
+    if isinstance(value, (list, tuple, dict)):
+        return _bounded_items(value, limit, depth)
+    return str(value)[:limit] if value is not None else "None"
+
+
+BRACKETS = ((dict, "{}"), (list, "[]"), (tuple, "()"))
+
+
+def _bounded_items(value: list | tuple | dict, limit: int, depth: int) -> str:
+    """The start of a list's, tuple's or dict's repr, nested items shown to `depth` levels."""
+    opening, closing = next(brackets for kind, brackets in BRACKETS if isinstance(value, kind))
+    if depth <= 0:
+        return opening + ("…" if value else "") + closing
+    parts, length = [], 0
+    for item in value:
+        if length > limit:
+            parts.append("…")
+            break
+        shown = _item_repr(item, limit - length, depth - 1)
+        if isinstance(value, dict):
+            shown += ": " + _item_repr(value[item], limit - length, depth - 1)
+        parts.append(shown)
+        length += len(shown) + 2
+    return opening + ", ".join(parts) + closing
+
+
+def _item_repr(item: object, limit: int, depth: int) -> str:
+    """An item inside a list or dict: a string quoted as repr does, the rest bounded."""
+    if isinstance(item, str):
+        return repr(item[:limit])
+    return _bounded(item, limit, depth)
 
 
 class KzError(Exception):
@@ -289,3 +354,38 @@ class InternalError(KzError):
     """A failure that is not the user's input (I/O, a bug, an unexpected state); exit 1."""
 
     exit_code = 1
+
+
+class DiskFull(KzError):
+    """No space left on the device (or the disk quota reached) while writing a file; exit 1."""
+
+    exit_code = 1
+    code = "disk-full"
+
+    def __init__(self, path: object) -> None:
+        """The one line people see names what was being written."""
+        super().__init__(problems=[Problem("no space left on device", file=str(path), code="disk-full")])
+        self.path = str(path)
+
+    def lines(self) -> list[str]:
+        """One line: what ran out, while writing what."""
+        return [f"error: no space left on device while writing {self.path}"]
+
+
+# The errno values of a full disk and of a reached disk quota.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+def disk_full(error: BaseException, path: object) -> DiskFull | None:
+    """A DiskFull naming the file being written (else `path`) when `error`, or an error it was
+    raised from, says the disk is full: an OSError (ENOSPC, EDQUOT) or SQLite's SQLITE_FULL."""
+    seen = 0
+    while error is not None and seen < 8:
+        if isinstance(error, DiskFull):
+            return error
+        if isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS:
+            return DiskFull(error.filename or path)
+        if isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            return DiskFull(path)
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None

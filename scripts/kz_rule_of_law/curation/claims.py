@@ -10,9 +10,10 @@ Only the claims on held records are kept in memory.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problem
 from ..package.cells import format_cell
@@ -120,42 +121,66 @@ class Claims:
         """Keep a restated record's row until every claim is in."""
         self.held[(table, key)] = (row, code)
 
-    def can_restate(self, where: "_FileCompiler", table: Table, rid: Any, line: int) -> bool:
+    def can_restate(self, where: _FileCompiler, table: Table, rid: Any, line: int) -> bool:
         """Whether `restates: rid` names a record an earlier file defined; if not, report why."""
         if len(table.primary_key) == 1 and isinstance(rid, str) and (table.name, (rid,)) in self.held:
             return True
-        where.problem(Problem(f"restates an unknown {table.name} record", line=line, record=str(rid),
-                              field=RESTATES, value=rid if isinstance(rid, str) else repr(rid),
-                              expected=f"the id of a record of {table.name} defined in an earlier facts file",
-                              code="restates-unknown-record"))
+        where.problem(
+            Problem(
+                f"restates an unknown {table.name} record",
+                line=line,
+                record=str(rid),
+                field=RESTATES,
+                value=rid if isinstance(rid, str) else repr(rid),
+                expected=f"the id of a record of {table.name} defined in an earlier facts file",
+                code="restates-unknown-record",
+            )
+        )
         return False
 
-    def add(self, claim: Claim, where: "_FileCompiler | None" = None) -> None:
+    def add(self, claim: Claim, where: _FileCompiler | None = None) -> None:
         """Record a claim; a release states a field once."""
         claims = self.by_field.setdefault((claim.table, claim.record, claim.field), [])
         if where is not None and any(c.source_id == claim.source_id for c in claims):
-            where.problem(Problem("value given twice", line=claim.line, record=claim.record, field=claim.field,
-                                  value=claim.quote, expected="one claim on a field per press release",
-                                  code="value-given-twice"))
+            where.problem(
+                Problem(
+                    "value given twice",
+                    line=claim.line,
+                    record=claim.record,
+                    field=claim.field,
+                    value=claim.quote,
+                    expected="one claim on a field per press release",
+                    code="value-given-twice",
+                )
+            )
             return
         claims.append(claim)
 
-    def read_resolutions(self, records: Any, line: int, where: "_FileCompiler") -> None:
+    def read_resolutions(self, records: Any, line: int, where: _FileCompiler) -> None:
         """Read a facts file's `resolutions:` list: {table, record, field, keep, reason} each."""
         if not isinstance(records, list):
-            where.problem(Problem("wrong shape", line=line, field=RESOLUTIONS, value="not a list",
-                                  expected="a list of {table, record, field, keep, reason}", code="wrong-shape"))
+            where.problem(
+                Problem(
+                    "wrong shape",
+                    line=line,
+                    field=RESOLUTIONS,
+                    value="not a list",
+                    expected="a list of {table, record, field, keep, reason}",
+                    code="wrong-shape",
+                )
+            )
             return
         for record in records:
             problems = _resolution_problems(record, line)
             if problems:
                 where.problem(InputError(*problems))
                 continue
-            resolution = Resolution(*(record[k].strip() for k in RESOLUTION_KEYS), where.source_id,
-                                    where.name, record.line)
+            resolution = Resolution(
+                *(record[k].strip() for k in RESOLUTION_KEYS), where.source_id, where.name, record.line
+            )
             self.resolutions[(resolution.table, resolution.record, resolution.field)] = resolution
 
-    def settle(self, chunk: "FileRows", compiler: "Compiler") -> None:
+    def settle(self, chunk: FileRows, compiler: Compiler) -> None:
         """Publish the held rows with the values their claims agree on (or the resolutions keep) into
         `chunk`, reporting conflicts no resolution settles."""
         published: dict[tuple[str, str, str], Claim] = {}
@@ -185,30 +210,53 @@ class Claims:
             return None
         kept = next((c for c in valued if c.source_id == resolution.keep), None)
         if kept is None:
-            problems.append(Problem("the resolution keeps a release that makes no claim on this field",
-                                    file=resolution.file, line=resolution.line, record=resolution.record,
-                                    field="keep", value=resolution.keep,
-                                    expected="one of: " + ", ".join(str(c.source_id) for c in valued),
-                                    code="resolution-keeps-unknown"))
+            problems.append(
+                Problem(
+                    "the resolution keeps a release that makes no claim on this field",
+                    file=resolution.file,
+                    line=resolution.line,
+                    record=resolution.record,
+                    field="keep",
+                    value=resolution.keep,
+                    expected="one of: " + ", ".join(str(c.source_id) for c in valued),
+                    code="resolution-keeps-unknown",
+                )
+            )
         return kept
 
-    def _resolution_rows(self, chunk: "FileRows", published: dict[tuple[str, str, str], Claim],
-                         problems: list[Problem]) -> None:
+    def _resolution_rows(
+        self, chunk: FileRows, published: dict[tuple[str, str, str], Claim], problems: list[Problem]
+    ) -> None:
         """A resolutions row for each resolution that settles a conflict; a problem for the others."""
         for key, resolution in self.resolutions.items():
             claims = self.by_field.get(key, [])
             if len({c.value for c in claims if c.value is not None}) <= 1:
-                problems.append(Problem("nothing to resolve: no conflicting claims on this field", file=resolution.file,
-                                        line=resolution.line, record=resolution.record, field=resolution.field,
-                                        expected="a resolution only where two releases state different values",
-                                        code="resolution-without-conflict"))
+                problems.append(
+                    Problem(
+                        "nothing to resolve: no conflicting claims on this field",
+                        file=resolution.file,
+                        line=resolution.line,
+                        record=resolution.record,
+                        field=resolution.field,
+                        expected="a resolution only where two releases state different values",
+                        code="resolution-without-conflict",
+                    )
+                )
                 continue
             if RESOLUTIONS not in chunk.rows or key not in published:
                 continue
-            chunk.rows[RESOLUTIONS].append({
-                "resolution_id": "/".join(key), "source_id": resolution.source_id, "table_name": key[0],
-                "record_id": key[1], "field": key[2], "kept_source_id": resolution.keep,
-                "value": published[key].value, "reason": resolution.reason})
+            chunk.rows[RESOLUTIONS].append(
+                {
+                    "resolution_id": "/".join(key),
+                    "source_id": resolution.source_id,
+                    "table_name": key[0],
+                    "record_id": key[1],
+                    "field": key[2],
+                    "kept_source_id": resolution.keep,
+                    "value": published[key].value,
+                    "reason": resolution.reason,
+                }
+            )
             chunk.lines[(RESOLUTIONS, ("/".join(key),))] = resolution.line
         self.resolutions.clear()
 
@@ -216,10 +264,18 @@ class Claims:
 def _conflicts(valued: list[Claim]) -> list[Problem]:
     """A problem for each claim whose value differs from the first claim's, located on it."""
     first = valued[0]
-    return [Problem(f"conflicting claims: {first.shown()} vs {other.shown()}: resolve it in the later file "
-                    "with `resolutions:`", file=other.file, line=other.line, record=other.record,
-                    field=other.field, code="conflicting-claims")
-            for other in valued[1:] if other.value != first.value]
+    return [
+        Problem(
+            f"conflicting claims: {first.shown()} vs {other.shown()}: resolve it in the later file with `resolutions:`",
+            file=other.file,
+            line=other.line,
+            record=other.record,
+            field=other.field,
+            code="conflicting-claims",
+        )
+        for other in valued[1:]
+        if other.value != first.value
+    ]
 
 
 def _apply(row: dict[str, Any], claim: Claim) -> None:
@@ -233,13 +289,36 @@ def _apply(row: dict[str, Any], claim: Claim) -> None:
 def _resolution_problems(record: Any, line: int) -> list[Problem]:
     """What is wrong with one entry of `resolutions:`."""
     if not isinstance(record, Mapping):
-        return [Problem("wrong shape", line=line, field=RESOLUTIONS, value="not a mapping",
-                        expected="{table, record, field, keep, reason}", code="wrong-shape")]
-    problems = [Problem(f"unknown key '{k}' in a resolution", line=record.lines[k], field=k,
-                        expected="only " + ", ".join(RESOLUTION_KEYS), code="unknown-field")
-                for k in record if k not in RESOLUTION_KEYS]
-    problems += [Problem("missing required field", line=record.line, field=k,
-                         expected="the table, record and field in conflict, the source id to keep and why",
-                         code="missing-value")
-                 for k in RESOLUTION_KEYS if not isinstance(record.get(k), str) or not record[k].strip()]
+        return [
+            Problem(
+                "wrong shape",
+                line=line,
+                field=RESOLUTIONS,
+                value="not a mapping",
+                expected="{table, record, field, keep, reason}",
+                code="wrong-shape",
+            )
+        ]
+    problems = [
+        Problem(
+            f"unknown key '{k}' in a resolution",
+            line=record.lines[k],
+            field=k,
+            expected="only " + ", ".join(RESOLUTION_KEYS),
+            code="unknown-field",
+        )
+        for k in record
+        if k not in RESOLUTION_KEYS
+    ]
+    problems += [
+        Problem(
+            "missing required field",
+            line=record.line,
+            field=k,
+            expected="the table, record and field in conflict, the source id to keep and why",
+            code="missing-value",
+        )
+        for k in RESOLUTION_KEYS
+        if not isinstance(record.get(k), str) or not record[k].strip()
+    ]
     return problems

@@ -33,8 +33,13 @@ def country_rows() -> list[dict[str, Any]]:
     kk, ru = _translation("kk"), _translation("ru")
     rows = []
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
-        row = {"country": country.alpha_2, "name_en": country.name, "name_kk": kk.gettext(country.name),
-               "wikidata": None, "name_ru": ru.gettext(country.name)}
+        row = {
+            "country": country.alpha_2,
+            "name_en": country.name,
+            "name_kk": kk.gettext(country.name),
+            "wikidata": None,
+            "name_ru": ru.gettext(country.name),
+        }
         row.update(OVERRIDES.get(country.alpha_2, {}))
         rows.append(row)
     return rows

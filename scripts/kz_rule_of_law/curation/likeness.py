@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from ..errors import InputError, Problem
 from .facts import Mapping, load
@@ -55,8 +55,9 @@ def same_name(one: str, other: str) -> bool:
     if not a or len(a) != len(b) or a[:-1] != b[:-1]:
         return False
     last_a, last_b = a[-1], b[-1]
-    return last_a == last_b or any(last_a in _forms(stem) and last_b in _forms(stem)
-                                   for stem in _stems(last_a) | _stems(last_b))
+    return last_a == last_b or any(
+        last_a in _forms(stem) and last_b in _forms(stem) for stem in _stems(last_a) | _stems(last_b)
+    )
 
 
 # A stem's last consonant voices before a vowel (орталық -> орталығы): undone to find the stem.
@@ -81,8 +82,14 @@ def named_records(document: Mapping, file: str) -> Iterable[Named]:
             name = fact.get("kk") if isinstance(fact, Mapping) else None
             abbreviation = record.get("abbreviation")
             if isinstance(name, str):
-                yield Named(table, record["id"], name, abbreviation if isinstance(abbreviation, str) else None,
-                            file, record.lines.get(field, record.line))
+                yield Named(
+                    table,
+                    record["id"],
+                    name,
+                    abbreviation if isinstance(abbreviation, str) else None,
+                    file,
+                    record.lines.get(field, record.line),
+                )
 
 
 def _likeness(new: Named, old: Named) -> str | None:
@@ -99,13 +106,18 @@ def _likeness(new: Named, old: Named) -> str | None:
 
 def similar_records(target: Path, others: Iterable[Path], root: Path) -> list[Problem]:
     """Warnings for the records of `target` whose names match a record of another facts file."""
+
     def named(path: Path) -> list[Named]:
-        name = path.resolve().relative_to(root.resolve()).as_posix() if path.resolve().is_relative_to(root.resolve()) \
+        name = (
+            path.resolve().relative_to(root.resolve()).as_posix()
+            if path.resolve().is_relative_to(root.resolve())
             else str(path)
+        )
         try:
             return list(named_records(load(path, name), name))
         except InputError:
             return []  # the check reports it
+
     existing: dict[str, list[Named]] = {}
     for path in others:
         for record in named(path):
@@ -121,6 +133,12 @@ def similar_records(target: Path, others: Iterable[Path], root: Path) -> list[Pr
 
 def _warning(new: Named, old: Named, reason: str) -> Problem:
     """The warning that `new` may be `old`."""
-    return Problem(f"same as {old.record_id}? {reason}", file=new.file, line=new.line, record=new.record_id,
-                   field=NAMED[new.table], expected=f"the id {old.record_id} if they are one (or a different name)",
-                   code="similar-name")
+    return Problem(
+        f"same as {old.record_id}? {reason}",
+        file=new.file,
+        line=new.line,
+        record=new.record_id,
+        field=NAMED[new.table],
+        expected=f"the id {old.record_id} if they are one (or a different name)",
+        code="similar-name",
+    )

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from ..errors import InputError
 
 _WORD = re.compile(r"\S+")
+_SPACE = re.compile(" ")
+# Beyond this many occurrences (inside words and numbers too) a quote is too short to tell which
+# passage it means, and the work on it would grow with the source ("." in a long text).
+MAX_OCCURRENCES = 1000
 
 
 @dataclass(frozen=True)
@@ -17,19 +24,19 @@ class _Collapsed:
     """A text with every run of whitespace made one space, and the way back to the original offsets."""
 
     text: str
-    starts: list[int]  # where each word starts in the collapsed text
-    origins: list[int]  # where the same word starts in the original text
+    starts: array  # where each word starts in the collapsed text
+    origins: array  # where the same word starts in the original text
 
 
-@lru_cache(maxsize=16)
+# The build reads one source at a time; a few collapsed texts are enough, and each holds its source.
+@lru_cache(maxsize=2)
 def _collapsed(text: str) -> _Collapsed:
     """Collapse the whitespace of a source text once, remembering where each word came from."""
-    words = list(_WORD.finditer(text))
-    starts, position = [], 0
-    for match in words:
-        starts.append(position)
-        position += match.end() - match.start() + 1
-    return _Collapsed(" ".join(m.group() for m in words), starts, [m.start() for m in words])
+    collapsed = " ".join(text.split())
+    origins = array("q", (match.start() for match in _WORD.finditer(text)))
+    starts = array("q", [0] if collapsed else [])
+    starts.extend(match.end() for match in _SPACE.finditer(collapsed))
+    return _Collapsed(collapsed, starts, origins)
 
 
 def _original(collapsed: _Collapsed, position: int) -> int:
@@ -68,36 +75,46 @@ def _splits_token(text: str, at: int) -> bool:
     return False
 
 
-def _occurrences(haystack: str, needle: str) -> list[int]:
-    """Where the needle starts in the haystack, anywhere, token boundaries or not."""
-    found, start = [], haystack.find(needle)
+def _occurrences(haystack: str, needle: str) -> Iterator[int]:
+    """Where the needle starts in the haystack, anywhere, token boundaries or not; past
+    MAX_OCCURRENCES of them, an InputError."""
+    start, count = haystack.find(needle), 0
     while start != -1:
-        found.append(start)
+        count += 1
+        if count > MAX_OCCURRENCES:
+            raise InputError(f"quote occurs more than {MAX_OCCURRENCES:,} times in the source (inside words "
+                             "and numbers included)", value=needle,
+                             expected="a longer quote, that says which passage is meant", code="quote-too-common")
+        yield start
         start = haystack.find(needle, start + 1)
-    return found
+
+
+def _spans(text: str, quote: str) -> Iterator[tuple[int, int]]:
+    """Every (start, end) character span at which the quote stands in the text, as whole tokens."""
+    needle = " ".join(quote.split())
+    if not needle:
+        return
+    collapsed = _collapsed(text)
+    haystack = collapsed.text
+    for start in _occurrences(haystack, needle):
+        if not _splits_token(haystack, start) and not _splits_token(haystack, start + len(needle)):
+            yield _original(collapsed, start), _original(collapsed, start + len(needle) - 1) + 1
 
 
 def spans(text: str, quote: str) -> list[tuple[int, int]]:
     """Every (start, end) character span at which the quote stands in the text, as whole tokens."""
-    needle = " ".join(quote.split())
-    if not needle:
-        return []
-    collapsed = _collapsed(text)
-    haystack = collapsed.text
-    return [(_original(collapsed, start), _original(collapsed, start + len(needle) - 1) + 1)
-            for start in _occurrences(haystack, needle)
-            if not _splits_token(haystack, start) and not _splits_token(haystack, start + len(needle))]
+    return list(_spans(text, quote))
 
 
 def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
     """The span of the quote (its `at`-th occurrence when it occurs more than once)."""
     found = spans(text, quote)
-    if not found and _occurrences(_collapsed(text).text, " ".join(quote.split())):
+    if not found and next(_occurrences(_collapsed(text).text, " ".join(quote.split())), None) is not None:
         raise InputError("quote found only as part of a longer word or number of the source", value=quote,
                          expected="whole words and whole numbers (all of '1 500 000', never '500 000' of it)",
                          code="quote-splits-token")
     if not found:
-        raise InputError("quote not found in the source", value=quote,
+        raise InputError("quote not found in the source" + _invisible(quote), value=quote,
                          expected="the exact words of the source (whitespace may differ)", code="quote-not-found")
     if at is None:
         if len(found) > 1:
@@ -109,6 +126,17 @@ def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
         raise InputError(f"quote occurs {len(found)} time(s) in the source", value=f"at: {at}",
                          expected=f"at between 1 and {len(found)}", code="occurrence-out-of-range")
     return found[at - 1]
+
+
+def _invisible(quote: str) -> str:
+    """Name the invisible characters of a quote (zero-width, soft hyphen, byte-order mark...) and
+    where they stand: a reader of the message cannot see them."""
+    named = [f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')} at character {index}"
+             for index, char in enumerate(quote, start=1) if unicodedata.category(char) == "Cf"]
+    if not named:
+        return ""
+    more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+    return f" (the quote holds invisible {', '.join(named[:3])}{more})"
 
 
 def collapse(text: str) -> str:

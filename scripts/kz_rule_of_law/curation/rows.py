@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from . import normalize
-from ..validation.rules import Checker
-from .derive import DERIVED, DERIVED_COLUMNS
-from ..package.descriptor import Table, cast
 from ..errors import InputError, InternalError, Problem
-from .countries import country_rows
+from ..package.descriptor import Table, cast
+from ..validation.rules import Checker
+from . import normalize
 from .claims import RESOLUTIONS, RESTATES, Claim, Claims, claim_value, restated_ids
+from .countries import country_rows
+from .derive import DERIVED, DERIVED_COLUMNS
 from .facts import Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
 from .sources import check_source_id, field_of, read_source
@@ -97,7 +98,7 @@ def _date_columns(name: str, fact: Fact, columns: frozenset[str] | None) -> dict
 class _FileCompiler:
     """Compiles the sections of one facts file into rows; collects every problem."""
 
-    def __init__(self, path: Path, compiler: "Compiler", chunk: FileRows) -> None:
+    def __init__(self, path: Path, compiler: Compiler, chunk: FileRows) -> None:
         """Prepare to compile `path` into `chunk`."""
         self.path, self.root, self.tables = path, compiler.root, compiler.tables
         self.compiler, self.chunk, self.name = compiler, chunk, chunk.name
@@ -268,7 +269,7 @@ class _FileCompiler:
                     row: dict[str, Any]) -> None:
         """Read a field written as a plain value into its column, cast to the column's type."""
         columns = self.compiler.columns[table.name]
-        if key in DERIVED_COLUMNS.get(table.name, ()) or key == "source_id" and table.name != "sources":
+        if key in DERIVED_COLUMNS.get(table.name, ()) or (key == "source_id" and table.name != "sources"):
             self.problem(Problem(f"'{key}' is computed by the build, never typed in", line=line, record=rid,
                                  field=key, value=value, expected=f"no {key} field in the facts file",
                                  code="computed-field"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from .facts import read_regular
 
 ARCHIVE_DIR = "archive"
 # A real release: a 3-digit sequence number, then 16 hex digits drawn at random once when it is
@@ -67,18 +68,7 @@ def resolve_archive_path(root: Path, relative: str) -> Path:
 
 def read_source(root: Path, relative: str, sha256: str, size: int | None = None) -> SourceText:
     """Read an archived text, refusing it unless its bytes match the recorded sha256."""
-    full = resolve_archive_path(root, relative)
-    try:
-        if full.stat().st_size > MAX_SOURCE_BYTES:
-            raise InputError("source text too large", value=f"{full.stat().st_size:,} bytes",
-                             expected=f"at most {MAX_SOURCE_BYTES:,} bytes", code="file-too-large")
-        data = full.read_bytes()
-    except FileNotFoundError:
-        raise InputError("archived source text not found", value=relative,
-                         expected="a file kept under archive/", code="source-not-found") from None
-    except OSError as e:
-        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative,
-                         code="cannot-read") from None
+    data = _read_archived(resolve_archive_path(root, relative), relative)
     digest = hashlib.sha256(data).hexdigest()
     if digest != sha256:
         raise InputError(f"source bytes no longer match the recorded sha256 (file {relative} has {digest})",
@@ -99,3 +89,17 @@ def read_source(root: Path, relative: str, sha256: str, size: int | None = None)
         raise InputError("archived source is not in Unicode NFC", value=relative,
                          expected="NFC text (quotes are matched in NFC)", code="not-nfc")
     return SourceText(relative, len(data), digest, text)
+
+
+def _read_archived(full: Path, relative: str) -> bytes:
+    """The bytes of an archived text: a regular file, of at most MAX_SOURCE_BYTES."""
+    try:
+        return read_regular(full, "archived source", MAX_SOURCE_BYTES)
+    except InputError as e:
+        raise InputError(*(replace(p, value=relative) for p in e.problems)) from None
+    except FileNotFoundError:
+        raise InputError("archived source text not found", value=relative,
+                         expected="a file kept under archive/", code="source-not-found") from None
+    except OSError as e:
+        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative,
+                         code="cannot-read") from None

@@ -60,6 +60,8 @@ class Checker:
         self.event_dates: dict[Any, dt.date] = {}
         self.project_periods: dict[Any, tuple[int, int]] = {}
         self.event_projects: list[tuple[tuple, Any, Any, int | None]] = []
+        self.parents: dict[Any, tuple[Any, int | None]] = {}  # organization -> its parent, and the row's line
+        self.source_texts: dict[str, Any] = {}  # sha256 -> the first source that records it
         self.line: int | None = None  # the CSV line of the row being checked, when rows come from a CSV
 
     def fail(self, table: str, row: dict[str, Any], message: str, field: str, value: Any,
@@ -188,9 +190,54 @@ class Checker:
                             f"{row['char_start']}-{row['char_end']}",
                             f"the span of '{row['text_kk'][:40]}' in the source", code="quote-span-mismatch")
 
-    def finish(self) -> list[Failure]:
-        """The failures of the rule across tables: an event's date within its projects' periods."""
+    @rule("organizations")
+    def _organizations(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """An organization is not its own parent; keep its parent for the cycles `finish` finds."""
+        organization, parent = row["organization_id"], row.get("parent_id")
+        if parent is None:
+            return
+        self.parents[organization] = (parent, self.line)
+        if parent == organization:
+            yield self.fail("organizations", row, "organization is its own parent", "parent_id", parent,
+                            "the id of another organization, or no parent_id", code="organization-parent-cycle")
+
+    @rule("sources")
+    def _sources(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """An archived text is recorded by one source only (its sha256 by one row)."""
+        first = self.source_texts.setdefault(row["sha256"], row["source_id"])
+        if first != row["source_id"]:
+            yield self.fail("sources", row, f"the archived text of source {first} again", "sha256", row["sha256"],
+                            "each archived text recorded by one source (one release, one source id)",
+                            code="duplicate-source-text")
+
+    def _parent_cycles(self) -> list[Failure]:
+        """A failure for each cycle of two or more organizations through their parents, on the
+        first of its organizations to be checked."""
+        order = {organization: i for i, organization in enumerate(self.parents)}
+        state: dict[Any, int] = {}  # 1: on the path being walked, 2: walked
         failures = []
+        for start in self.parents:
+            path, organization = [], start
+            while organization in self.parents and organization not in state:
+                state[organization] = 1
+                path.append(organization)
+                organization = self.parents[organization][0]
+            cycle = path[path.index(organization):] if state.get(organization) == 1 else []
+            state.update(dict.fromkeys(path, 2))
+            if len(cycle) > 1:
+                first = min(cycle, key=order.__getitem__)
+                parent, line = self.parents[first]
+                loop = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
+                failure = self.fail("organizations", {"organization_id": first}, "organizations' parents form a cycle: "
+                                    + " -> ".join(map(str, loop)), "parent_id", parent,
+                                    "a parent that does not lead back to the organization", code="organization-parent-cycle")
+                failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
+        return failures
+
+    def finish(self) -> list[Failure]:
+        """The failures of the rules across rows: an event's date within its projects' periods, and
+        no cycle of organizations through their parents."""
+        failures = self._parent_cycles() if "organizations" in self.tables else []
         names = self.tables["event_projects"].primary_key if "event_projects" in self.tables else ()
         for key, event_id, project_id, line in self.event_projects:
             date, period = self.event_dates.get(event_id), self.project_periods.get(project_id)
