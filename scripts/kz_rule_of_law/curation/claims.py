@@ -19,7 +19,7 @@ from ..errors import InputError, Problem
 from ..package.cells import format_cell
 from ..package.descriptor import Table
 from .derive import DERIVED
-from .facts import Mapping
+from .facts import MAX_FACTS_BYTES, Mapping, read_regular
 
 if TYPE_CHECKING:
     from .rows import Compiler, FileRows, _FileCompiler
@@ -30,14 +30,17 @@ RESOLUTION_KEYS = ("table", "record", "field", "keep", "reason")
 _RESTATES_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?restates:[ \t]*[\"']?([^\"'\s#]+)", re.M)
 
 
-def restated_ids(paths: Iterable[Path]) -> set[str]:
-    """The ids some facts file restates (`restates: <id>`), found by a scan of the files' text."""
+def restated_ids(paths: Iterable[Path], root: Path | None = None) -> set[str]:
+    """The ids some facts file restates (`restates: <id>`), found by a scan of the files' text.
+
+    Each file is read as the compile reads it (a regular file, within the size limit, a symlink
+    staying inside the project): anything else is left to the compile to report."""
     found: set[str] = set()
     for path in paths:
         try:
-            data = path.read_bytes()
-        except OSError:
-            continue  # the compile reports it
+            data = read_regular(path, "facts file", MAX_FACTS_BYTES, root)
+        except (InputError, OSError):
+            continue
         if b"restates:" in data:
             found.update(_RESTATES_LINE.findall(data.decode("utf-8", "replace")))
     return found

@@ -114,8 +114,8 @@ def similar_records(target: Path, others: Iterable[Path], root: Path) -> list[Pr
             else str(path)
         )
         try:
-            return list(named_records(load(path, name), name))
-        except InputError:
+            return list(named_records(load(path, name, root), name))
+        except (InputError, OSError):
             return []  # the check reports it
 
     existing: dict[str, list[Named]] = {}

@@ -507,7 +507,7 @@ class Compiler:
     def run(self, paths: Iterable[Path]) -> Iterator[FileRows]:
         """Each file's rows, sorted by primary key within the file, code-owned rows first; then `finish`."""
         paths = list(paths)
-        self.claims.restated = restated_ids(paths)
+        self.claims.restated = restated_ids(paths, self.root)
         yield self._accept(self._reference_rows(), clean=True)
         for path in paths:
             before = len(self.problems)
