@@ -9,8 +9,8 @@ from __future__ import annotations
 import errno
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 # The codes a problem may carry, by the stage that finds them: code -> meaning.
 SECTIONS: dict[str, dict[str, str]] = {
@@ -26,10 +26,16 @@ SECTIONS: dict[str, dict[str, str]] = {
         "carriage-return": "A facts file has CRLF line ends or a carriage return in its text.",
         "nul-byte": "A facts file has a NUL byte.",
         "line-too-long": "A facts file has a line longer than the limit.",
-        "line-separator": "A facts file has a raw U+2028, U+2029 or U+0085, which YAML reads as a line break and editors may not.",
-        "not-regular-file": "A file to read is a device, a FIFO or a socket, or a symlink to one, or a symlink out of the project.",
+        "line-separator": (
+            "A facts file has a raw U+2028, U+2029 or U+0085, which YAML reads as a line break and editors may not."
+        ),
+        "not-regular-file": (
+            "A file to read is a device, a FIFO or a socket, or a symlink to one, or a symlink out of the project."
+        ),
         "yaml-syntax": "A facts file is not valid YAML (or repeats a key).",
-        "yaml-tag": "A facts file has an explicit YAML tag (`!!binary`, `!!str`, `!custom`): facts files are plain text.",
+        "yaml-tag": (
+            "A facts file has an explicit YAML tag (`!!binary`, `!!str`, `!custom`): facts files are plain text."
+        ),
         "yaml-too-deep": "A facts file nests mappings and lists deeper than the limit.",
         "yaml-too-large": "A facts file's aliases repeat its values beyond the limit.",
         "invalid-json": "datapackage.json is not valid JSON.",
@@ -40,7 +46,9 @@ SECTIONS: dict[str, dict[str, str]] = {
         "journal-unreadable": "The build journal (.build-journal.json) cannot be read.",
         "journal-untrusted": "The build journal names something the build never writes: it is not followed.",
         "journal-not-followed": "How to discard a journal the build does not follow (`build --recover`).",
-        "disk-full": "No space left on the device (or the disk quota reached) while writing; published files are unchanged.",
+        "disk-full": (
+            "No space left on the device (or the disk quota reached) while writing; published files are unchanged."
+        ),
         "internal-error": "A failure that is not the input's fault: a bug, or an unexpected state.",
     },
     "Facts files": {
@@ -59,9 +67,13 @@ SECTIONS: dict[str, dict[str, str]] = {
         "value-given-twice": "Two fields of a record set the same column to different values.",
         "mixed-currencies": "The amounts of one record are in different currencies.",
         "quote-in-reference": "The reference file quotes a source; reference lists state none.",
-        "quote-splits-token": "A quote found only inside a longer word or number of the source ('500 000' of '1 500 000').",
+        "quote-splits-token": (
+            "A quote found only inside a longer word or number of the source ('500 000' of '1 500 000')."
+        ),
         "quote-not-found": "A quote does not stand in its source (whitespace aside).",
-        "quote-too-common": "A quote stands in its source more often than the limit: a longer quote says which passage is meant.",
+        "quote-too-common": (
+            "A quote stands in its source more often than the limit: a longer quote says which passage is meant."
+        ),
         "quote-ambiguous": "A quote stands in its source more than once and no `at` says which is meant.",
         "occurrence-out-of-range": "A fact's `at` is beyond the number of times the quote occurs.",
         "path-outside-archive": "A source path leaves archive/, or goes through a symlink.",
@@ -156,12 +168,16 @@ def registered(code: str) -> bool:
 
 def codes_markdown() -> str:
     """docs/errors.md: every code with its meaning, by the stage that finds it."""
-    lines = ["# Error codes", "",
-             "Every problem the commands report carries one of these codes. `check`, `validate` and",
-             "`build` print them with `--format json` (one JSON object on standard output, with",
-             "`code`, `file`, `line`, `record`, `field`, `value`, `expected`, `message` and `text`",
-             "for each problem); the lines for people on standard error stay as they are.", "",
-             "This file is generated from `kz_rule_of_law.errors.SECTIONS`; a test checks that it matches."]
+    lines = [
+        "# Error codes",
+        "",
+        "Every problem the commands report carries one of these codes. `check`, `validate` and",
+        "`build` print them with `--format json` (one JSON object on standard output, with",
+        "`code`, `file`, `line`, `record`, `field`, `value`, `expected`, `message` and `text`",
+        "for each problem); the lines for people on standard error stay as they are.",
+        "",
+        "This file is generated from `kz_rule_of_law.errors.SECTIONS`; a test checks that it matches.",
+    ]
     for title, codes in SECTIONS.items():
         lines += ["", f"## {title}", "", "| Code | Meaning |", "| --- | --- |"]
         lines += [f"| `{code}` | {meaning} |" for code, meaning in codes.items()]
@@ -184,16 +200,24 @@ class Problem:
     field: str | None = None
     code: str = ""
 
-    def located(self, **where: object) -> "Problem":
+    def located(self, **where: object) -> Problem:
         """Return a copy with the location fields that are still empty filled from `where`."""
         fill = {k: v for k, v in where.items() if v is not None and getattr(self, k) is None}
         return replace(self, **fill)
 
     def as_dict(self) -> dict[str, object]:
         """The problem for programs: code, location, value, expected, message and the text people see."""
-        return {"code": self.code, "file": self.file, "line": self.line, "record": self.record,
-                "field": self.field, "value": None if self.value is UNSET else self.value,
-                "expected": self.expected or None, "message": self.message, "text": str(self)}
+        return {
+            "code": self.code,
+            "file": self.file,
+            "line": self.line,
+            "record": self.record,
+            "field": self.field,
+            "value": None if self.value is UNSET else self.value,
+            "expected": self.expected or None,
+            "message": self.message,
+            "text": str(self),
+        }
 
     def __str__(self) -> str:
         """Render as `FILE:LINE: record ID: field: got 'VALUE', expected ...`."""
@@ -302,15 +326,16 @@ class InputError(KzError):
 
     exit_code = 2
 
-    def __init__(self, *problems: Problem | str, value: object = UNSET, expected: str = "",
-                 code: str = "") -> None:
+    def __init__(self, *problems: Problem | str, value: object = UNSET, expected: str = "", code: str = "") -> None:
         """Build from Problems, or from one message with the bad value, what was expected and its code."""
-        super().__init__(problems=[
-            p if isinstance(p, Problem) else Problem(message=p, value=value, expected=expected, code=code)
-            for p in problems
-        ])
+        super().__init__(
+            problems=[
+                p if isinstance(p, Problem) else Problem(message=p, value=value, expected=expected, code=code)
+                for p in problems
+            ]
+        )
 
-    def located(self, **where: object) -> "InputError":
+    def located(self, **where: object) -> InputError:
         """Return the same error with empty location fields filled from `where`."""
         return InputError(*(p.located(**where) for p in self.problems))
 
@@ -332,13 +357,15 @@ class StaleOutputs(KzError):
 
     def __init__(self, paths: list[str]) -> None:
         """A problem per published file that differs."""
-        super().__init__(problems=[Problem("differs from what the facts produce", file=path, code="stale-output")
-                                   for path in paths])
+        super().__init__(
+            problems=[Problem("differs from what the facts produce", file=path, code="stale-output") for path in paths]
+        )
 
     def lines(self) -> list[str]:
         """A line per stale file, then what to do about it."""
         return [f"stale: {p.file} {p.message}" for p in self.problems] + [
-            "run 'kz-rule-of-law build' and commit the result"]
+            "run 'kz-rule-of-law build' and commit the result"
+        ]
 
 
 class InternalError(KzError):

@@ -52,15 +52,17 @@ class Identities:
         self.cache = cache
         files = _read_json(cache).get("files") if cache else None
         self.known: dict[str, list[Any]] = {
-            name: entry for name, entry in (files.items() if isinstance(files, dict) else ())
-            if isinstance(entry, list) and len(entry) == 5}
+            name: entry
+            for name, entry in (files.items() if isinstance(files, dict) else ())
+            if isinstance(entry, list) and len(entry) == 5
+        }
         self.changed = False
         self.prefix = str(self.root).rstrip(os.sep) + os.sep
 
     def name(self, path: Path | str) -> str:
         """How a path is shown and remembered: relative to the root when under it."""
         text = os.fspath(path)
-        return text[len(self.prefix):] if text.startswith(self.prefix) else text
+        return text[len(self.prefix) :] if text.startswith(self.prefix) else text
 
     def of(self, path: Path | str) -> str | None:
         """The identity of the file (or folder) at `path`; None when there is none."""
@@ -107,8 +109,11 @@ class Identities:
         """Write what was learnt, dropping files that are gone (atomically; nothing when nothing changed)."""
         if not self.changed or self.cache is None:
             return
-        files = {name: entry for name, entry in self.known.items()
-                 if os.path.exists(name if os.path.isabs(name) else self.prefix + name)}
+        files = {
+            name: entry
+            for name, entry in self.known.items()
+            if os.path.exists(name if os.path.isabs(name) else self.prefix + name)
+        }
         write_bytes(self.cache, json.dumps({"files": files}, sort_keys=True).encode("utf-8"))
         self.changed = False
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Callable
 
 from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
@@ -26,24 +26,32 @@ from .values import QUALIFIERS, Count, DateValue, Duration, Money, Period
 _MONTHS = {m.casefold(): i for i, m in enumerate(_MONTHS_EN, 1)}
 _MONTHS.update({m[:3].casefold(): i for m, i in zip(_MONTHS_EN, range(1, 13))})
 _MONTHS.update({m + ".": i for m, i in list(_MONTHS.items()) if len(m) == 3}, sept=9, **{"sept.": 9})
-_DATE_EXPECTED = ("an English date such as '21 November 2025', 'November 21, 2025', '2025-11-21', "
-                  "'November 2025' or '19–21 August 2024'")
+_DATE_EXPECTED = (
+    "an English date such as '21 November 2025', 'November 21, 2025', '2025-11-21', "
+    "'November 2025' or '19–21 August 2024'"
+)
 _ORD = r"(?P<{}>[0-9]{{1,2}})(?P<{}>st|nd|rd|th)?"
 _D = _ORD.format("day", "suffix")
 _M, _Y = r"(?P<month>[a-z]+\.?)", r"(?P<year>[0-9]{4})"
-_SIDES = [re.compile(p) for p in (
-    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})",
-    rf"(?:the )?{_D} (?:of )?{_M},? {_Y}",
-    rf"{_M} (?:the )?{_D},? {_Y}",
-    rf"{_M},? {_Y}",
-    _Y,
-)]
-_PARTIAL_SIDES = [re.compile(p) for p in (  # a range's first date may leave out what its second says
-    rf"(?:the )?{_D}(?: (?:of )?{_M})?",
-    rf"{_M} (?:the )?{_D}",
-    _M,
-    rf"{_D},? {_Y}",  # the second date of 'August 19–21, 2024'
-)]
+_SIDES = [
+    re.compile(p)
+    for p in (
+        r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})",
+        rf"(?:the )?{_D} (?:of )?{_M},? {_Y}",
+        rf"{_M} (?:the )?{_D},? {_Y}",
+        rf"{_M},? {_Y}",
+        _Y,
+    )
+]
+_PARTIAL_SIDES = [
+    re.compile(p)
+    for p in (  # a range's first date may leave out what its second says
+        rf"(?:the )?{_D}(?: (?:of )?{_M})?",
+        rf"{_M} (?:the )?{_D}",
+        _M,
+        rf"{_D},? {_Y}",  # the second date of 'August 19–21, 2024'
+    )
+]
 
 
 def _suffix_ok(day: int, suffix: str | None) -> bool:
@@ -61,25 +69,38 @@ def _side(s: str, text: str, partial: bool) -> dict:
     m = next((m for p in patterns if (m := p.fullmatch(s.strip()))), None)
     if m is None:
         if re.fullmatch(r"[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}", s.strip()):
-            raise InputError(f"{s.strip()!r} is ambiguous: British and American texts order day and month "
-                             "differently; write '21 November 2025'", value=text, expected=_DATE_EXPECTED,
-                             code="unrecognised-date")
-        raise InputError(f"not a recognised date: {s.strip()!r}", value=text, expected=_DATE_EXPECTED,
-                         code="unrecognised-date")
+            raise InputError(
+                f"{s.strip()!r} is ambiguous: British and American texts order day and month "
+                "differently; write '21 November 2025'",
+                value=text,
+                expected=_DATE_EXPECTED,
+                code="unrecognised-date",
+            )
+        raise InputError(
+            f"not a recognised date: {s.strip()!r}", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
+        )
     g = m.groupdict()
-    side = {"day": int(g["day"]) if g.get("day") else None, "year": int(g["year"]) if g.get("year") else None,
-            "month": None}
+    side = {
+        "day": int(g["day"]) if g.get("day") else None,
+        "year": int(g["year"]) if g.get("year") else None,
+        "month": None,
+    }
     if g.get("month"):
         if g["month"].isdigit():
             side["month"] = int(g["month"])
         elif g["month"] in _MONTHS:
             side["month"] = _MONTHS[g["month"]]
         else:
-            raise InputError(f"unknown month word {g['month']!r}", value=text, expected=_DATE_EXPECTED,
-                             code="unknown-month")
+            raise InputError(
+                f"unknown month word {g['month']!r}", value=text, expected=_DATE_EXPECTED, code="unknown-month"
+            )
     if side["day"] is not None and not _suffix_ok(side["day"], g.get("suffix")):
-        raise InputError(f"wrong ordinal suffix {str(side['day']) + g['suffix']!r}", value=text,
-                         expected=_DATE_EXPECTED, code="unknown-suffix")
+        raise InputError(
+            f"wrong ordinal suffix {str(side['day']) + g['suffix']!r}",
+            value=text,
+            expected=_DATE_EXPECTED,
+            code="unknown-suffix",
+        )
     return side
 
 
@@ -87,15 +108,20 @@ def _checked(side: dict, text: str) -> tuple[datetime.date, str]:
     """Check a (partial) date and return it with its precision."""
     year, month, day = side["year"], side["month"], side["day"]
     if not 1900 <= year <= 2100:
-        raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED,
-                         code="year-out-of-range")
+        raise InputError(
+            f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED, code="year-out-of-range"
+        )
     if month is not None and not 1 <= month <= 12:
         raise InputError(f"no month {month}", value=text, expected=_DATE_EXPECTED, code="impossible-date")
     try:
         d = datetime.date(year, month or 1, 1 if day is None else day)
     except ValueError:
-        raise InputError(f"no {day} {_MONTHS_EN[(month or 1) - 1]} in {year}", value=text,
-                         expected=_DATE_EXPECTED, code="impossible-date") from None
+        raise InputError(
+            f"no {day} {_MONTHS_EN[(month or 1) - 1]} in {year}",
+            value=text,
+            expected=_DATE_EXPECTED,
+            code="impossible-date",
+        ) from None
     return d, "day" if day is not None else "month" if month is not None else "year"
 
 
@@ -111,14 +137,18 @@ def parse_date(text: str) -> DateValue:
         t = t[1:-1].strip()
     t = re.sub(r"^(?:on|in|during) ", "", t)
     left, iso = None, r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    if m := re.fullmatch(r"(?:from )?(.+?) (?:to|until|till|through) (.+)", t) or \
-            re.fullmatch(r"between (.+?) and (.+)", t) or re.fullmatch(rf"({iso}) ?- ?({iso})", t):
+    if (
+        m := re.fullmatch(r"(?:from )?(.+?) (?:to|until|till|through) (.+)", t)
+        or re.fullmatch(r"between (.+?) and (.+)", t)
+        or re.fullmatch(rf"({iso}) ?- ?({iso})", t)
+    ):
         left, right = m[1], m[2]
     elif not re.fullmatch(iso, t) and t.count("-") == 1:
         left, _, right = t.partition("-")
     elif "-" in t and not re.fullmatch(iso, t):
-        raise InputError("more than one dash in the date", value=text, expected=_DATE_EXPECTED,
-                         code="unrecognised-date")
+        raise InputError(
+            "more than one dash in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
+        )
     else:
         right = t
     r = _side(right, text, partial=left is not None)
@@ -127,8 +157,7 @@ def parse_date(text: str) -> DateValue:
         return DateValue(_shown(d, precision), precision)
     lft = _side(left, text, partial=True)
     if r["year"] is None:
-        raise InputError("no year after the range", value=text, expected=_DATE_EXPECTED,
-                         code="unrecognised-date")
+        raise InputError("no year after the range", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
     if r["month"] is None and r["day"] is not None:
         r["month"] = lft["month"]  # 'August 19–21, 2024'
     if lft["month"] is None and lft["day"] is not None:
@@ -136,14 +165,21 @@ def parse_date(text: str) -> DateValue:
     if lft["year"] is None:
         lft["year"] = r["year"]
     if (lft["day"] is None) != (r["day"] is None) or (lft["month"] is None) != (r["month"] is None):
-        raise InputError("the two ends of the range are not dates of the same kind", value=text,
-                         expected=_DATE_EXPECTED, code="unrecognised-date")
+        raise InputError(
+            "the two ends of the range are not dates of the same kind",
+            value=text,
+            expected=_DATE_EXPECTED,
+            code="unrecognised-date",
+        )
     start, precision = _checked(lft, text)
     end, _ = _checked(r, text)
     if _shown(end, precision) <= _shown(start, precision):
-        raise InputError(f"the range ends ({_shown(end, precision)}) before it starts "
-                         f"({_shown(start, precision)})", value=text, expected=_DATE_EXPECTED,
-                         code="end-before-start")
+        raise InputError(
+            f"the range ends ({_shown(end, precision)}) before it starts ({_shown(start, precision)})",
+            value=text,
+            expected=_DATE_EXPECTED,
+            code="end-before-start",
+        )
     return DateValue(_shown(start, precision), precision, _shown(end, precision))
 
 
@@ -155,15 +191,23 @@ def date_json(text: str) -> dict:
 DATE_STYLES = ("dmy", "mdy", "abbreviated", "iso", "from")
 
 
-def format_date_en(start: datetime.date, precision: str = "day", end: datetime.date | None = None,
-                   style: str = "dmy", dash: str = "\u2013") -> str:
+def format_date_en(
+    start: datetime.date,
+    precision: str = "day",
+    end: datetime.date | None = None,
+    style: str = "dmy",
+    dash: str = "\u2013",
+) -> str:
     """Write a date, month, year or range in English, e.g. '21 November 2025', '19–21 August 2024'."""
-    if not isinstance(start, datetime.date) or end is not None and not isinstance(end, datetime.date):
+    if not isinstance(start, datetime.date) or (end is not None and not isinstance(end, datetime.date)):
         raise InputError("expected a date", value=start, expected="a datetime.date", code="bad-argument")
     if precision not in ("day", "month", "year") or style not in DATE_STYLES:
-        raise InputError("unknown precision or style", value=(precision, style),
-                         expected=f"a precision of day, month or year and a style of {DATE_STYLES}",
-                         code="bad-argument")
+        raise InputError(
+            "unknown precision or style",
+            value=(precision, style),
+            expected=f"a precision of day, month or year and a style of {DATE_STYLES}",
+            code="bad-argument",
+        )
 
     def month(d: datetime.date) -> str:
         name = _MONTHS_EN[d.month - 1]
@@ -197,11 +241,26 @@ def format_date_en(start: datetime.date, precision: str = "day", end: datetime.d
 # Qualifiers, shared by money and counts
 
 _QUALIFIER_WORDS = {
-    "more than": "more_than", "over": "more_than", "above": "more_than", "in excess of": "more_than",
-    "some": "about", "about": "about", "around": "about", "approximately": "about", "roughly": "about",
-    "an estimated": "about", "at least": "at_least", "no less than": "at_least", "not less than": "at_least",
-    "no fewer than": "at_least", "up to": "up_to", "no more than": "up_to", "not more than": "up_to",
-    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
+    "more than": "more_than",
+    "over": "more_than",
+    "above": "more_than",
+    "in excess of": "more_than",
+    "some": "about",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "an estimated": "about",
+    "at least": "at_least",
+    "no less than": "at_least",
+    "not less than": "at_least",
+    "no fewer than": "at_least",
+    "up to": "up_to",
+    "no more than": "up_to",
+    "not more than": "up_to",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "under": "less_than",
 }
 QUALIFIER_WORDS = {q: tuple(w for w, q2 in _QUALIFIER_WORDS.items() if q2 == q) for q in QUALIFIERS}
 
@@ -210,12 +269,36 @@ QUALIFIER_WORDS = {q: tuple(w for w, q2 in _QUALIFIER_WORDS.items() if q2 == q) 
 
 CURRENCIES = {"EUR": "euros", "KZT": "tenge", "USD": "US dollars", "RUB": "roubles"}
 _MONEY_EXPECTED = "an amount with a currency such as 'EUR 777,895', '€1.2 million' or '1.2 million euros'"
-_CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "us$": "USD", "₸": "KZT", "₽": "RUB", "eur": "EUR", "usd": "USD",
-                   "kzt": "KZT", "rub": "RUB"}
-_CURRENCY_WORDS = {**_CURRENCY_SIGNS, "euro": "EUR", "euros": "EUR", "tenge": "KZT", "dollar": "USD",
-                   "dollars": "USD", "us dollar": "USD", "us dollars": "USD", "u.s. dollars": "USD",
-                   "u.s. dollar": "USD", "american dollars": "USD", "rouble": "RUB", "roubles": "RUB",
-                   "ruble": "RUB", "rubles": "RUB", "russian roubles": "RUB", "russian rubles": "RUB"}
+_CURRENCY_SIGNS = {
+    "€": "EUR",
+    "$": "USD",
+    "us$": "USD",
+    "₸": "KZT",
+    "₽": "RUB",
+    "eur": "EUR",
+    "usd": "USD",
+    "kzt": "KZT",
+    "rub": "RUB",
+}
+_CURRENCY_WORDS = {
+    **_CURRENCY_SIGNS,
+    "euro": "EUR",
+    "euros": "EUR",
+    "tenge": "KZT",
+    "dollar": "USD",
+    "dollars": "USD",
+    "us dollar": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "u.s. dollar": "USD",
+    "american dollars": "USD",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "russian roubles": "RUB",
+    "russian rubles": "RUB",
+}
 _MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12, "m": 6, "mn": 6, "bn": 9}
 
 
@@ -230,26 +313,36 @@ def parse_money(text: str) -> Money:
     if t.split(" ")[0] in _CURRENCY_SIGNS:
         code, t = _CURRENCY_SIGNS[t.split(" ")[0]], t.partition(" ")[2]
     if t[:1] in ("-", "+"):
-        raise InputError("amounts must be written without a sign (no negative amounts)", value=text,
-                         expected=_MONEY_EXPECTED, code="signed-amount")
+        raise InputError(
+            "amounts must be written without a sign (no negative amounts)",
+            value=text,
+            expected=_MONEY_EXPECTED,
+            code="signed-amount",
+        )
     value, digits, rest = read_number(t, ",", ".", text, _MONEY_EXPECTED)
     words = rest.split(" ") if rest else []
     if words and words[0] in _MULTIPLIERS:
         value = scale(value, digits, Decimal(10) ** _MULTIPLIERS[words.pop(0)])
     if code is None:
         if not words:
-            raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED,
-                             code="missing-currency")
+            raise InputError(
+                "no currency after the amount", value=text, expected=_MONEY_EXPECTED, code="missing-currency"
+            )
         for n in (2, 1):
             if len(words) >= n and " ".join(words[:n]) in _CURRENCY_WORDS:
                 code, words = _CURRENCY_WORDS[" ".join(words[:n])], words[n:]
                 break
         else:
-            raise InputError(f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED,
-                             code="unknown-currency")
+            raise InputError(
+                f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED, code="unknown-currency"
+            )
     if words:
-        raise InputError(f"unexpected words after the amount: {' '.join(words)!r}", value=text,
-                         expected=_MONEY_EXPECTED, code="unexpected-words")
+        raise InputError(
+            f"unexpected words after the amount: {' '.join(words)!r}",
+            value=text,
+            expected=_MONEY_EXPECTED,
+            code="unexpected-words",
+        )
     return Money(value, code, qualifier or "exact")
 
 
@@ -262,16 +355,21 @@ MONEY_STYLES = ("code", "sign", "word")
 _SIGNS = {"EUR": "€", "USD": "$", "KZT": "₸", "RUB": "₽"}
 
 
-def format_money_en(amount: Decimal, currency: str, qualifier: str = "exact", style: str = "code",
-                    multiplier: str | None = None) -> str:
+def format_money_en(
+    amount: Decimal, currency: str, qualifier: str = "exact", style: str = "code", multiplier: str | None = None
+) -> str:
     """Write an amount in English, e.g. 'EUR 777,895', 'about €1.2 million' or '300,000 US dollars'."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
-        raise InputError("expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')",
-                         code="bad-argument")
+        raise InputError(
+            "expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')", code="bad-argument"
+        )
     if currency not in CURRENCIES or qualifier not in QUALIFIERS or style not in MONEY_STYLES:
-        raise InputError("unknown currency, qualifier or style", value=(currency, qualifier, style),
-                         expected=f"one of {tuple(CURRENCIES)}, {QUALIFIERS} and {MONEY_STYLES}",
-                         code="bad-argument")
+        raise InputError(
+            "unknown currency, qualifier or style",
+            value=(currency, qualifier, style),
+            expected=f"one of {tuple(CURRENCIES)}, {QUALIFIERS} and {MONEY_STYLES}",
+            code="bad-argument",
+        )
     if multiplier is not None:
         amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
     whole, _, frac = format(amount, "f").partition(".")
@@ -290,7 +388,8 @@ def format_money_en(amount: Decimal, currency: str, qualifier: str = "exact", st
 _PERIOD_EXPECTED = "a year range such as '2024–2026', '2024 to 2026' or 'from 2024 to 2026'"
 _PERIOD_RE = re.compile(
     r"(?:(?:in|for|over|during|from|between) )?(?:the )?(?:years? )?(?P<a>[0-9]{4})"
-    r"(?: ?- ?| to | until | through | and )(?P<b>[0-9]{4}|[0-9]{2})(?: period)?")
+    r"(?: ?- ?| to | until | through | and )(?P<b>[0-9]{4}|[0-9]{2})(?: period)?"
+)
 
 
 def parse_period(text: str) -> Period:
@@ -300,21 +399,31 @@ def parse_period(text: str) -> Period:
         t = t[1:-1].strip()
     m = _PERIOD_RE.fullmatch(t)
     if m is None:
-        raise InputError("not a recognised year range", value=text, expected=_PERIOD_EXPECTED,
-                         code="unrecognised-period")
+        raise InputError(
+            "not a recognised year range", value=text, expected=_PERIOD_EXPECTED, code="unrecognised-period"
+        )
     if (" and " in t) != t.startswith("between "):
-        raise InputError("write 'between 2024 and 2026' or 'from 2024 to 2026'", value=text,
-                         expected=_PERIOD_EXPECTED, code="unrecognised-period")
+        raise InputError(
+            "write 'between 2024 and 2026' or 'from 2024 to 2026'",
+            value=text,
+            expected=_PERIOD_EXPECTED,
+            code="unrecognised-period",
+        )
     start = int(m["a"])
     # '2024–26' is the usual English short form: the end keeps the start's century.
     end = int(m["b"]) if len(m["b"]) == 4 else start - start % 100 + int(m["b"])
     for year in (start, end):
         if not 1900 <= year <= 2100:
-            raise InputError(f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED,
-                             code="year-out-of-range")
+            raise InputError(
+                f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED, code="year-out-of-range"
+            )
     if end < start:
-        raise InputError(f"end year {end} is before start year {start}", value=text, expected=_PERIOD_EXPECTED,
-                         code="end-before-start")
+        raise InputError(
+            f"end year {end} is before start year {start}",
+            value=text,
+            expected=_PERIOD_EXPECTED,
+            code="end-before-start",
+        )
     return Period(start, end)
 
 
@@ -329,21 +438,35 @@ PERIOD_STYLES = ("dash", "to", "from", "between", "short")
 def format_period_en(start: int, end: int, style: str = "dash", dash: str = "\u2013") -> str:
     """Write a year range in English, e.g. '2024–2026', 'from 2024 to 2026' or '2024–26'."""
     if style not in PERIOD_STYLES:
-        raise InputError(f"unknown period style {style!r}", value=style, expected=f"one of {PERIOD_STYLES}",
-                         code="bad-argument")
+        raise InputError(
+            f"unknown period style {style!r}", value=style, expected=f"one of {PERIOD_STYLES}", code="bad-argument"
+        )
     if style == "short" and start // 100 == end // 100:
         return f"{start}{dash}{end % 100:02d}"
-    return {"dash": f"{start}{dash}{end}", "to": f"{start} to {end}", "from": f"from {start} to {end}",
-            "between": f"between {start} and {end}", "short": f"{start}{dash}{end}"}[style]
+    return {
+        "dash": f"{start}{dash}{end}",
+        "to": f"{start} to {end}",
+        "from": f"from {start} to {end}",
+        "between": f"between {start} and {end}",
+        "short": f"{start}{dash}{end}",
+    }[style]
 
 
 # ---------------------------------------------------------------------------------------------------
 # Counts
 
 _COUNT_EXPECTED = "a count such as '80', 'more than 80', 'some 150 participants' or 'up to 30'"
-_IRREGULAR_PLURALS = {"people": "person", "persons": "person", "children": "child", "men": "man",
-                      "women": "woman", "staff": "staff", "police": "police", "series": "series",
-                      "species": "species"}
+_IRREGULAR_PLURALS = {
+    "people": "person",
+    "persons": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "staff": "staff",
+    "police": "police",
+    "series": "series",
+    "species": "species",
+}
 
 
 def _lemma(word: str, value: int) -> str | None:
@@ -368,18 +491,24 @@ def parse_count(text: str) -> Count:
     t = _clean(text, _COUNT_EXPECTED)
     qualifier, t = take_prefix(t, _QUALIFIER_WORDS)
     if "." in t.split(" ")[0]:
-        raise InputError(f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED,
-                         code="malformed-number")
+        raise InputError(
+            f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED, code="malformed-number"
+        )
     value, _, rest = read_number(t, ",", ".", text, _COUNT_EXPECTED, "unrecognised-count")
     words = rest.split(" ") if rest else []
     if len(words) > 1:
-        raise InputError(f"unexpected words after the count: {' '.join(words[1:])!r}", value=text,
-                         expected=_COUNT_EXPECTED, code="unexpected-words")
+        raise InputError(
+            f"unexpected words after the count: {' '.join(words[1:])!r}",
+            value=text,
+            expected=_COUNT_EXPECTED,
+            code="unexpected-words",
+        )
     if not words:
         return Count(int(value), qualifier or "exact")
     if not re.fullmatch(r"[a-z]+(?:-[a-z]+)?", words[0]):
-        raise InputError(f"{words[0]!r} is not an English noun", value=text, expected=_COUNT_EXPECTED,
-                         code="unexpected-words")
+        raise InputError(
+            f"{words[0]!r} is not an English noun", value=text, expected=_COUNT_EXPECTED, code="unexpected-words"
+        )
     return Count(int(value), qualifier or "exact", _lemma(words[0], int(value)), True)
 
 
@@ -388,21 +517,35 @@ def count_json(text: str) -> dict:
     return parse_count(text).to_json()
 
 
-COUNTED_NOUNS = {"participant": "participants", "person": "people", "country": "countries",
-                 "recommendation": "recommendations", "witness": "witnesses", "event": "events",
-                 "representative": "representatives", "child": "children"}
+COUNTED_NOUNS = {
+    "participant": "participants",
+    "person": "people",
+    "country": "countries",
+    "recommendation": "recommendations",
+    "witness": "witnesses",
+    "event": "events",
+    "representative": "representatives",
+    "child": "children",
+}
 
 
 def format_count_en(value: int, qualifier: str = "exact", noun: str | None = None, word: str | None = None) -> str:
     """Write a count in English, e.g. 'more than 80 participants' or 'some 1,200 people'."""
-    if qualifier not in QUALIFIERS or noun is not None and noun not in COUNTED_NOUNS:
-        raise InputError("unknown qualifier or noun", value=(qualifier, noun),
-                         expected=f"one of {QUALIFIERS} and one of {tuple(COUNTED_NOUNS)}",
-                         code="bad-argument")
+    if qualifier not in QUALIFIERS or (noun is not None and noun not in COUNTED_NOUNS):
+        raise InputError(
+            "unknown qualifier or noun",
+            value=(qualifier, noun),
+            expected=f"one of {QUALIFIERS} and one of {tuple(COUNTED_NOUNS)}",
+            code="bad-argument",
+        )
     word = word or (QUALIFIER_WORDS[qualifier][0] if qualifier != "exact" else None)
     if word is not None and _QUALIFIER_WORDS.get(word) != qualifier:
-        raise InputError(f"{word!r} does not say {qualifier}", value=word, expected=str(QUALIFIER_WORDS[qualifier]),
-                         code="bad-argument")
+        raise InputError(
+            f"{word!r} does not say {qualifier}",
+            value=word,
+            expected=str(QUALIFIER_WORDS[qualifier]),
+            code="bad-argument",
+        )
     text = (word + " " if word else "") + f"{value:,}"
     if noun is not None:
         text += " " + (noun if value == 1 else COUNTED_NOUNS[noun])
@@ -413,8 +556,27 @@ def format_count_en(value: int, qualifier: str = "exact", noun: str | None = Non
 # Durations
 
 _DURATION_EXPECTED = "a duration such as 'three years', '3 years', 'for 24 months' or 'a three-year'"
-_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_ONES = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _NUMBER_WORDS = {w: i for i, w in enumerate(_ONES, 1)} | {w: 10 * i for i, w in enumerate(_TENS, 2)}
 
@@ -426,19 +588,22 @@ def _number_words(words: str, text: str) -> int:
     parts = re.split(r"[- ]", words)
     if any(p not in _NUMBER_WORDS for p in parts):
         bad = next(p for p in parts if p not in _NUMBER_WORDS)
-        raise InputError(f"unknown number word {bad!r}", value=text, expected=_DURATION_EXPECTED,
-                         code="unknown-number-word")
+        raise InputError(
+            f"unknown number word {bad!r}", value=text, expected=_DURATION_EXPECTED, code="unknown-number-word"
+        )
     if len(parts) == 1:
         return _NUMBER_WORDS[parts[0]]
     if len(parts) == 2 and parts[0] in _TENS and _NUMBER_WORDS[parts[1]] < 10:
         return _NUMBER_WORDS[parts[0]] + _NUMBER_WORDS[parts[1]]
-    raise InputError(f"number words out of order: {words!r}", value=text, expected=_DURATION_EXPECTED,
-                     code="unknown-number-word")
+    raise InputError(
+        f"number words out of order: {words!r}", value=text, expected=_DURATION_EXPECTED, code="unknown-number-word"
+    )
 
 
 _DURATION_RE = re.compile(
     r"(?:(?:for|over|within|during|in) )?(?:a period of |a term of )?(?P<num>.+?)"
-    r"(?:(?P<half> and a half)? (?P<unit>years?|months?)|-(?P<adj>year|month)(?: period| term)?)")
+    r"(?:(?P<half> and a half)? (?P<unit>years?|months?)|-(?P<adj>year|month)(?: period| term)?)"
+)
 
 
 def parse_duration(text: str) -> Duration:
@@ -448,8 +613,9 @@ def parse_duration(text: str) -> Duration:
         return Duration(months=18)
     m = _DURATION_RE.fullmatch(t)
     if m is None:
-        raise InputError("not a number of years or months", value=text, expected=_DURATION_EXPECTED,
-                         code="unrecognised-duration")
+        raise InputError(
+            "not a number of years or months", value=text, expected=_DURATION_EXPECTED, code="unrecognised-duration"
+        )
     num = m["num"]
     if m["adj"] and re.match(r"an? ", num):
         num = num.split(" ", 1)[1]  # 'a three-year (programme)'
@@ -458,17 +624,29 @@ def parse_duration(text: str) -> Duration:
     else:
         n = _number_words(num, text)
     if n == 0 or n > 1200:
-        raise InputError(f"a duration of {n} is out of range (1..1200)", value=text, expected=_DURATION_EXPECTED,
-                         code="zero-duration" if n == 0 else "unrecognised-duration")
+        raise InputError(
+            f"a duration of {n} is out of range (1..1200)",
+            value=text,
+            expected=_DURATION_EXPECTED,
+            code="zero-duration" if n == 0 else "unrecognised-duration",
+        )
     unit = m["unit"] or m["adj"]
     if m["half"]:
-        if unit.startswith("month") or n != 1 and not unit.endswith("s"):
-            raise InputError("half months are not whole months", value=text, expected=_DURATION_EXPECTED,
-                             code="unrecognised-duration")
+        if unit.startswith("month") or (n != 1 and not unit.endswith("s")):
+            raise InputError(
+                "half months are not whole months",
+                value=text,
+                expected=_DURATION_EXPECTED,
+                code="unrecognised-duration",
+            )
         return Duration(months=12 * n + 6)
     if m["unit"] and (n == 1) == unit.endswith("s"):
-        raise InputError(f"{m['num']} {unit!r}: the noun's number does not agree", value=text,
-                         expected=_DURATION_EXPECTED, code="unknown-word")
+        raise InputError(
+            f"{m['num']} {unit!r}: the noun's number does not agree",
+            value=text,
+            expected=_DURATION_EXPECTED,
+            code="unknown-word",
+        )
     return Duration(years=n) if unit.startswith("year") else Duration(months=n)
 
 
@@ -480,8 +658,7 @@ def duration_json(text: str) -> dict:
 def format_number_en(n: int) -> str:
     """Write 1..99 in English words, e.g. 21 -> 'twenty-one'."""
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 99:
-        raise InputError("expected a whole number from 1 to 99", value=n, expected="1..99",
-                         code="bad-argument")
+        raise InputError("expected a whole number from 1 to 99", value=n, expected="1..99", code="bad-argument")
     if n < 20:
         return _ONES[n - 1]
     return _TENS[n // 10 - 2] + (f"-{_ONES[n % 10 - 1]}" if n % 10 else "")
@@ -491,8 +668,12 @@ def format_duration_en(value: Duration, words: bool = True, prefix: str | None =
     """Write a duration in English, e.g. 'three years', 'for 24 months' or 'a three-year'."""
     n, unit = (value.years, "year") if value.years is not None else (value.months, "month")
     if not isinstance(n, int) or not 1 <= n <= (99 if words else 1200):
-        raise InputError("expected 1..99 years or months in words (1..1200 in digits)", value=value,
-                         expected="Duration(years=3)", code="bad-argument")
+        raise InputError(
+            "expected 1..99 years or months in words (1..1200 in digits)",
+            value=value,
+            expected="Duration(years=3)",
+            code="bad-argument",
+        )
     number = format_number_en(n) if words else str(n)
     if adjective:
         return f"a {number}-{unit}"
@@ -518,8 +699,7 @@ def parse_legal_form(text: str) -> LegalForm:
     abbr = re.sub(r"[. ]", "", t)
     if abbr in _LEGAL_ABBREVIATIONS:
         return _LEGAL_ABBREVIATIONS[abbr]
-    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED,
-                     code="unknown-legal-form")
+    raise InputError(f"unknown legal form {t!r}", value=text, expected=_LEGAL_EXPECTED, code="unknown-legal-form")
 
 
 def legal_form_json(text: str) -> dict:
@@ -531,12 +711,17 @@ LEGAL_STYLES = ("name", "lower", "abbreviation", "dotted")
 
 
 def format_legal_form_en(lf: LegalForm, style: str = "name") -> str:
-    """Write a legal form in English: its name ('Public Foundation', 'public foundation') or abbreviation ('PF', 'P.F.')."""
-    if style not in LEGAL_STYLES or style in ("abbreviation", "dotted") and not lf.abbr_en:
-        raise InputError(f"no {style!r} for {lf.code}", value=style, expected=f"one of {LEGAL_STYLES}",
-                         code="bad-argument")
-    return {"name": lf.name_en, "lower": lf.name_en.lower(), "abbreviation": lf.abbr_en,
-            "dotted": "".join(c + "." for c in lf.abbr_en or "")}[style]
+    """Write a legal form in English: its name ('Public Foundation') or abbreviation ('PF', 'P.F.')."""
+    if style not in LEGAL_STYLES or (style in ("abbreviation", "dotted") and not lf.abbr_en):
+        raise InputError(
+            f"no {style!r} for {lf.code}", value=style, expected=f"one of {LEGAL_STYLES}", code="bad-argument"
+        )
+    return {
+        "name": lf.name_en,
+        "lower": lf.name_en.lower(),
+        "abbreviation": lf.abbr_en,
+        "dotted": "".join(c + "." for c in lf.abbr_en or ""),
+    }[style]
 
 
 NORMALIZERS: dict[str, Callable[[str], dict]] = {

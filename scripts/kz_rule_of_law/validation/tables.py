@@ -11,14 +11,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass, field as dataclass_field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
+from ..errors import Problem
 from ..package.cells import READERS, OutOfRange
 from ..package.descriptor import Field, Table, article, dependency_order
-from ..errors import Problem
 
 CHUNK_ROWS = 20_000
 MAX_PROBLEMS_PER_RULE = 20
@@ -81,8 +83,9 @@ class _Column:
                 out(lines[i], self.field.name, v, "a value (the field is required)", code="missing-value")
                 unreadable.add(i)
 
-    def _read_values(self, cells: list[str], present: list[tuple[int, str]], lines: list[int], out: Out,
-                     unreadable: set[int]) -> list[Any]:
+    def _read_values(
+        self, cells: list[str], present: list[tuple[int, str]], lines: list[int], out: Out, unreadable: set[int]
+    ) -> list[Any]:
         """The cells read as the column's type: None where missing, or where a cell does not read."""
         values: list[Any] = [None] * len(cells)
         read, name = self.read, self.field.name
@@ -145,9 +148,16 @@ class _Column:
 RowsCallback = Callable[[Table, list[int], list[tuple]], None]
 
 
-def check_table(table: Table, path: Path, missing_values: Iterable[str], size: int | None,
-                digest: str | None, key_sets: Iterable[tuple[str, ...]],
-                reference_sets: Iterable[tuple[str, ...]], on_rows: RowsCallback | None = None) -> TableResult:
+def check_table(
+    table: Table,
+    path: Path,
+    missing_values: Iterable[str],
+    size: int | None,
+    digest: str | None,
+    key_sets: Iterable[tuple[str, ...]],
+    reference_sets: Iterable[tuple[str, ...]],
+    on_rows: RowsCallback | None = None,
+) -> TableResult:
     """Check one CSV against its table schema; collect the keys named by `key_sets` and `reference_sets`.
 
     `on_rows(table, lines, rows)` receives each chunk of typed rows (tuples in column order) that
@@ -165,8 +175,15 @@ def check_table(table: Table, path: Path, missing_values: Iterable[str], size: i
 class _TableCheck:
     """One read of a CSV in chunks: the columns' rules, the primary key, and the keys other tables need."""
 
-    def __init__(self, table: Table, result: TableResult, missing: set[str], key_sets: Iterable[tuple[str, ...]],
-                 reference_sets: Iterable[tuple[str, ...]], on_rows: RowsCallback | None) -> None:
+    def __init__(
+        self,
+        table: Table,
+        result: TableResult,
+        missing: set[str],
+        key_sets: Iterable[tuple[str, ...]],
+        reference_sets: Iterable[tuple[str, ...]],
+        on_rows: RowsCallback | None,
+    ) -> None:
         """Compile the columns and prepare the key sets."""
         self.table, self.result, self.on_rows = table, result, on_rows
         self.counts: dict[str, int] = {}
@@ -188,8 +205,17 @@ class _TableCheck:
         rule = message or field
         self.counts[rule] = self.counts.get(rule, 0) + 1
         if self.counts[rule] <= MAX_PROBLEMS_PER_RULE:
-            self.result.problems.append(Problem(message or "constraint error", value=value, expected=expected,
-                                                file=self.table.path, line=line, field=field, code=code))
+            self.result.problems.append(
+                Problem(
+                    message or "constraint error",
+                    value=value,
+                    expected=expected,
+                    file=self.table.path,
+                    line=line,
+                    field=field,
+                    code=code,
+                )
+            )
 
     def run(self, path: Path) -> None:
         """Read the CSV and check its header, then its rows chunk by chunk."""
@@ -198,9 +224,16 @@ class _TableCheck:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header != table.columns:
-                self.result.problems.append(Problem("header differs from the schema", value=",".join(header or []),
-                                                    expected=",".join(table.columns), file=table.path, line=1,
-                                                    code="header-mismatch"))
+                self.result.problems.append(
+                    Problem(
+                        "header differs from the schema",
+                        value=",".join(header or []),
+                        expected=",".join(table.columns),
+                        file=table.path,
+                        line=1,
+                        code="header-mismatch",
+                    )
+                )
                 return
             while True:
                 chunk, lines = self._read_chunk(reader)
@@ -215,8 +248,14 @@ class _TableCheck:
         lines: list[int] = []
         for cells in islice(reader, CHUNK_ROWS):
             if len(cells) != width:
-                self.out(reader.line_num, None, ",".join(cells)[:80], f"{width} cells",
-                         code="wrong-cell-count", message=f"row has {len(cells)} cells")
+                self.out(
+                    reader.line_num,
+                    None,
+                    ",".join(cells)[:80],
+                    f"{width} cells",
+                    code="wrong-cell-count",
+                    message=f"row has {len(cells)} cells",
+                )
                 continue
             chunk.append(cells)
             lines.append(reader.line_num)
@@ -238,15 +277,27 @@ class _TableCheck:
         table, positions = self.table, self.pk_positions
         if self.pk_column is not None:
             for i in self.pk_column.repeated:
-                self.out(lines[i], table.primary_key[0], str(rows[i][positions[0]]),
-                         "a primary key used once", code="duplicate-id", message="duplicate primary key")
+                self.out(
+                    lines[i],
+                    table.primary_key[0],
+                    str(rows[i][positions[0]]),
+                    "a primary key used once",
+                    code="duplicate-id",
+                    message="duplicate primary key",
+                )
         elif positions:
             primary = self.primary
             for line, row in zip(lines, rows):
                 key = _key(row, positions)
                 if key in primary:
-                    self.out(line, ",".join(table.primary_key), _shown(key), "a primary key used once",
-                             code="duplicate-id", message="duplicate primary key")
+                    self.out(
+                        line,
+                        ",".join(table.primary_key),
+                        _shown(key),
+                        "a primary key used once",
+                        code="duplicate-id",
+                        message="duplicate primary key",
+                    )
                 primary.add(key)
 
     def _collect_keys(self, lines: list[int], rows: list[tuple]) -> None:
@@ -261,8 +312,7 @@ class _TableCheck:
             found = self.result.references[names]
             for line, row in zip(lines, rows):
                 key = _key(row, positions)
-                if key not in found and (key is not None if len(positions) == 1
-                                         else any(v is not None for v in key)):
+                if key not in found and (key is not None if len(positions) == 1 else any(v is not None for v in key)):
                     found[key] = line
 
 
@@ -284,8 +334,15 @@ def _check_file(path: Path, size: int | None, digest: str | None, result: TableR
             hasher.update(block)
             total += len(block)
     if size is not None and size != total:
-        result.problems.append(Problem("file size differs from the descriptor", value=f"{total} bytes",
-                                       expected=f"{size} bytes", file=shown, code="size-mismatch"))
+        result.problems.append(
+            Problem(
+                "file size differs from the descriptor",
+                value=f"{total} bytes",
+                expected=f"{size} bytes",
+                file=shown,
+                code="size-mismatch",
+            )
+        )
     if digest:
         algorithm, _, expected = digest.rpartition(":")
         if algorithm not in ("", "sha256"):
@@ -293,12 +350,20 @@ def _check_file(path: Path, size: int | None, digest: str | None, result: TableR
         elif not algorithm:
             hasher = hashlib.md5(path.read_bytes())
         if hasher.hexdigest() != expected:
-            result.problems.append(Problem("file hash differs from the descriptor", value=hasher.hexdigest(),
-                                           expected=digest, file=shown, code="digest-mismatch"))
+            result.problems.append(
+                Problem(
+                    "file hash differs from the descriptor",
+                    value=hasher.hexdigest(),
+                    expected=digest,
+                    file=shown,
+                    code="digest-mismatch",
+                )
+            )
 
 
-def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Table],
-                  on_rows: RowsCallback | None = None) -> list[Problem]:
+def check_package(
+    root: Path, descriptor: dict[str, Any], schema: dict[str, Table], on_rows: RowsCallback | None = None
+) -> list[Problem]:
     """Check every table of the package, referenced tables first, and the foreign keys between them."""
     wanted_keys: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
     wanted_refs: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
@@ -312,9 +377,16 @@ def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Tabl
     for name in dependency_order(schema):
         table, resource = schema[name], resources[name]
         missing = resource["schema"].get("missingValues", [""])
-        results[table.name] = check_table(table, root / table.path, missing, resource.get("bytes"),
-                                          resource.get("hash"), wanted_keys[table.name], wanted_refs[table.name],
-                                          on_rows)
+        results[table.name] = check_table(
+            table,
+            root / table.path,
+            missing,
+            resource.get("bytes"),
+            resource.get("hash"),
+            wanted_keys[table.name],
+            wanted_refs[table.name],
+            on_rows,
+        )
         problems.extend(results[table.name].problems)
     for name, table in schema.items():
         for fk in table.foreign_keys:
@@ -322,8 +394,15 @@ def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Tabl
             refs = results[name].references.get(fk.fields, {})
             bad = [(line, key) for key, line in refs.items() if key not in keys]
             for line, key in sorted(bad, key=lambda b: b[0])[:MAX_PROBLEMS_PER_RULE]:
-                problems.append(Problem(f"foreign key: no row of {fk.resource} with "
-                                        f"{','.join(fk.reference_fields)} = {_shown(key)}",
-                                        value=_shown(key), expected=f"a key of {fk.resource}",
-                                        file=table.path, line=line, field=",".join(fk.fields), code="foreign-key"))
+                problems.append(
+                    Problem(
+                        f"foreign key: no row of {fk.resource} with {','.join(fk.reference_fields)} = {_shown(key)}",
+                        value=_shown(key),
+                        expected=f"a key of {fk.resource}",
+                        file=table.path,
+                        line=line,
+                        field=",".join(fk.fields),
+                        code="foreign-key",
+                    )
+                )
     return problems

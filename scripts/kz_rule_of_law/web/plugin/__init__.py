@@ -26,8 +26,15 @@ from .patches import patch_datasette
 from .search import register_escape_fts
 from .sqlguard import cap_values
 
-__all__ = ["asgi_wrapper", "cap_values", "handle_exception", "patch_datasette", "register_escape_fts",
-           "register_routes", "render_cell"]
+__all__ = [
+    "asgi_wrapper",
+    "cap_values",
+    "handle_exception",
+    "patch_datasette",
+    "register_escape_fts",
+    "register_routes",
+    "render_cell",
+]
 
 
 @hookimpl

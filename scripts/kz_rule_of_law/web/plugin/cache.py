@@ -59,6 +59,7 @@ class ResponseCache:
     async def serve(self, scope, receive, send, app) -> None:
         """Answer from the cache, or run `app` and keep its answer if it may be kept."""
         if not self.max_bytes:
+
             async def marked(message):
                 if message["type"] == "http.response.start":
                     message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"off")])
@@ -74,8 +75,9 @@ class ResponseCache:
         if entry is not None:
             self.entries.move_to_end(key)
             status, kept_headers, body = entry
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [*kept_headers, (b"x-kz-cache", b"hit")]})
+            await send(
+                {"type": "http.response.start", "status": status, "headers": [*kept_headers, (b"x-kz-cache", b"hit")]}
+            )
             await send({"type": "http.response.body", "body": body})
             return
         captured: dict[str, Any] = {"start": None, "body": [], "size": 0, "keep": True}
@@ -83,7 +85,8 @@ class ResponseCache:
         async def capture(message):
             if message["type"] == "http.response.start":
                 keep = message.get("status") == 200 and not any(
-                    k.lower() == b"set-cookie" for k, _ in message.get("headers", []))
+                    k.lower() == b"set-cookie" for k, _ in message.get("headers", [])
+                )
                 captured.update(start=message, keep=keep)
                 message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"miss")])
             elif message["type"] == "http.response.body" and captured["keep"]:
@@ -97,8 +100,14 @@ class ResponseCache:
         await app(scope, receive, capture)
         start = captured["start"]
         if captured["keep"] and start is not None:
-            self.put(key, (start["status"], tuple((bytes(k), bytes(v)) for k, v in start.get("headers", [])),
-                           b"".join(captured["body"])))
+            self.put(
+                key,
+                (
+                    start["status"],
+                    tuple((bytes(k), bytes(v)) for k, v in start.get("headers", [])),
+                    b"".join(captured["body"]),
+                ),
+            )
 
     def put(self, key: bytes, entry: Entry) -> None:
         """Keep one response, dropping the least recently used ones beyond the byte bound."""
@@ -118,9 +127,13 @@ def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
     """A digest of what a page depends on: method, scheme, Host, path and query string."""
     digest = hashlib.sha256()
     keyed = {k: v for k, v in headers if k in KEYED_HEADERS}  # the last one, as Datasette reads it
-    parts = [scope.get("method", "GET").encode("latin-1"), scope.get("scheme", "http").encode("latin-1"),
-             *(keyed.get(name, b"") for name in KEYED_HEADERS),
-             scope.get("raw_path") or scope.get("path", "").encode("utf-8"), scope.get("query_string") or b""]
+    parts = [
+        scope.get("method", "GET").encode("latin-1"),
+        scope.get("scheme", "http").encode("latin-1"),
+        *(keyed.get(name, b"") for name in KEYED_HEADERS),
+        scope.get("raw_path") or scope.get("path", "").encode("utf-8"),
+        scope.get("query_string") or b"",
+    ]
     for part in parts:
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.digest()
@@ -129,7 +142,12 @@ def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
 def entry_size(key: bytes, entry: Entry) -> int:
     """The bytes one entry holds: key, the tuples and bytes of its value, and the table's overhead."""
     status, headers, body = entry
-    return (ENTRY_OVERHEAD + sys.getsizeof(key) + sys.getsizeof(entry) + sys.getsizeof(status)
-            + sys.getsizeof(headers) + sum(sys.getsizeof(pair) + sys.getsizeof(pair[0]) + sys.getsizeof(pair[1])
-                                           for pair in headers)
-            + sys.getsizeof(body))
+    return (
+        ENTRY_OVERHEAD
+        + sys.getsizeof(key)
+        + sys.getsizeof(entry)
+        + sys.getsizeof(status)
+        + sys.getsizeof(headers)
+        + sum(sys.getsizeof(pair) + sys.getsizeof(pair[0]) + sys.getsizeof(pair[1]) for pair in headers)
+        + sys.getsizeof(body)
+    )

@@ -23,7 +23,8 @@ async def funding_chart(datasette, request) -> Response:
     if database is None:
         return Response.html("No database has the funding_per_project view", status=404)
     result = await datasette.get_database(database).execute(
-        f"SELECT * FROM {FUNDING_VIEW} ORDER BY currency, total_budget DESC, project_id")
+        f"SELECT * FROM {FUNDING_VIEW} ORDER BY currency, total_budget DESC, project_id"
+    )
     rows = [dict(r) for r in result.rows]
     scale = {}
     for r in rows:
@@ -32,26 +33,34 @@ async def funding_chart(datasette, request) -> Response:
     for i, r in enumerate(rows):
         top = scale[r["currency"]] or 1
         eu = CHART_WIDTH * (r["eu_contribution"] or 0) / top
-        bars.append({
-            **r,
-            "y": i * ROW_HEIGHT,
-            "bar_y": i * ROW_HEIGHT + LABEL_HEIGHT,
-            "eu_width": round(eu, 1),
-            "co_x": round(eu, 1),
-            "co_width": round(CHART_WIDTH * (r["cofinancing"] or 0) / top, 1),
-            "total_text": _amount(r["total_budget"]),
-            "eu_text": _amount(r["eu_contribution"]),
-            "co_text": _amount(r["cofinancing"]),
-            "share_text": "" if r["eu_share_percent"] is None else f"{r['eu_share_percent']:.2f}%",
-        })
-    return Response.html(await datasette.render_template("funding.html", {
-        "bars": bars,
-        "width": CHART_WIDTH,
-        "height": max(len(bars), 1) * ROW_HEIGHT,
-        "bar_height": BAR_HEIGHT,
-        "view_url": datasette.urls.table(database, FUNDING_VIEW),
-        "csv_url": datasette.urls.table(database, FUNDING_VIEW, format="csv") + "?_size=max",
-    }, request=request))
+        bars.append(
+            {
+                **r,
+                "y": i * ROW_HEIGHT,
+                "bar_y": i * ROW_HEIGHT + LABEL_HEIGHT,
+                "eu_width": round(eu, 1),
+                "co_x": round(eu, 1),
+                "co_width": round(CHART_WIDTH * (r["cofinancing"] or 0) / top, 1),
+                "total_text": _amount(r["total_budget"]),
+                "eu_text": _amount(r["eu_contribution"]),
+                "co_text": _amount(r["cofinancing"]),
+                "share_text": "" if r["eu_share_percent"] is None else f"{r['eu_share_percent']:.2f}%",
+            }
+        )
+    return Response.html(
+        await datasette.render_template(
+            "funding.html",
+            {
+                "bars": bars,
+                "width": CHART_WIDTH,
+                "height": max(len(bars), 1) * ROW_HEIGHT,
+                "bar_height": BAR_HEIGHT,
+                "view_url": datasette.urls.table(database, FUNDING_VIEW),
+                "csv_url": datasette.urls.table(database, FUNDING_VIEW, format="csv") + "?_size=max",
+            },
+            request=request,
+        )
+    )
 
 
 async def _database_with(datasette, view: str) -> str | None:

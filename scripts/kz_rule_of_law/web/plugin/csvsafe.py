@@ -37,8 +37,10 @@ def wrap(datasette, app):
             if message["type"] == "http.response.start":
                 rewriting = message.get("status") == 200
                 if rewriting:
-                    message = dict(message, headers=[
-                        (k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"])
+                    message = dict(
+                        message,
+                        headers=[(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"],
+                    )
             elif message["type"] == "http.response.body" and rewriting:
                 body = escaper.feed(message.get("body", b""))
                 if not message.get("more_body", False):
@@ -78,7 +80,7 @@ class FormulaEscaper:
                     i += 1
                     self.state = QUOTED_START
                 elif c in b",\r\n":
-                    out.append(data[i:i + 1])
+                    out.append(data[i : i + 1])
                     i += 1
                 elif c in IMMEDIATE:
                     out.append(b"'")
@@ -112,7 +114,7 @@ class FormulaEscaper:
                     out.append(data[i:])
                     i = n
                 else:
-                    out.append(data[i:j + 1])
+                    out.append(data[i : j + 1])
                     i = j + 1
                     self.state = QUOTE_SEEN
             else:  # QUOTE_SEEN: a doubled quote stays inside the cell; anything else ends it

@@ -30,8 +30,12 @@ INTERNAL_ERROR = "Internal server error"
 def handle_exception(datasette, request, exception):
     """Replace Datasette's default error handler (the last result) with `error_response`."""
     outcome = yield
-    outcome.force_result([*patches.drop_default_error_handler(outcome.get_result()),
-                          lambda: error_response(datasette, request, exception)])
+    outcome.force_result(
+        [
+            *patches.drop_default_error_handler(outcome.get_result()),
+            lambda: error_response(datasette, request, exception),
+        ]
+    )
 
 
 def classify(exception: BaseException) -> tuple[int, Any, str | None, dict[str, Any]]:

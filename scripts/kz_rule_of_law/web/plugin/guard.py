@@ -39,8 +39,9 @@ def wrap(datasette, app):
         if scope["type"] != "http":
             return await app(scope, receive, send)
         if scope.get("method", "GET") not in READ_METHODS:
-            return await Response.text("Method not allowed: this site is read-only", status=405, headers={
-                "Allow": ", ".join(READ_METHODS)}).asgi_send(send)
+            return await Response.text(
+                "Method not allowed: this site is read-only", status=405, headers={"Allow": ", ".join(READ_METHODS)}
+            ).asgi_send(send)
         raw = (scope.get("raw_path") or b"").decode("latin-1")
         if len(raw) + len(scope.get("query_string") or b"") > MAX_TARGET_BYTES:
             return await Response.text("URI too long", status=414).asgi_send(send)

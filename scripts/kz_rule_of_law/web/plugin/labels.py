@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -30,7 +31,8 @@ def render_cell(value, column, table, database, datasette) -> Callable[[], Await
             return None
         result = await db.execute(
             f"SELECT {quoted(label_column)} FROM {quoted(fk['other_table'])} WHERE {quoted(fk['other_column'])} = ?",
-            [value])
+            [value],
+        )
         row = result.first()
         if row is None or row[0] in (None, ""):
             return None

@@ -27,7 +27,7 @@ import math
 import os
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from datasette import Response
@@ -64,9 +64,14 @@ def wrap_facets(datasette, app):
         except FacetError as e:
             return await refusal(scope, 400, str(e)).asgi_send(send)
         if added > EXTRA_FACETS:
-            return await refusal(scope, 400, (
-                f"Too many facets: {added} distinct _facet, _facet_array and _facet_date parameters "
-                f"beside the table's own facets, at most {EXTRA_FACETS}")).asgi_send(send)
+            return await refusal(
+                scope,
+                400,
+                (
+                    f"Too many facets: {added} distinct _facet, _facet_array and _facet_date parameters "
+                    f"beside the table's own facets, at most {EXTRA_FACETS}"
+                ),
+            ).asgi_send(send)
         if kept != query:
             scope = dict(scope, query_string=kept)
         return await app(scope, receive, send)
@@ -96,7 +101,7 @@ def facet_of(name: str, value: str) -> tuple[str, str] | None:
     if name == "_facet":
         kind = "column"
     elif name.startswith("_facet_"):
-        kind = name[len("_facet_"):]
+        kind = name[len("_facet_") :]
     else:
         raise FacetError(f"Unknown facet parameter {name!r}: use _facet, _facet_array or _facet_date")
     if kind not in patches.FACET_TYPES:
@@ -112,8 +117,7 @@ def config_column(name: str, value: str) -> str:
         config = None
     column = (config.get("column") or config.get("simple")) if isinstance(config, dict) else None
     if not isinstance(column, str):
-        raise FacetError(f"Invalid {name} configuration {value!r}: expected a column name "
-                         'or {"column": "<name>"}')
+        raise FacetError(f'Invalid {name} configuration {value!r}: expected a column name or {{"column": "<name>"}}')
     return column
 
 
@@ -158,8 +162,14 @@ class SqlLimits:
     """How many arbitrary-SQL requests run now, in all and per client, when each client may send the
     next one, and the caps on all three."""
 
-    def __init__(self, per_client: int, total: int, retry_after_s: int, trusted: frozenset[str] = frozenset(),
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_client: int,
+        total: int,
+        retry_after_s: int,
+        trusted: frozenset[str] = frozenset(),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         """No requests running yet; at most `per_client` of one client and `total` in all; a request
         that runs for half of `retry_after_s` or more makes its client rest as long."""
         self.per_client, self.total, self.retry_after_s, self.trusted = per_client, total, retry_after_s, trusted
@@ -202,8 +212,10 @@ class SqlLimits:
         if rest > 0:
             return ("Your last SQL query ran for a while: wait as long before the next one", max(1, math.ceil(rest)))
         if self.running[client] >= self.per_client:
-            return (f"Too many SQL queries at once: at most {self.per_client} per client; wait for yours to "
-                    "finish", self.retry_after_s)
+            return (
+                f"Too many SQL queries at once: at most {self.per_client} per client; wait for yours to finish",
+                self.retry_after_s,
+            )
         if sum(self.running.values()) >= self.total:
             return "Too many SQL queries at once on the site: retry shortly", self.retry_after_s
         self.running[client] += 1
@@ -231,8 +243,10 @@ def runs_arbitrary_sql(datasette, scope: dict) -> bool:
     for pattern, parameter in SQL_PARAMETERS.items():
         match = pattern.match(path)
         if match and tilde_decode(match["database"]) in patches.database_routes(datasette):
-            return any(_decode(name) == parameter and value
-                       for name, _, value in (p.partition(b"=") for p in query.split(b"&")))
+            return any(
+                _decode(name) == parameter and value
+                for name, _, value in (p.partition(b"=") for p in query.split(b"&"))
+            )
     return False
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import functools
 import traceback
-from typing import Any, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import add_cors_headers
@@ -68,8 +69,9 @@ def cors(datasette) -> bool:
 async def render_error_page(datasette, status: int, info: dict[str, Any]) -> str:
     """The HTML of an error page, as Datasette's default handler renders it."""
     template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-    return await template.render_async(dict(
-        info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: []))
+    return await template.render_async(
+        dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [])
+    )
 
 
 # Where Datasette raises what
@@ -92,8 +94,10 @@ def raised_in_static_files(exception: BaseException) -> bool:
 
 def _raised_in(exception: BaseException, filename: str) -> bool:
     """Whether `exception` was raised inside (or below) code of `filename`."""
-    return any(frame.f_code.co_filename.replace("\\", "/").endswith(filename)
-               for frame, _ in traceback.walk_tb(exception.__traceback__))
+    return any(
+        frame.f_code.co_filename.replace("\\", "/").endswith(filename)
+        for frame, _ in traceback.walk_tb(exception.__traceback__)
+    )
 
 
 def drop_default_error_handler(results: list[Any]) -> list[Any]:
@@ -113,7 +117,8 @@ def patch_datasette(datasette) -> None:
     rules = datasette._table_permission_allows
     if not hasattr(rules, "cache_info"):
         datasette._table_permission_allows = functools.lru_cache(maxsize=PERMISSION_CACHE_SIZE)(
-            lambda database, table: tuple(rules(database, table)))
+            lambda database, table: tuple(rules(database, table))
+        )
 
 
 def frees_cursor_in_thread(original: Callable[[Callable], Awaitable[Any]]) -> Callable[[Callable], Awaitable[Any]]:

@@ -14,9 +14,12 @@ def wrap(datasette, app):
 
         async def utf8_send(message):
             if message["type"] == "http.response.start":
-                message = dict(message, headers=[
-                    (k, utf8(v) if k.lower() == b"content-type" else v) for k, v in message.get("headers", [])
-                ])
+                message = dict(
+                    message,
+                    headers=[
+                        (k, utf8(v) if k.lower() == b"content-type" else v) for k, v in message.get("headers", [])
+                    ],
+                )
             await send(message)
 
         return await app(scope, receive, utf8_send)
