@@ -144,7 +144,7 @@ def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> 
             writer.abort()
     if compiler.problems:
         raise InputError(*compiler.problems)
-    if writer is None:
+    if writer is None or out is None:
         return Built([], compiler.counts)
     files = writer.close()
     (out / METADATA).write_bytes(render_metadata(descriptor, compiler.sources))
@@ -428,7 +428,7 @@ def read_journal(root: Path) -> dict[str, Any] | None:
     if not os.path.lexists(path):
         return None
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry: object = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise InputError(
             Problem(
@@ -445,7 +445,7 @@ def read_journal(root: Path) -> dict[str, Any] | None:
             Problem(f"unreadable: {e.strerror}", file=JOURNAL, code="journal-unreadable"), UNTRUSTED
         ) from None
     problems = _journal_problems(entry)
-    if problems:
+    if problems or not isinstance(entry, dict):  # no problems: a dict
         raise InputError(*problems, UNTRUSTED)
     return entry
 

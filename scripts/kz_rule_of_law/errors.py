@@ -11,6 +11,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 # The codes a problem may carry, by the stage that finds them: code -> meaning.
 SECTIONS: dict[str, dict[str, str]] = {
@@ -202,7 +203,7 @@ class Problem:
 
     def located(self, **where: object) -> Problem:
         """Return a copy with the location fields that are still empty filled from `where`."""
-        fill = {k: v for k, v in where.items() if v is not None and getattr(self, k) is None}
+        fill: dict[str, Any] = {k: v for k, v in where.items() if v is not None and getattr(self, k) is None}
         return replace(self, **fill)
 
     def as_dict(self) -> dict[str, object]:
@@ -274,7 +275,7 @@ def _bounded(value: object, limit: int, depth: int) -> str:
     return str(value)[:limit] if value is not None else "None"
 
 
-BRACKETS = ((dict, "{}"), (list, "[]"), (tuple, "()"))
+BRACKETS = ((dict, ("{", "}")), (list, ("[", "]")), (tuple, ("(", ")")))
 
 
 def _bounded_items(value: list | tuple | dict, limit: int, depth: int) -> str:
@@ -394,16 +395,16 @@ class DiskFull(KzError):
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
-def disk_full(error: BaseException, path: object) -> DiskFull | None:
+def disk_full(error: BaseException | None, path: object) -> DiskFull | None:
     """A DiskFull naming the file being written (else `path`) when `error`, or an error it was
     raised from, says the disk is full: an OSError (ENOSPC, EDQUOT) or SQLite's SQLITE_FULL."""
-    seen = 0
-    while error is not None and seen < 8:
-        if isinstance(error, DiskFull):
-            return error
-        if isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS:
-            return DiskFull(error.filename or path)
-        if isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+    seen, current = 0, error
+    while current is not None and seen < 8:
+        if isinstance(current, DiskFull):
+            return current
+        if isinstance(current, OSError) and current.errno in DISK_FULL_ERRNOS:
+            return DiskFull(current.filename or path)
+        if isinstance(current, sqlite3.Error) and getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
             return DiskFull(path)
-        error, seen = error.__cause__ or error.__context__, seen + 1
+        current, seen = current.__cause__ or current.__context__, seen + 1
     return None

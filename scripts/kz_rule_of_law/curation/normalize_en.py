@@ -719,7 +719,7 @@ def format_legal_form_en(lf: LegalForm, style: str = "name") -> str:
     return {
         "name": lf.name_en,
         "lower": lf.name_en.lower(),
-        "abbreviation": lf.abbr_en,
+        "abbreviation": lf.abbr_en or "",  # checked above: the styles that need it have it
         "dotted": "".join(c + "." for c in lf.abbr_en or ""),
     }[style]
 

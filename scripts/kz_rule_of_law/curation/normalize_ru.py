@@ -117,7 +117,9 @@ def _phrase(name: str) -> dict[tuple[str, str], str]:
 # ---------------------------------------------------------------------------------------------------
 # Numerals 1..99 in words, every case
 
-_UNIT_FORMS = {  # these four decline like pronouns, not by one pattern: written out, masculine first
+_UNIT_FORMS: dict[
+    int, dict[str, tuple[str, ...]]
+] = {  # these four decline like pronouns, not by one pattern: written out, masculine first
     1: {
         "nom": (
             "один",
@@ -292,8 +294,8 @@ MONTHS = (
 )
 _MONTH_DECLENSIONS = [{case: f for (number, case), f in _noun(m).items() if number == "sg"} for m in MONTHS]
 _MONTH_FORMS: dict[str, tuple[int, set[str]]] = {}
-for _i, _forms in enumerate(_MONTH_DECLENSIONS, 1):
-    for _case, _form in _forms.items():
+for _i, _declension in enumerate(_MONTH_DECLENSIONS, 1):
+    for _case, _form in _declension.items():
         _MONTH_FORMS.setdefault(_form, (_i, set()))[1].add(_case)
 _DATE_EXPECTED = (
     "a Russian date such as '21 ноября 2025 года', '21.11.2025', 'в ноябре 2025 года', "
@@ -708,8 +710,8 @@ def format_money_ru(
 
 _PERIOD_EXPECTED = "a year range such as '2024–2026 гг.', 'в 2024–2026 годах' or 'с 2024 по 2026 год'"
 _YEAR_PLURAL = {f for (number, _), f in _noun("год").items() if number == "pl"}
-_PERIOD_MARKS = {
-    None: _YEAR_PLURAL | {"гг.", "гг", "г.г.", None},
+_PERIOD_MARKS: dict[str | None, set[str | None]] = {
+    None: {*_YEAR_PLURAL, "гг.", "гг", "г.г.", None},
     "в": {"годах", "годы", "гг.", "гг", "г.г."},
     "на": {"годы", "гг.", "гг", "г.г."},
     "за": {"годы", "гг.", "гг", "г.г."},
@@ -858,9 +860,9 @@ def parse_count(text: str) -> Count:
     """Parse a count ('80', 'более 80 участников', 'около 50 человек') into a Count."""
     t = _text(text, _COUNT_EXPECTED)
     qualifier, governs = None, False
-    for words in sorted(_QUALIFIER_WORDS, key=len, reverse=True):
-        if t.startswith(words + " "):
-            (qualifier, governs), t = _QUALIFIER_WORDS[words], t[len(words) + 1 :]
+    for phrase in sorted(_QUALIFIER_WORDS, key=len, reverse=True):
+        if t.startswith(phrase + " "):
+            (qualifier, governs), t = _QUALIFIER_WORDS[phrase], t[len(phrase) + 1 :]
             break
     if "." in t.split(" ")[0] or "," in t.split(" ")[0]:
         raise InputError(

@@ -29,7 +29,8 @@ def read_number(
             code="malformed-number",
         )
     if re.match(rf"{g}[0-9]", rest) or re.match(r" [0-9]", rest):
-        number = re.match(rf"[0-9{g} ]+", t)[0].strip()
+        run = re.match(rf"[0-9{g} ]+", t)  # t starts with the number m matched
+        number = run[0].strip() if run else ""
         raise InputError(
             f"digit groups after the first must have exactly three digits: {number!r}",
             value=text,

@@ -40,7 +40,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, TypedDict
 
 import sqlite_utils
 
@@ -172,6 +172,14 @@ def _whole_columns(table: Table, root: Path, missing: frozenset[str], numbers: l
     return present - fractional
 
 
+class _Where(TypedDict):
+    """Where a row's problem is: its file, line and record."""
+
+    file: str
+    line: int | None
+    record: str | None
+
+
 @dataclass
 class _Position:
     """Where the load is in a CSV: the line and cells of the row last handed to SQLite."""
@@ -281,7 +289,7 @@ def _cell_problems(
     line: int,
 ) -> Iterator[Problem]:
     """Every cell of a row that does not convert, located."""
-    where = {"file": table.path, "line": line, "record": _record(table, cells, missing)}
+    where: _Where = {"file": table.path, "line": line, "record": _record(table, cells, missing)}
     for i, convert in converters:
         cell, field = cells[i], table.fields[i]
         if cell in missing:
@@ -315,7 +323,7 @@ def _record(table: Table, cells: Sequence[str], missing: frozenset[str]) -> str 
 def _constraint_problem(error: sqlite3.IntegrityError, table: Table, missing: frozenset[str], at: _Position) -> Problem:
     """A constraint the row last handed to SQLite broke (NOT NULL, a repeated key), located."""
     text = str(error)
-    where = {"file": table.path, "line": at.line, "record": _record(table, at.cells, missing)}
+    where: _Where = {"file": table.path, "line": at.line, "record": _record(table, at.cells, missing)}
     columns = [c.split(".", 1)[-1] for c in text.split(": ", 1)[-1].split(", ")]
     if text.startswith("NOT NULL constraint failed"):
         return Problem("required cell is empty", field=columns[0], code="missing-value", **where)

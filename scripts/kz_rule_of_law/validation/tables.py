@@ -106,6 +106,8 @@ class _Column:
 
     def _check_pattern(self, present: list[tuple[int, str]], lines: list[int], out: Out) -> None:
         """Cells whose text does not match the column's pattern."""
+        if self.pattern is None:
+            return
         match, expected = self.pattern.fullmatch, f"text matching {self.pattern.pattern}"
         for i, v in present:
             if not match(v):
@@ -186,7 +188,7 @@ class _TableCheck:
     ) -> None:
         """Compile the columns and prepare the key sets."""
         self.table, self.result, self.on_rows = table, result, on_rows
-        self.counts: dict[str, int] = {}
+        self.counts: dict[str | None, int] = {}
         self.columns = [_Column(f, missing) for f in table.fields]
         self.pk_positions = [table.columns.index(k) for k in table.primary_key]
         self.key_sets = [tuple(k) for k in key_sets]

@@ -62,7 +62,7 @@ class Site:
     metadata: Path
     template_dir: Path
     downloads: Path
-    served_metadata: Path | None = None  # metadata.yml as JSON: what Datasette reads (parsed far faster)
+    served_metadata: Path  # metadata.yml as JSON: what Datasette reads (parsed far faster)
 
 
 def site_files(root: Path) -> Site:
@@ -196,7 +196,7 @@ def _prepare(site: Site, known: Identities, made: Records, sources: state.Source
     )
 
 
-def _remake(known: Identities, made: Records, target: Path, write: Callable[[], None], source: str) -> None:
+def _remake(known: Identities, made: Records, target: Path, write: Callable[[], None], source: str | None) -> None:
     """Write `target` again unless it is what was made from `source` and has not changed since."""
     name = known.name(target)
     if made.current(name, source, known.of(target)):
@@ -248,7 +248,7 @@ def serve_command(site: Site, host: str, port: int) -> list[str]:
         "--inspect-file",
         str(site.inspect_file),
         "--metadata",
-        str(site.served_metadata or site.metadata),
+        str(site.served_metadata),
         "--template-dir",
         str(site.template_dir),
         "--static",
