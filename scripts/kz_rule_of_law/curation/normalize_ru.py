@@ -117,9 +117,8 @@ def _phrase(name: str) -> dict[tuple[str, str], str]:
 # ---------------------------------------------------------------------------------------------------
 # Numerals 1..99 in words, every case
 
-_UNIT_FORMS: dict[
-    int, dict[str, tuple[str, ...]]
-] = {  # these four decline like pronouns, not by one pattern: written out, masculine first
+# These four decline like pronouns, not by one pattern: written out, masculine first.
+_UNIT_FORMS: dict[int, dict[str, tuple[str, ...]]] = {
     1: {
         "nom": (
             "один",

@@ -40,7 +40,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, TypedDict
+from typing import Any, TypedDict
 
 import sqlite_utils
 
