@@ -20,6 +20,8 @@ import sys
 from collections import OrderedDict
 from typing import Any
 
+from .asgi import App, Message, Receive, Scope, Send
+
 CACHE_BYTES = 64 * 1024 * 1024
 CACHE_ITEM_BYTES = 1024 * 1024
 CACHE_SWITCH = "KZ_SITE_CACHE"  # "off" (or "0", "no", "false") turns the response cache off
@@ -46,21 +48,21 @@ class ResponseCache:
         self.entries: OrderedDict[bytes, Entry] = OrderedDict()
         self.size = 0
 
-    def wrap(self, app):
+    def wrap(self, app: App) -> App:
         """`app` answered from this cache."""
 
-        async def cached(scope, receive, send):
+        async def cached(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             return await self.serve(scope, receive, send, app)
 
         return cached
 
-    async def serve(self, scope, receive, send, app) -> None:
+    async def serve(self, scope: Scope, receive: Receive, send: Send, app: App) -> None:
         """Answer from the cache, or run `app` and keep its answer if it may be kept."""
         if not self.max_bytes:
 
-            async def marked(message):
+            async def marked(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"off")])
                 await send(message)
@@ -82,7 +84,7 @@ class ResponseCache:
             return
         captured: dict[str, Any] = {"start": None, "body": [], "size": 0, "keep": True}
 
-        async def capture(message):
+        async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 keep = message.get("status") == 200 and not any(
                     k.lower() == b"set-cookie" for k, _ in message.get("headers", [])

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
 from datasette import Response, hookimpl
+from datasette.utils.asgi import Request
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 FUNDING_VIEW = "funding_per_project"
 CHART_WIDTH = 760
@@ -12,12 +19,12 @@ ROW_HEIGHT = 104
 
 
 @hookimpl
-def register_routes():
+def register_routes() -> list[tuple[str, Callable[[Datasette, Request], Awaitable[Response]]]]:
     """The funding chart."""
     return [(r"^/-/funding$", funding_chart)]
 
 
-async def funding_chart(datasette, request) -> Response:
+async def funding_chart(datasette: Datasette, request: Request) -> Response:
     """An SVG bar chart of each project's budget: EU contribution and co-financing."""
     database = await _database_with(datasette, FUNDING_VIEW)
     if database is None:
@@ -26,7 +33,7 @@ async def funding_chart(datasette, request) -> Response:
         f"SELECT * FROM {FUNDING_VIEW} ORDER BY currency, total_budget DESC, project_id"
     )
     rows = [dict(r) for r in result.rows]
-    scale = {}
+    scale: dict[str, float] = {}
     for r in rows:
         scale[r["currency"]] = max(scale.get(r["currency"], 0), r["total_budget"] or 0)
     bars = []
@@ -63,11 +70,12 @@ async def funding_chart(datasette, request) -> Response:
     )
 
 
-async def _database_with(datasette, view: str) -> str | None:
+async def _database_with(datasette: Datasette, view: str) -> str | None:
     """The first database that has `view`."""
     for name, db in datasette.databases.items():
         if view in await db.view_names():
-            return name
+            found: str = name
+            return found
     return None
 
 

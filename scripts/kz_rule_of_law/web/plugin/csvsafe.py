@@ -10,8 +10,13 @@ Datasette. The package's own downloads (static files) are not touched.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from . import guard
+from .asgi import App, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 IMMEDIATE = frozenset(b"=@\t")  # a formula whatever follows
 SIGNS = frozenset(b"+-")  # a formula unless the cell is a number
@@ -23,16 +28,16 @@ MAX_NUMBER_BYTES = 40
 START, UNQUOTED, SIGNED, QUOTED_START, QUOTED, QUOTE_SEEN = range(6)
 
 
-def wrap(datasette, app):
+def wrap(datasette: Datasette, app: App) -> App:
     """`app` with the formula cells of its CSV answers escaped."""
 
-    async def escaped(scope, receive, send):
+    async def escaped(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_database_csv(datasette, scope):
             return await app(scope, receive, send)
         escaper = FormulaEscaper()
         rewriting = False
 
-        async def escaping_send(message):
+        async def escaping_send(message: Message) -> None:
             nonlocal rewriting
             if message["type"] == "http.response.start":
                 rewriting = message.get("status") == 200
@@ -53,7 +58,7 @@ def wrap(datasette, app):
     return escaped
 
 
-def is_database_csv(datasette, scope: dict) -> bool:
+def is_database_csv(datasette: Datasette, scope: Scope) -> bool:
     """Whether the request is for Datasette's CSV of a database, table, row or query."""
     path = (scope.get("raw_path") or b"").decode("latin-1").partition("?")[0] or scope.get("path", "")
     found = guard.format_route(datasette, path)

@@ -16,18 +16,23 @@ from __future__ import annotations
 
 import sqlite3
 import traceback
-from typing import Any
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 from datasette import Response, hookimpl
+from datasette.utils.asgi import Request
 from markupsafe import Markup
 
 from . import patches
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 INTERNAL_ERROR = "Internal server error"
 
 
 @hookimpl(hookwrapper=True)
-def handle_exception(datasette, request, exception):
+def handle_exception(datasette: Datasette, request: Request, exception: Exception) -> Generator[None, Any, None]:
     """Replace Datasette's default error handler (the last result) with `error_response`."""
     outcome = yield
     outcome.force_result(
@@ -57,7 +62,7 @@ def classify(exception: BaseException) -> tuple[int, Any, str | None, dict[str, 
     return 500, INTERNAL_ERROR, None, {}
 
 
-async def error_response(datasette, request, exception: Exception) -> Response:
+async def error_response(datasette: Datasette, request: Request, exception: Exception) -> Response:
     """The error page (JSON for .json paths) of Datasette 0.65.5's handler, minus its rich traceback."""
     status, message, title, info = classify(exception)
     if status == 500:

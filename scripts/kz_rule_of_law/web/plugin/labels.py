@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
+
 _foreign_keys: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette) -> Callable[[], Awaitable[Any]] | None:
+def render_cell(
+    value: object, column: str, table: str | None, database: str, datasette: Datasette
+) -> Callable[[], Awaitable[Any]] | None:
     """A raw foreign key value (row pages) as a link labelled with the row it points to."""
     if table is None or value is None or isinstance(value, (dict, bytes)):
         return None

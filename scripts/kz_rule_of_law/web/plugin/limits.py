@@ -28,12 +28,17 @@ import os
 import re
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from datasette import Response
 from datasette.utils import tilde_decode
 
 from . import patches
+from .asgi import App, Receive, Scope, Send, respond
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 EXTRA_FACETS = 5  # facets a request may add to the table's metadata facets
 SQL_PER_CLIENT = 1
@@ -51,27 +56,30 @@ class FacetError(ValueError):
 # Facets
 
 
-def wrap_facets(datasette, app):
+def wrap_facets(datasette: Datasette, app: App) -> App:
     """`app` without repeated facet parameters, and 400 for too many or unreadable ones."""
     metadata_facets = metadata_facet_reader(datasette)
 
-    async def bounded(scope, receive, send):
+    async def bounded(scope: Scope, receive: Receive, send: Send) -> None:
         query = scope.get("query_string") or b""
         if scope["type"] != "http" or b"_facet" not in query:
             return await app(scope, receive, send)
         try:
             kept, added = new_facets(query, metadata_facets(scope.get("path", "")))
         except FacetError as e:
-            return await refusal(scope, 400, str(e)).asgi_send(send)
+            return await respond(refusal(scope, 400, str(e)), send)
         if added > EXTRA_FACETS:
-            return await refusal(
-                scope,
-                400,
-                (
-                    f"Too many facets: {added} distinct _facet, _facet_array and _facet_date parameters "
-                    f"beside the table's own facets, at most {EXTRA_FACETS}"
+            return await respond(
+                refusal(
+                    scope,
+                    400,
+                    (
+                        f"Too many facets: {added} distinct _facet, _facet_array and _facet_date parameters "
+                        f"beside the table's own facets, at most {EXTRA_FACETS}"
+                    ),
                 ),
-            ).asgi_send(send)
+                send,
+            )
         if kept != query:
             scope = dict(scope, query_string=kept)
         return await app(scope, receive, send)
@@ -121,7 +129,7 @@ def config_column(name: str, value: str) -> str:
     return column
 
 
-def metadata_facet_reader(datasette) -> Callable[[str], frozenset[tuple[str, str]]]:
+def metadata_facet_reader(datasette: Datasette) -> Callable[[str], frozenset[tuple[str, str]]]:
     """The (type, column) of the metadata facets of the table of a path (none for other paths)."""
     known: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
 
@@ -178,17 +186,17 @@ class SqlLimits:
         self.resting: dict[str, float] = {}  # client: when (on `clock`) it may send the next one
 
     @classmethod
-    def for_site(cls, datasette) -> SqlLimits:
+    def for_site(cls, datasette: Datasette) -> SqlLimits:
         """The caps of this site: one SQL thread kept free, the time limit as the wait."""
         threads = datasette.setting("num_sql_threads") or 1  # 0: queries run on the event loop
         retry = max(1, math.ceil(datasette.setting("sql_time_limit_ms") / 1000))
         trusted = frozenset(a.strip() for a in os.environ.get(TRUSTED_PROXIES, "").split(",") if a.strip())
         return cls(SQL_PER_CLIENT, max(1, threads - 1), retry, trusted)
 
-    def wrap(self, datasette, app):
+    def wrap(self, datasette: Datasette, app: App) -> App:
         """`app` with arbitrary-SQL requests beyond the caps answered 429."""
 
-        async def limited(scope, receive, send):
+        async def limited(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http" or not runs_arbitrary_sql(datasette, scope):
                 return await app(scope, receive, send)
             client = client_address(scope, self.trusted)
@@ -197,7 +205,7 @@ class SqlLimits:
                 message, wait = refused
                 response = refusal(scope, 429, message)
                 response.headers["Retry-After"] = str(wait)
-                return await response.asgi_send(send)
+                return await respond(response, send)
             started = self.clock()
             try:
                 return await app(scope, receive, send)
@@ -234,7 +242,7 @@ class SqlLimits:
         self.resting[client] = max(self.resting.get(client, 0.0), now + (now - started))
 
 
-def runs_arbitrary_sql(datasette, scope: dict) -> bool:
+def runs_arbitrary_sql(datasette: Datasette, scope: Scope) -> bool:
     """Whether a request runs SQL its client wrote: `sql` on a database, `_where` on a table."""
     query = scope.get("query_string") or b""
     if b"sql" not in query and b"_where" not in query:
