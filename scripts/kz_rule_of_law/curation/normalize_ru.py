@@ -324,20 +324,7 @@ def _side(s: str, text: str) -> dict:
             }
     m = _SIDE.fullmatch(s)
     if m is None or not s or s.endswith(" "):
-        first = next(
-            (
-                w
-                for w in s.split(" ")
-                if not re.fullmatch(r"[0-9]{1,4}(?:-го)?|г\.?|год[ау]?", w) and w not in _MONTH_FORMS
-            ),
-            s,
-        )
-        raise InputError(
-            f"not a recognised date: {first!r}" if first else "not a recognised date",
-            value=text,
-            expected=_DATE_EXPECTED,
-            code="unrecognised-date",
-        )
+        raise _unrecognised_side(s, text)
     side = {
         "day": int(m["day"]) if m["day"] else None,
         "month": None,
@@ -353,6 +340,20 @@ def _side(s: str, text: str) -> dict:
             )
         side["month"], side["cases"] = _MONTH_FORMS[m["month"]]
     return side
+
+
+def _unrecognised_side(s: str, text: str) -> InputError:
+    """The error for a side of a date that is not one, naming its first word that is no date word."""
+    first = next(
+        (w for w in s.split(" ") if not re.fullmatch(r"[0-9]{1,4}(?:-го)?|г\.?|год[ау]?", w) and w not in _MONTH_FORMS),
+        s,
+    )
+    return InputError(
+        f"not a recognised date: {first!r}" if first else "not a recognised date",
+        value=text,
+        expected=_DATE_EXPECTED,
+        code="unrecognised-date",
+    )
 
 
 def _check_month_case(side: dict, allowed: set[str], hint: str, text: str) -> None:
@@ -410,70 +411,63 @@ def parse_date(text: str) -> DateValue:
     t = _text(text, _DATE_EXPECTED)
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1].strip()
-    prep, range_word = None, None
     t = re.sub(r"^(?:в|за) период (?=с )", "", t)  # 'в период с 19 по 21 августа 2024 года'
+    prep = None
     if m := re.match(r"(во?) ", t):
         prep, t = m[1], t[m.end() :]
-    if _ISO.fullmatch(t):
-        left, right = None, t
-    elif m := re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) ?- ?([0-9]{4}-[0-9]{2}-[0-9]{2})", t):
-        left, range_word, right = m[1], "-", m[2]
-    elif m := re.fullmatch(r"с (.+?) (по|до) (.+)", t):
-        if prep:
-            raise InputError(
-                f"unexpected {prep!r} before 'с'", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
-            )
-        left, range_word, right = m[1], m[2], m[3]
-    elif len(dashes := [m.start() for m in re.finditer(r"-(?!го(?: |$))", t)]) == 1:
-        left, right, range_word = t[: dashes[0]], t[dashes[0] + 1 :], "-"
-    elif dashes:
-        raise InputError(
-            "more than one dash in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
-        )
-    else:
-        left, right = None, t
+    left, range_word, right = _date_ends(t, prep, text)
     r = _side(right, text)
     if r["year"] is None:
         raise InputError("no year in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
     if left is None:
-        if r["day"] is not None:
-            _check_month_case(r, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
-            if prep:
-                raise InputError(
-                    f"unexpected {prep!r} before a day", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
-                )
-        elif prep:
-            _check_month_case(r, {"prep"}, "'в' with the prepositional, e.g. 'в ноябре'", text)
-        else:
-            _check_month_case(r, {"nom"}, "the nominative, e.g. 'ноябрь 2025 года', or 'в ноябре'", text)
-        _single_marks(r, prep, text)
-        d, precision = _iso(r["year"], r["month"], r["day"], text)
-        return DateValue(_shown(d, precision), precision)
-    lft = _side(left, text)
-    if lft["day"] is not None and lft["month"] is None and r["day"] is not None:
-        lft["month"] = r["month"]
-    if lft["year"] is None:
-        lft["year"] = r["year"]
-    if (lft["day"] is None) != (r["day"] is None) or (lft["month"] is None) != (r["month"] is None):
-        raise InputError(
-            "the two ends of the range are not dates of the same kind",
-            value=text,
-            expected=_DATE_EXPECTED,
-            code="unrecognised-date",
-        )
-    for side, after in ((lft, "с" if range_word in ("по", "до") else "-"), (r, range_word)):
-        if side["day"] is not None:
-            _check_month_case(side, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
-        elif after == "с" or after == "до":
-            _check_month_case(side, {"gen"}, f"the genitive after {after!r}, e.g. '{after} ноября'", text)
-        elif after == "по":
-            _check_month_case(side, {"nom"}, "the accusative after 'по', e.g. 'по ноябрь'", text)
-        else:
-            _check_month_case(side, {"prep"} if prep else {"nom"}, "'в сентябре–ноябре' or 'сентябрь–ноябрь'", text)
-        if (side["day"] is not None or side["month"] is not None) and side["mark"] not in _DAY_MARKS:
+        return _single_date(r, prep, text)
+    return _date_range(_side(left, text), r, range_word, prep, text)
+
+
+def _date_ends(t: str, prep: str | None, text: str) -> tuple[str | None, str | None, str]:
+    """The start (None for one date), the range word and the end of a date text."""
+    if _ISO.fullmatch(t):
+        return None, None, t
+    if m := re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) ?- ?([0-9]{4}-[0-9]{2}-[0-9]{2})", t):
+        return m[1], "-", m[2]
+    if m := re.fullmatch(r"с (.+?) (по|до) (.+)", t):
+        if prep:
             raise InputError(
-                f"{side['mark']!r} does not fit this date", value=text, expected=_DATE_EXPECTED, code="unknown-word"
+                f"unexpected {prep!r} before 'с'", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
             )
+        return m[1], m[2], m[3]
+    dashes = [m.start() for m in re.finditer(r"-(?!го(?: |$))", t)]
+    if len(dashes) == 1:
+        return t[: dashes[0]], "-", t[dashes[0] + 1 :]
+    if dashes:
+        raise InputError(
+            "more than one dash in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
+        )
+    return None, None, t
+
+
+def _single_date(r: dict, prep: str | None, text: str) -> DateValue:
+    """One date, month or year, its month in the case its preposition governs."""
+    if r["day"] is not None:
+        _check_month_case(r, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
+        if prep:
+            raise InputError(
+                f"unexpected {prep!r} before a day", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
+            )
+    elif prep:
+        _check_month_case(r, {"prep"}, "'в' with the prepositional, e.g. 'в ноябре'", text)
+    else:
+        _check_month_case(r, {"nom"}, "the nominative, e.g. 'ноябрь 2025 года', or 'в ноябре'", text)
+    _single_marks(r, prep, text)
+    d, precision = _iso(r["year"], r["month"], r["day"], text)
+    return DateValue(_shown(d, precision), precision)
+
+
+def _date_range(lft: dict, r: dict, range_word: str | None, prep: str | None, text: str) -> DateValue:
+    """A range of dates, months or years: both ends of one kind, the end after the start."""
+    _complete_start(lft, r, text)
+    _check_range_end(lft, "с" if range_word in ("по", "до") else "-", prep, text)
+    _check_range_end(r, range_word, prep, text)
     if prep and range_word != "-":
         raise InputError(
             f"unexpected {prep!r} before the range", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
@@ -488,6 +482,37 @@ def parse_date(text: str) -> DateValue:
             code="end-before-start",
         )
     return DateValue(_shown(start, precision), precision, _shown(end, precision))
+
+
+def _complete_start(lft: dict, r: dict, text: str) -> None:
+    """Fill the start's month and year the end gives ('19–21 августа'), then check both are of one kind."""
+    if lft["day"] is not None and lft["month"] is None and r["day"] is not None:
+        lft["month"] = r["month"]
+    if lft["year"] is None:
+        lft["year"] = r["year"]
+    if (lft["day"] is None) != (r["day"] is None) or (lft["month"] is None) != (r["month"] is None):
+        raise InputError(
+            "the two ends of the range are not dates of the same kind",
+            value=text,
+            expected=_DATE_EXPECTED,
+            code="unrecognised-date",
+        )
+
+
+def _check_range_end(side: dict, after: str | None, prep: str | None, text: str) -> None:
+    """One end of a range: its month in the case the word before it governs, its marks those of a date."""
+    if side["day"] is not None:
+        _check_month_case(side, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
+    elif after == "с" or after == "до":
+        _check_month_case(side, {"gen"}, f"the genitive after {after!r}, e.g. '{after} ноября'", text)
+    elif after == "по":
+        _check_month_case(side, {"nom"}, "the accusative after 'по', e.g. 'по ноябрь'", text)
+    else:
+        _check_month_case(side, {"prep"} if prep else {"nom"}, "'в сентябре–ноябре' or 'сентябрь–ноябрь'", text)
+    if (side["day"] is not None or side["month"] is not None) and side["mark"] not in _DAY_MARKS:
+        raise InputError(
+            f"{side['mark']!r} does not fit this date", value=text, expected=_DATE_EXPECTED, code="unknown-word"
+        )
 
 
 def date_json(text: str) -> dict:
@@ -506,6 +531,18 @@ def format_date_ru(
     dash: str = "\u2013",
 ) -> str:
     """Write a date, month, year or range in Russian, e.g. '21 ноября 2025 года', 'с 19 по 21 августа 2024 г.'."""
+    _check_date_arguments(start, precision, end, style)
+    if end is None:
+        return _one_date_ru(start, precision, style)
+    if precision == "day":
+        return _day_range_ru(start, end, style, dash)
+    if precision == "month":
+        return _month_range_ru(start, end, style, dash)
+    return f"с {start.year} по {end.year} год"
+
+
+def _check_date_arguments(start: object, precision: str, end: object, style: str) -> None:
+    """Refuse what format_date_ru cannot write: no date, an unknown precision or style."""
     if not isinstance(start, datetime.date) or (end is not None and not isinstance(end, datetime.date)):
         raise InputError("expected a date", value=start, expected="a datetime.date", code="bad-argument")
     if precision not in ("day", "month", "year") or style not in DATE_STYLES:
@@ -515,41 +552,56 @@ def format_date_ru(
             expected=f"a precision of day, month or year and a style of {DATE_STYLES}",
             code="bad-argument",
         )
-    mark = "г." if style == "г." else "года"
 
-    def day(d: datetime.date, with_month: bool = True, with_year: bool = True) -> str:
-        if style == "numeric" and with_month and with_year:
-            return f"{d.day:02d}.{d.month:02d}.{d.year}"
-        words = [str(d.day)] + ([_MONTH_DECLENSIONS[d.month - 1]["gen"]] if with_month else [])
-        return " ".join(words + ([f"{d.year} {mark}"] if with_year else []))
 
-    if end is None:
-        if precision == "day":
-            return day(start)
-        if precision == "month":
-            case = "prep" if style == "в" else "nom"
-            return ("в " if style == "в" else "") + f"{_MONTH_DECLENSIONS[start.month - 1][case]} {start.year} {mark}"
-        return f"в {start.year} году" if style == "в" else f"{start.year} {'г.' if style == 'г.' else 'год'}"
-    same_year, same_month = start.year == end.year, (start.year, start.month) == (end.year, end.month)
+def _year_mark(style: str) -> str:
+    """The word after a year in a date: 'г.' or 'года'."""
+    return "г." if style == "г." else "года"
+
+
+def _day_ru(d: datetime.date, style: str, with_month: bool = True, with_year: bool = True) -> str:
+    """A day, with its month and year unless a range shares them."""
+    if style == "numeric" and with_month and with_year:
+        return f"{d.day:02d}.{d.month:02d}.{d.year}"
+    words = [str(d.day)] + ([_MONTH_DECLENSIONS[d.month - 1]["gen"]] if with_month else [])
+    return " ".join(words + ([f"{d.year} {_year_mark(style)}"] if with_year else []))
+
+
+def _one_date_ru(start: datetime.date, precision: str, style: str) -> str:
+    """One day, month or year."""
     if precision == "day":
-        if style == "numeric":
-            return f"{day(start)}{dash}{day(end)}"
-        left = day(start, not same_month, not same_year)
-        if style == "в":
-            return f"с {left} по {day(end)}"
-        return f"{left}{dash}{day(end)}" if same_month else f"{left} {dash} {day(end)}"
+        return _day_ru(start, style)
     if precision == "month":
-        first = "" if same_year else f" {start.year} {mark}"
-        if style == "в":
-            return (
-                f"с {_MONTH_DECLENSIONS[start.month - 1]['gen']}{first} по "
-                f"{_MONTH_DECLENSIONS[end.month - 1]['nom']} {end.year} {mark}"
-            )
+        case = "prep" if style == "в" else "nom"
+        month = _MONTH_DECLENSIONS[start.month - 1][case]
+        return ("в " if style == "в" else "") + f"{month} {start.year} {_year_mark(style)}"
+    return f"в {start.year} году" if style == "в" else f"{start.year} {'г.' if style == 'г.' else 'год'}"
+
+
+def _day_range_ru(start: datetime.date, end: datetime.date, style: str, dash: str) -> str:
+    """A range of days, the start without the month and year it shares with the end."""
+    if style == "numeric":
+        return f"{_day_ru(start, style)}{dash}{_day_ru(end, style)}"
+    same_year, same_month = start.year == end.year, (start.year, start.month) == (end.year, end.month)
+    left = _day_ru(start, style, not same_month, not same_year)
+    if style == "в":
+        return f"с {left} по {_day_ru(end, style)}"
+    return f"{left}{dash}{_day_ru(end, style)}" if same_month else f"{left} {dash} {_day_ru(end, style)}"
+
+
+def _month_range_ru(start: datetime.date, end: datetime.date, style: str, dash: str) -> str:
+    """A range of months, the start without the year it shares with the end."""
+    mark = _year_mark(style)
+    first = "" if start.year == end.year else f" {start.year} {mark}"
+    if style == "в":
         return (
-            f"{_MONTH_DECLENSIONS[start.month - 1]['nom']}{first}{dash}"
+            f"с {_MONTH_DECLENSIONS[start.month - 1]['gen']}{first} по "
             f"{_MONTH_DECLENSIONS[end.month - 1]['nom']} {end.year} {mark}"
         )
-    return f"с {start.year} по {end.year} год"
+    return (
+        f"{_MONTH_DECLENSIONS[start.month - 1]['nom']}{first}{dash}"
+        f"{_MONTH_DECLENSIONS[end.month - 1]['nom']} {end.year} {mark}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
