@@ -673,6 +673,25 @@ def parse_money(text: str) -> Money:
     code = None
     if t.split(" ")[0] in _CURRENCY_SIGNS:
         code, t = _CURRENCY_SIGNS[t.split(" ")[0]], t.partition(" ")[2]
+    _check_amount_start(t, text)
+    value, digits, rest = read_number(t, " ", ",", text, _MONEY_EXPECTED)
+    words = rest.split(" ") if rest else []
+    if words and words[0] in _MULTIPLIERS:
+        value = scale(value, digits, Decimal(10) ** _MULTIPLIERS[words.pop(0)])
+    if code is None:
+        code, words = _currency_after(words, text)
+    if words:
+        raise InputError(
+            f"unexpected words after the amount: {' '.join(words)!r}",
+            value=text,
+            expected=_MONEY_EXPECTED,
+            code="unexpected-words",
+        )
+    return Money(value, code, qualifier or "exact")
+
+
+def _check_amount_start(t: str, text: str) -> None:
+    """Refuse a signed amount, and a dot that could be a digit group or a decimal mark."""
     if t[:1] in ("-", "+"):
         raise InputError(
             "amounts must be written without a sign (no negative amounts)",
@@ -688,31 +707,18 @@ def parse_money(text: str) -> Money:
             expected=_MONEY_EXPECTED,
             code="malformed-number",
         )
-    value, digits, rest = read_number(t, " ", ",", text, _MONEY_EXPECTED)
-    words = rest.split(" ") if rest else []
-    if words and words[0] in _MULTIPLIERS:
-        value = scale(value, digits, Decimal(10) ** _MULTIPLIERS[words.pop(0)])
-    if code is None:
-        if not words:
-            raise InputError(
-                "no currency after the amount", value=text, expected=_MONEY_EXPECTED, code="missing-currency"
-            )
-        for n in (2, 1):
-            if len(words) >= n and " ".join(words[:n]) in _CURRENCY_WORDS:
-                code, words = _CURRENCY_WORDS[" ".join(words[:n])], words[n:]
-                break
-        else:
-            raise InputError(
-                f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED, code="unknown-currency"
-            )
-    if words:
-        raise InputError(
-            f"unexpected words after the amount: {' '.join(words)!r}",
-            value=text,
-            expected=_MONEY_EXPECTED,
-            code="unexpected-words",
-        )
-    return Money(value, code, qualifier or "exact")
+
+
+def _currency_after(words: list[str], text: str) -> tuple[str, list[str]]:
+    """The currency the words after an amount start with (one or two words), and the words left."""
+    if not words:
+        raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED, code="missing-currency")
+    for n in (2, 1):
+        if len(words) >= n and " ".join(words[:n]) in _CURRENCY_WORDS:
+            return _CURRENCY_WORDS[" ".join(words[:n])], words[n:]
+    raise InputError(
+        f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED, code="unknown-currency"
+    )
 
 
 def money_json(text: str) -> dict:
@@ -734,6 +740,20 @@ def format_money_ru(
     multiplier: str | None = None,
 ) -> str:
     """Write an amount in Russian, e.g. 'около 1,2 млн евро' or '300 000 долларов США'."""
+    _check_money_arguments(amount, currency, qualifier)
+    if multiplier is not None:
+        amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
+    whole, _, frac = format(amount, "f").partition(".")
+    number = _group(whole, sep) + ("," + frac if frac else "") + (" " + multiplier if multiplier else "")
+    noun = CURRENCIES[currency]
+    if currency in ("USD", "RUB"):
+        noun = _noun(noun.split(" ")[0])[form] + (" США" if currency == "USD" else "")
+    words = QUALIFIER_WORDS[qualifier][0] + " " if qualifier != "exact" else ""
+    return f"{words}{number} {noun}"
+
+
+def _check_money_arguments(amount: object, currency: str, qualifier: str) -> None:
+    """Refuse what format_money_ru cannot write: no finite amount of zero or more, an unknown currency."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
         raise InputError(
             "expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')", code="bad-argument"
@@ -745,15 +765,6 @@ def format_money_ru(
             expected=f"one of {tuple(CURRENCIES)} and one of {QUALIFIERS}",
             code="bad-argument",
         )
-    if multiplier is not None:
-        amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
-    whole, _, frac = format(amount, "f").partition(".")
-    number = _group(whole, sep) + ("," + frac if frac else "") + (" " + multiplier if multiplier else "")
-    noun = CURRENCIES[currency]
-    if currency in ("USD", "RUB"):
-        noun = _noun(noun.split(" ")[0])[form] + (" США" if currency == "USD" else "")
-    words = QUALIFIER_WORDS[qualifier][0] + " " if qualifier != "exact" else ""
-    return f"{words}{number} {noun}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -800,6 +811,12 @@ def parse_period(text: str) -> Period:
             code="unknown-word",
         )
     start, end = int(m["a"]), int(m["b"])
+    _check_period_years(start, end, text)
+    return Period(start, end)
+
+
+def _check_period_years(start: int, end: int, text: str) -> None:
+    """Refuse years outside 1900..2100 and a range that ends before it starts."""
     for year in (start, end):
         if not 1900 <= year <= 2100:
             raise InputError(
@@ -812,7 +829,6 @@ def parse_period(text: str) -> Period:
             expected=_PERIOD_EXPECTED,
             code="end-before-start",
         )
-    return Period(start, end)
 
 
 def period_json(text: str) -> dict:
@@ -909,12 +925,7 @@ def _counted_form(value: int, governs: bool) -> str:
 
 def parse_count(text: str) -> Count:
     """Parse a count ('80', 'более 80 участников', 'около 50 человек') into a Count."""
-    t = _text(text, _COUNT_EXPECTED)
-    qualifier, governs = None, False
-    for phrase in sorted(_QUALIFIER_WORDS, key=len, reverse=True):
-        if t.startswith(phrase + " "):
-            (qualifier, governs), t = _QUALIFIER_WORDS[phrase], t[len(phrase) + 1 :]
-            break
+    qualifier, governs, t = _count_qualifier(_text(text, _COUNT_EXPECTED))
     if "." in t.split(" ")[0] or "," in t.split(" ")[0]:
         raise InputError(
             f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED, code="malformed-number"
@@ -935,6 +946,15 @@ def parse_count(text: str) -> Count:
             f"{words[0]!r} is not a Russian noun", value=text, expected=_COUNT_EXPECTED, code="unexpected-words"
         )
     return Count(int(value), qualifier or "exact", _lemma(words[0], _counted_form(int(value), governs)), True)
+
+
+def _count_qualifier(t: str) -> tuple[str | None, bool, str]:
+    """The qualifier a count starts with (the longest), whether it governs the genitive, and the rest."""
+    for phrase in sorted(_QUALIFIER_WORDS, key=len, reverse=True):
+        if t.startswith(phrase + " "):
+            qualifier, governs = _QUALIFIER_WORDS[phrase]
+            return qualifier, governs, t[len(phrase) + 1 :]
+    return None, False, t
 
 
 def count_json(text: str) -> dict:
@@ -962,6 +982,16 @@ def format_count_ru(
     value: int, qualifier: str = "exact", noun: str | None = None, sep: str = " ", word: str | None = None
 ) -> str:
     """Write a count in Russian with the noun in the form the number gives it, e.g. 'более 80 участников'."""
+    word = _count_word(qualifier, noun, word)
+    text = (word + " " if word else "") + _group(str(value), sep)
+    if noun is not None:
+        form = _counted_form(value, _QUALIFIER_WORDS[word][1] if word else False)
+        text += " " + COUNTED_NOUNS[noun][("nom_sg", "gen_sg", "gen_pl").index(form)]
+    return text
+
+
+def _count_word(qualifier: str, noun: str | None, word: str | None) -> str | None:
+    """The qualifier's word for format_count_ru (`word`, or the first word that says it), the arguments checked."""
     if qualifier not in QUALIFIERS or (noun is not None and noun not in COUNTED_NOUNS):
         raise InputError(
             "unknown qualifier or noun",
@@ -977,11 +1007,7 @@ def format_count_ru(
             expected=str(QUALIFIER_WORDS[qualifier]),
             code="bad-argument",
         )
-    text = (word + " " if word else "") + _group(str(value), sep)
-    if noun is not None:
-        form = _counted_form(value, _QUALIFIER_WORDS[word][1] if word else False)
-        text += " " + COUNTED_NOUNS[noun][("nom_sg", "gen_sg", "gen_pl").index(form)]
-    return text
+    return word
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1000,11 +1026,7 @@ _DURATION_PREFIXES = ("в течение", "на протяжении", "сро�
 
 def parse_duration(text: str) -> Duration:
     """Parse a duration ('три года', 'в течение трех лет', '24 месяца') into a Duration; 'полтора года' is 18 months."""
-    t = _text(text, _DURATION_EXPECTED)
-    for prefix in _DURATION_PREFIXES:
-        if t.startswith(prefix + " "):
-            t = t[len(prefix) + 1 :]
-            break
+    t = _without_duration_prefix(_text(text, _DURATION_EXPECTED))
     if t in ("полгода", "полугода"):
         return Duration(months=6)
     *number, unit = t.split(" ")
@@ -1013,14 +1035,40 @@ def parse_duration(text: str) -> Duration:
             f"{unit!r} is not a word for years or months", value=text, expected=_DURATION_EXPECTED, code="unknown-word"
         )
     if number in ([h] for h in _HALF) or number in (["1,5"], ["одного", "с", "половиной"]):
-        if _UNIT_WORDS[unit] == "months":
-            raise InputError(
-                "a month and a half is not a whole number of months",
-                value=text,
-                expected=_DURATION_EXPECTED,
-                code="unrecognised-duration",
-            )
-        return Duration(months=18)
+        return _year_and_a_half(unit, text)
+    n = _duration_number(number, unit, text)
+    if n == 0 or n > 1200:
+        raise InputError(
+            f"a duration of {n} is out of range (1..1200)",
+            value=text,
+            expected=_DURATION_EXPECTED,
+            code="zero-duration" if n == 0 else "unrecognised-duration",
+        )
+    return Duration(years=n) if _UNIT_WORDS[unit] == "years" else Duration(months=n)
+
+
+def _without_duration_prefix(t: str) -> str:
+    """A duration without the first of _DURATION_PREFIXES it starts with ('в течение')."""
+    for prefix in _DURATION_PREFIXES:
+        if t.startswith(prefix + " "):
+            return t[len(prefix) + 1 :]
+    return t
+
+
+def _year_and_a_half(unit: str, text: str) -> Duration:
+    """'полтора года': 18 months; a month and a half is refused."""
+    if _UNIT_WORDS[unit] == "months":
+        raise InputError(
+            "a month and a half is not a whole number of months",
+            value=text,
+            expected=_DURATION_EXPECTED,
+            code="unrecognised-duration",
+        )
+    return Duration(months=18)
+
+
+def _duration_number(number: list[str], unit: str, text: str) -> int:
+    """The whole number of a duration, in digits or in words."""
     if not number:
         raise InputError(
             f"no number before {unit!r}", value=text, expected=_DURATION_EXPECTED, code="unrecognised-duration"
@@ -1033,17 +1081,8 @@ def parse_duration(text: str) -> Duration:
             code="unrecognised-duration",
         )
     if len(number) == 1 and re.fullmatch(r"[0-9]+", number[0]):
-        n = int(read_number(number[0], " ", ",", text, _DURATION_EXPECTED, "unrecognised-duration")[0])
-    else:
-        n = _numeral_value(number, text, _DURATION_EXPECTED)
-    if n == 0 or n > 1200:
-        raise InputError(
-            f"a duration of {n} is out of range (1..1200)",
-            value=text,
-            expected=_DURATION_EXPECTED,
-            code="zero-duration" if n == 0 else "unrecognised-duration",
-        )
-    return Duration(years=n) if _UNIT_WORDS[unit] == "years" else Duration(months=n)
+        return int(read_number(number[0], " ", ",", text, _DURATION_EXPECTED, "unrecognised-duration")[0])
+    return _numeral_value(number, text, _DURATION_EXPECTED)
 
 
 def duration_json(text: str) -> dict:
@@ -1061,16 +1100,19 @@ def format_duration_ru(value: Duration, words: bool = True, case: str = "nom", p
             expected="Duration(years=3)",
             code="bad-argument",
         )
+    number = format_numeral_ru(n, case) if words else str(n)
+    return (prefix + " " if prefix else "") + f"{number} {_duration_noun(unit, n, case)}"
+
+
+def _duration_noun(unit: str, n: int, case: str) -> str:
+    """'год' or 'месяц' in the form the number n in `case` gives it ('лет' for the genitive plural of 'год')."""
     forms = _noun(unit)
     last = n % 100 if n % 100 < 20 else n % 10
     if case in ("nom", "acc"):
         noun = forms["sg", "nom"] if last == 1 else forms["sg", "gen"] if last in (2, 3, 4) else forms["pl", "gen"]
     else:
         noun = forms["sg", case] if last == 1 else forms["pl", case]
-    if unit == "год" and noun == "годов":
-        noun = "лет"
-    number = format_numeral_ru(n, case) if words else str(n)
-    return (prefix + " " if prefix else "") + f"{number} {noun}"
+    return "лет" if unit == "год" and noun == "годов" else noun
 
 
 # ---------------------------------------------------------------------------------------------------
