@@ -68,32 +68,13 @@ def _side(s: str, text: str, partial: bool) -> dict:
     patterns = _SIDES + (_PARTIAL_SIDES if partial else [])
     m = next((m for p in patterns if (m := p.fullmatch(s.strip()))), None)
     if m is None:
-        if re.fullmatch(r"[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}", s.strip()):
-            raise InputError(
-                f"{s.strip()!r} is ambiguous: British and American texts order day and month "
-                "differently; write '21 November 2025'",
-                value=text,
-                expected=_DATE_EXPECTED,
-                code="unrecognised-date",
-            )
-        raise InputError(
-            f"not a recognised date: {s.strip()!r}", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
-        )
+        raise _unrecognised_side(s.strip(), text)
     g = m.groupdict()
     side = {
         "day": int(g["day"]) if g.get("day") else None,
         "year": int(g["year"]) if g.get("year") else None,
-        "month": None,
+        "month": _month_number(g["month"], text) if g.get("month") else None,
     }
-    if g.get("month"):
-        if g["month"].isdigit():
-            side["month"] = int(g["month"])
-        elif g["month"] in _MONTHS:
-            side["month"] = _MONTHS[g["month"]]
-        else:
-            raise InputError(
-                f"unknown month word {g['month']!r}", value=text, expected=_DATE_EXPECTED, code="unknown-month"
-            )
     if side["day"] is not None and not _suffix_ok(side["day"], g.get("suffix")):
         raise InputError(
             f"wrong ordinal suffix {str(side['day']) + g['suffix']!r}",
@@ -102,6 +83,27 @@ def _side(s: str, text: str, partial: bool) -> dict:
             code="unknown-suffix",
         )
     return side
+
+
+def _unrecognised_side(s: str, text: str) -> InputError:
+    """The error for a date that is not one; a numeric date is ambiguous in English."""
+    if re.fullmatch(r"[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}", s):
+        return InputError(
+            f"{s!r} is ambiguous: British and American texts order day and month differently; write '21 November 2025'",
+            value=text,
+            expected=_DATE_EXPECTED,
+            code="unrecognised-date",
+        )
+    return InputError(f"not a recognised date: {s!r}", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
+
+
+def _month_number(word: str, text: str) -> int:
+    """The number of a month given in digits or by name."""
+    if word.isdigit():
+        return int(word)
+    if word in _MONTHS:
+        return _MONTHS[word]
+    raise InputError(f"unknown month word {word!r}", value=text, expected=_DATE_EXPECTED, code="unknown-month")
 
 
 def _checked(side: dict, text: str) -> tuple[datetime.date, str]:
@@ -136,26 +138,46 @@ def parse_date(text: str) -> DateValue:
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1].strip()
     t = re.sub(r"^(?:on|in|during) ", "", t)
-    left, iso = None, r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    if (
-        m := re.fullmatch(r"(?:from )?(.+?) (?:to|until|till|through) (.+)", t)
-        or re.fullmatch(r"between (.+?) and (.+)", t)
-        or re.fullmatch(rf"({iso}) ?- ?({iso})", t)
-    ):
-        left, right = m[1], m[2]
-    elif not re.fullmatch(iso, t) and t.count("-") == 1:
-        left, _, right = t.partition("-")
-    elif "-" in t and not re.fullmatch(iso, t):
-        raise InputError(
-            "more than one dash in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
-        )
-    else:
-        right = t
+    left, right = _date_ends(t, text)
     r = _side(right, text, partial=left is not None)
     if left is None:
         d, precision = _checked(r, text)
         return DateValue(_shown(d, precision), precision)
     lft = _side(left, text, partial=True)
+    _complete_ends(lft, r, text)
+    start, precision = _checked(lft, text)
+    end, _ = _checked(r, text)
+    if _shown(end, precision) <= _shown(start, precision):
+        raise InputError(
+            f"the range ends ({_shown(end, precision)}) before it starts ({_shown(start, precision)})",
+            value=text,
+            expected=_DATE_EXPECTED,
+            code="end-before-start",
+        )
+    return DateValue(_shown(start, precision), precision, _shown(end, precision))
+
+
+def _date_ends(t: str, text: str) -> tuple[str | None, str]:
+    """The start (None for one date) and the end of a date text."""
+    iso = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    if (
+        m := re.fullmatch(r"(?:from )?(.+?) (?:to|until|till|through) (.+)", t)
+        or re.fullmatch(r"between (.+?) and (.+)", t)
+        or re.fullmatch(rf"({iso}) ?- ?({iso})", t)
+    ):
+        return m[1], m[2]
+    if not re.fullmatch(iso, t) and t.count("-") == 1:
+        left, _, right = t.partition("-")
+        return left, right
+    if "-" in t and not re.fullmatch(iso, t):
+        raise InputError(
+            "more than one dash in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
+        )
+    return None, t
+
+
+def _complete_ends(lft: dict, r: dict, text: str) -> None:
+    """Give each end of a range the month and year only the other states, then check both are of one kind."""
     if r["year"] is None:
         raise InputError("no year after the range", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
     if r["month"] is None and r["day"] is not None:
@@ -171,16 +193,6 @@ def parse_date(text: str) -> DateValue:
             expected=_DATE_EXPECTED,
             code="unrecognised-date",
         )
-    start, precision = _checked(lft, text)
-    end, _ = _checked(r, text)
-    if _shown(end, precision) <= _shown(start, precision):
-        raise InputError(
-            f"the range ends ({_shown(end, precision)}) before it starts ({_shown(start, precision)})",
-            value=text,
-            expected=_DATE_EXPECTED,
-            code="end-before-start",
-        )
-    return DateValue(_shown(start, precision), precision, _shown(end, precision))
 
 
 def date_json(text: str) -> dict:
@@ -208,33 +220,49 @@ def format_date_en(
             expected=f"a precision of day, month or year and a style of {DATE_STYLES}",
             code="bad-argument",
         )
-
-    def month(d: datetime.date) -> str:
-        name = _MONTHS_EN[d.month - 1]
-        return name[:3] if style == "abbreviated" else name
-
-    def one(d: datetime.date, with_month: bool = True, with_year: bool = True) -> str:
-        if precision == "year":
-            return str(d.year)
-        if precision == "month":
-            return month(d) + (f" {d.year}" if with_year else "")
-        if style == "iso" and with_month and with_year:
-            return d.isoformat()
-        if style == "mdy":
-            return (f"{month(d)} " if with_month else "") + f"{d.day}" + (f", {d.year}" if with_year else "")
-        return f"{d.day}" + (f" {month(d)}" if with_month else "") + (f" {d.year}" if with_year else "")
-
     if end is None:
-        return one(start)
-    same_year, same_month = start.year == end.year, (start.year, start.month) == (end.year, end.month)
+        return _one_en(start, precision, style)
+    return _range_en(start, end, precision, style, dash)
+
+
+def _month_en(d: datetime.date, style: str) -> str:
+    """The month's name, abbreviated in the abbreviated style."""
+    name = _MONTHS_EN[d.month - 1]
+    return name[:3] if style == "abbreviated" else name
+
+
+def _one_en(d: datetime.date, precision: str, style: str, with_month: bool = True, with_year: bool = True) -> str:
+    """One day, month or year, without the month or year a range shares."""
+    if precision == "year":
+        return str(d.year)
+    if precision == "month":
+        return _month_en(d, style) + (f" {d.year}" if with_year else "")
+    return _day_en(d, style, with_month, with_year)
+
+
+def _day_en(d: datetime.date, style: str, with_month: bool, with_year: bool) -> str:
+    """A day, in the order of the style, without the month or year a range shares."""
+    if style == "iso" and with_month and with_year:
+        return d.isoformat()
+    if style == "mdy":
+        return (f"{_month_en(d, style)} " if with_month else "") + f"{d.day}" + (f", {d.year}" if with_year else "")
+    return f"{d.day}" + (f" {_month_en(d, style)}" if with_month else "") + (f" {d.year}" if with_year else "")
+
+
+def _range_en(start: datetime.date, end: datetime.date, precision: str, style: str, dash: str) -> str:
+    """A range, the start without what it shares with the end."""
+    same_year = start.year == end.year
+    same_month = (start.year, start.month) == (end.year, end.month)
+    last = _one_en(end, precision, style)
     if style == "from":
-        return f"from {one(start, True, not same_year)} to {one(end)}"
-    if precision == "day" and style == "mdy" and same_month:
-        return f"{month(start)} {start.day}{dash}{end.day}, {end.year}"
+        return f"from {_one_en(start, precision, style, True, not same_year)} to {last}"
     if precision == "day" and style == "mdy":
-        return f"{one(start, True, not same_year)} {dash} {one(end)}"
-    left = one(start, precision != "day" or not same_month or style == "iso", not same_year or style == "iso")
-    return f"{left}{dash}{one(end)}" if precision == "day" and same_month else f"{left} {dash} {one(end)}"
+        if same_month:
+            return f"{_month_en(start, style)} {start.day}{dash}{end.day}, {end.year}"
+        return f"{_one_en(start, precision, style, True, not same_year)} {dash} {last}"
+    iso = style == "iso"
+    left = _one_en(start, precision, style, precision != "day" or not same_month or iso, not same_year or iso)
+    return f"{left}{dash}{last}" if precision == "day" and same_month else f"{left} {dash} {last}"
 
 
 # ---------------------------------------------------------------------------------------------------
