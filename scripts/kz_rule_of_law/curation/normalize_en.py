@@ -352,18 +352,7 @@ def parse_money(text: str) -> Money:
     if words and words[0] in _MULTIPLIERS:
         value = scale(value, digits, Decimal(10) ** _MULTIPLIERS[words.pop(0)])
     if code is None:
-        if not words:
-            raise InputError(
-                "no currency after the amount", value=text, expected=_MONEY_EXPECTED, code="missing-currency"
-            )
-        for n in (2, 1):
-            if len(words) >= n and " ".join(words[:n]) in _CURRENCY_WORDS:
-                code, words = _CURRENCY_WORDS[" ".join(words[:n])], words[n:]
-                break
-        else:
-            raise InputError(
-                f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED, code="unknown-currency"
-            )
+        code, words = _currency_after(words, text)
     if words:
         raise InputError(
             f"unexpected words after the amount: {' '.join(words)!r}",
@@ -372,6 +361,18 @@ def parse_money(text: str) -> Money:
             code="unexpected-words",
         )
     return Money(value, code, qualifier or "exact")
+
+
+def _currency_after(words: list[str], text: str) -> tuple[str, list[str]]:
+    """The currency the words after an amount start with (one or two words), and the words left."""
+    if not words:
+        raise InputError("no currency after the amount", value=text, expected=_MONEY_EXPECTED, code="missing-currency")
+    for n in (2, 1):
+        if len(words) >= n and " ".join(words[:n]) in _CURRENCY_WORDS:
+            return _CURRENCY_WORDS[" ".join(words[:n])], words[n:]
+    raise InputError(
+        f"unknown currency word {words[0]!r}", value=text, expected=_MONEY_EXPECTED, code="unknown-currency"
+    )
 
 
 def money_json(text: str) -> dict:
@@ -387,6 +388,21 @@ def format_money_en(
     amount: Decimal, currency: str, qualifier: str = "exact", style: str = "code", multiplier: str | None = None
 ) -> str:
     """Write an amount in English, e.g. 'EUR 777,895', 'about €1.2 million' or '300,000 US dollars'."""
+    _check_money_arguments(amount, currency, qualifier, style)
+    if multiplier is not None:
+        amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
+    whole, _, frac = format(amount, "f").partition(".")
+    number = f"{int(whole):,}" + ("." + frac if frac else "") + (" " + multiplier if multiplier else "")
+    words = QUALIFIER_WORDS[qualifier][0] + " " if qualifier != "exact" else ""
+    if style == "code":
+        return f"{words}{currency} {number}"
+    if style == "sign":
+        return f"{words}{_SIGNS[currency]}{number}"
+    return f"{words}{number} {CURRENCIES[currency]}"
+
+
+def _check_money_arguments(amount: object, currency: str, qualifier: str, style: str) -> None:
+    """Refuse what format_money_en cannot write: no finite amount of zero or more, an unknown currency."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
         raise InputError(
             "expected a finite Decimal of zero or more", value=amount, expected="Decimal('777895')", code="bad-argument"
@@ -398,16 +414,6 @@ def format_money_en(
             expected=f"one of {tuple(CURRENCIES)}, {QUALIFIERS} and {MONEY_STYLES}",
             code="bad-argument",
         )
-    if multiplier is not None:
-        amount = scale(amount, len(format(amount, "f")), Decimal(10) ** -_MULTIPLIERS[multiplier])
-    whole, _, frac = format(amount, "f").partition(".")
-    number = f"{int(whole):,}" + ("." + frac if frac else "") + (" " + multiplier if multiplier else "")
-    words = QUALIFIER_WORDS[qualifier][0] + " " if qualifier != "exact" else ""
-    if style == "code":
-        return f"{words}{currency} {number}"
-    if style == "sign":
-        return f"{words}{_SIGNS[currency]}{number}"
-    return f"{words}{number} {CURRENCIES[currency]}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -559,6 +565,15 @@ COUNTED_NOUNS = {
 
 def format_count_en(value: int, qualifier: str = "exact", noun: str | None = None, word: str | None = None) -> str:
     """Write a count in English, e.g. 'more than 80 participants' or 'some 1,200 people'."""
+    word = _count_word(qualifier, noun, word)
+    text = (word + " " if word else "") + f"{value:,}"
+    if noun is not None:
+        text += " " + (noun if value == 1 else COUNTED_NOUNS[noun])
+    return text
+
+
+def _count_word(qualifier: str, noun: str | None, word: str | None) -> str | None:
+    """The qualifier's word for format_count_en (`word`, or the first word that says it), the arguments checked."""
     if qualifier not in QUALIFIERS or (noun is not None and noun not in COUNTED_NOUNS):
         raise InputError(
             "unknown qualifier or noun",
@@ -574,10 +589,7 @@ def format_count_en(value: int, qualifier: str = "exact", noun: str | None = Non
             expected=str(QUALIFIER_WORDS[qualifier]),
             code="bad-argument",
         )
-    text = (word + " " if word else "") + f"{value:,}"
-    if noun is not None:
-        text += " " + (noun if value == 1 else COUNTED_NOUNS[noun])
-    return text
+    return word
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -644,6 +656,22 @@ def parse_duration(text: str) -> Duration:
         raise InputError(
             "not a number of years or months", value=text, expected=_DURATION_EXPECTED, code="unrecognised-duration"
         )
+    n = _duration_number(m, text)
+    unit = m["unit"] or m["adj"]
+    if m["half"]:
+        return _and_a_half(n, unit, text)
+    if m["unit"] and (n == 1) == unit.endswith("s"):
+        raise InputError(
+            f"{m['num']} {unit!r}: the noun's number does not agree",
+            value=text,
+            expected=_DURATION_EXPECTED,
+            code="unknown-word",
+        )
+    return Duration(years=n) if unit.startswith("year") else Duration(months=n)
+
+
+def _duration_number(m: re.Match[str], text: str) -> int:
+    """The whole number of a duration, in digits or in words, from 1 to 1200."""
     num = m["num"]
     if m["adj"] and re.match(r"an? ", num):
         num = num.split(" ", 1)[1]  # 'a three-year (programme)'
@@ -658,24 +686,19 @@ def parse_duration(text: str) -> Duration:
             expected=_DURATION_EXPECTED,
             code="zero-duration" if n == 0 else "unrecognised-duration",
         )
-    unit = m["unit"] or m["adj"]
-    if m["half"]:
-        if unit.startswith("month") or (n != 1 and not unit.endswith("s")):
-            raise InputError(
-                "half months are not whole months",
-                value=text,
-                expected=_DURATION_EXPECTED,
-                code="unrecognised-duration",
-            )
-        return Duration(months=12 * n + 6)
-    if m["unit"] and (n == 1) == unit.endswith("s"):
+    return n
+
+
+def _and_a_half(n: int, unit: str, text: str) -> Duration:
+    """'two and a half years': whole months; half months are refused."""
+    if unit.startswith("month") or (n != 1 and not unit.endswith("s")):
         raise InputError(
-            f"{m['num']} {unit!r}: the noun's number does not agree",
+            "half months are not whole months",
             value=text,
             expected=_DURATION_EXPECTED,
-            code="unknown-word",
+            code="unrecognised-duration",
         )
-    return Duration(years=n) if unit.startswith("year") else Duration(months=n)
+    return Duration(months=12 * n + 6)
 
 
 def duration_json(text: str) -> dict:
