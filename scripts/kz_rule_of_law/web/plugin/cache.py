@@ -18,7 +18,6 @@ import hashlib
 import os
 import sys
 from collections import OrderedDict
-from typing import Any
 
 from .asgi import App, Message, Receive, Scope, Send
 
@@ -61,55 +60,20 @@ class ResponseCache:
     async def serve(self, scope: Scope, receive: Receive, send: Send, app: App) -> None:
         """Answer from the cache, or run `app` and keep its answer if it may be kept."""
         if not self.max_bytes:
-
-            async def marked(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"off")])
-                await send(message)
-
-            return await app(scope, receive, marked)
+            return await app(scope, receive, _marking(send, b"off"))
         headers = [(k.lower(), v) for k, v in scope.get("headers") or []]
-        if any(k == b"authorization" or (k == b"cookie" and b"ds_actor" in v) for k, v in headers):
+        if _carries_actor(headers):
             return await app(scope, receive, send)
         key = cache_key(scope, headers)
-        fresh = any(k == b"cache-control" and b"no-cache" in v.lower() for k, v in headers)
-        entry = None if fresh else self.entries.get(key)
+        entry = None if _asks_afresh(headers) else self.entries.get(key)
         if entry is not None:
             self.entries.move_to_end(key)
-            status, kept_headers, body = entry
-            await send(
-                {"type": "http.response.start", "status": status, "headers": [*kept_headers, (b"x-kz-cache", b"hit")]}
-            )
-            await send({"type": "http.response.body", "body": body})
-            return
-        captured: dict[str, Any] = {"start": None, "body": [], "size": 0, "keep": True}
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                keep = message.get("status") == 200 and not any(
-                    k.lower() == b"set-cookie" for k, _ in message.get("headers", [])
-                )
-                captured.update(start=message, keep=keep)
-                message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"miss")])
-            elif message["type"] == "http.response.body" and captured["keep"]:
-                captured["size"] += len(message.get("body", b""))
-                if captured["size"] > self.max_item_bytes:
-                    captured.update(keep=False, body=[])
-                else:
-                    captured["body"].append(message.get("body", b""))
-            await send(message)
-
+            return await _send_entry(entry, send)
+        capture = _Capture(send, self.max_item_bytes)
         await app(scope, receive, capture)
-        start = captured["start"]
-        if captured["keep"] and start is not None:
-            self.put(
-                key,
-                (
-                    start["status"],
-                    tuple((bytes(k), bytes(v)) for k, v in start.get("headers", [])),
-                    b"".join(captured["body"]),
-                ),
-            )
+        kept = capture.entry()
+        if kept is not None:
+            self.put(key, kept)
 
     def put(self, key: bytes, entry: Entry) -> None:
         """Keep one response, dropping the least recently used ones beyond the byte bound."""
@@ -123,6 +87,73 @@ class ResponseCache:
         while self.size > self.max_bytes and self.entries:
             old_key, old_entry = self.entries.popitem(last=False)
             self.size -= entry_size(old_key, old_entry)
+
+
+def _carries_actor(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request (its headers lowercased) may be answered for one visitor only."""
+    return any(k == b"authorization" or (k == b"cookie" and b"ds_actor" in v) for k, v in headers)
+
+
+def _asks_afresh(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request says `Cache-Control: no-cache`."""
+    return any(k == b"cache-control" and b"no-cache" in v.lower() for k, v in headers)
+
+
+def _marking(send: Send, mark: bytes) -> Send:
+    """`send` with the x-kz-cache header set to `mark` on the response start."""
+
+    async def marked(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", mark)])
+        await send(message)
+
+    return marked
+
+
+async def _send_entry(entry: Entry, send: Send) -> None:
+    """Answer with a kept response, marked as a hit."""
+    status, kept_headers, body = entry
+    await send({"type": "http.response.start", "status": status, "headers": [*kept_headers, (b"x-kz-cache", b"hit")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _Capture:
+    """A `send` that passes a response on, marked as a miss, and holds a copy while it may be kept."""
+
+    def __init__(self, send: Send, max_item_bytes: int) -> None:
+        """Nothing seen yet; a body over `max_item_bytes` is not kept."""
+        self.send, self.max_item_bytes = send, max_item_bytes
+        self.start: Message | None = None
+        self.body: list[bytes] = []
+        self.size = 0
+        self.keep = True
+
+    async def __call__(self, message: Message) -> None:
+        """Pass one message on, noting what the entry needs."""
+        if message["type"] == "http.response.start":
+            self.start = message
+            self.keep = message.get("status") == 200 and not any(
+                k.lower() == b"set-cookie" for k, _ in message.get("headers", [])
+            )
+            message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"miss")])
+        elif message["type"] == "http.response.body" and self.keep:
+            self._hold(message.get("body", b""))
+        await self.send(message)
+
+    def _hold(self, body: bytes) -> None:
+        """Hold a piece of the body, or give up keeping the response once it is over the limit."""
+        self.size += len(body)
+        if self.size > self.max_item_bytes:
+            self.keep, self.body = False, []
+        else:
+            self.body.append(body)
+
+    def entry(self) -> Entry | None:
+        """The response to keep, if it may be kept."""
+        if not self.keep or self.start is None:
+            return None
+        headers = tuple((bytes(k), bytes(v)) for k, v in self.start.get("headers", []))
+        return self.start["status"], headers, b"".join(self.body)
 
 
 def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
