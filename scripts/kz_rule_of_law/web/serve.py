@@ -126,6 +126,11 @@ def _header_problem(path: Path) -> str | None:
         return e.strerror
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         return "file is not a database"
+    return _page_problem(header, size)
+
+
+def _page_problem(header: bytes, size: int) -> str | None:
+    """What is wrong with the page size a SQLite header states, or with the file's size for its pages."""
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
