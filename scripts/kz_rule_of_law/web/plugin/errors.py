@@ -48,18 +48,29 @@ def classify(exception: BaseException) -> tuple[int, Any, str | None, dict[str, 
     if isinstance(exception, patches.Base400):
         return exception.status, exception.args[0], None, {}
     if isinstance(exception, patches.DatasetteError):
-        message = Markup(exception.message) if exception.message_is_html else exception.message
-        status = exception.status
-        if status == 500 and str(exception.message).startswith(patches.CLIENT_ERROR_MESSAGES):
-            status = 400
-        return status, message, exception.title, dict(exception.error_dict)
+        return _datasette_error(exception)
+    status, message = _raised_where(exception)
+    return status, message, None, {}
+
+
+def _datasette_error(exception: patches.DatasetteError) -> tuple[int, Any, str | None, dict[str, Any]]:
+    """A DatasetteError's page; the client errors Datasette answers 500 for answer 400."""
+    message = Markup(exception.message) if exception.message_is_html else exception.message
+    status = exception.status
+    if status == 500 and str(exception.message).startswith(patches.CLIENT_ERROR_MESSAGES):
+        status = 400
+    return status, message, exception.title, dict(exception.error_dict)
+
+
+def _raised_where(exception: BaseException) -> tuple[int, str]:
+    """Status and message of another error, by where Datasette raised it: a client error, or 500."""
     if isinstance(exception, (ValueError, KeyError, TypeError)) and patches.raised_in_filters(exception):
-        return 400, f"Invalid filter: {type(exception).__name__}: {exception}", None, {}
+        return 400, f"Invalid filter: {type(exception).__name__}: {exception}"
     if isinstance(exception, sqlite3.ProgrammingError) and patches.raised_in_row_view(exception):
-        return 404, "Row not found (too few primary key values)", None, {}
+        return 404, "Row not found (too few primary key values)"
     if isinstance(exception, OSError) and patches.raised_in_static_files(exception):
-        return 404, "Not found", None, {}
-    return 500, INTERNAL_ERROR, None, {}
+        return 404, "Not found"
+    return 500, INTERNAL_ERROR
 
 
 async def error_response(datasette: Datasette, request: Request, exception: Exception) -> Response:
