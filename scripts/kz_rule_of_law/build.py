@@ -22,7 +22,7 @@ from .curation.rows import Compiler
 from .database.load import database_name, write_database
 from .errors import InputError, InternalError, Problem, ValidationFailed, disk_full
 from .gcpause import paused_gc
-from .package.descriptor import lint, load_descriptor, tables
+from .package.descriptor import Table, lint, load_descriptor, tables
 from .package.writer import DESCRIPTOR, PackageWriter
 from .validation.validate import validate_package
 from .web.dictionary import render_dictionary
@@ -113,6 +113,23 @@ def compile_package(root: Path, out: Path | None, paths: list[Path] | None = Non
 def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> Built:
     """compile_package, with the garbage collector paused."""
     descriptor = load_descriptor(root / "datapackage.json")
+    schema = _publishable_tables(descriptor)
+    compiler = Compiler(root, schema)
+    paths = paths if paths is not None else facts_files(root)
+    if out is None:
+        _compile(compiler, paths, None)
+        return Built([], compiler.counts)
+    writer = PackageWriter(out, descriptor, schema)
+    _compile(compiler, paths, writer)
+    files = writer.close()
+    (out / METADATA).write_bytes(render_metadata(descriptor, compiler.sources))
+    (out / DICTIONARY).parent.mkdir(parents=True, exist_ok=True)
+    (out / DICTIONARY).write_bytes(render_dictionary(descriptor))
+    return Built([*files, METADATA, DICTIONARY], compiler.counts)
+
+
+def _publishable_tables(descriptor: dict[str, Any]) -> dict[str, Table]:
+    """The descriptor's tables, once it is sound and each table's path is a CSV directly in data/."""
     problems = lint(descriptor)
     if problems:
         raise InputError(*(p.located(file=DESCRIPTOR) for p in problems))
@@ -132,9 +149,12 @@ def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> 
     ]
     if outside:
         raise InputError(*outside)
-    paths = paths if paths is not None else facts_files(root)
-    compiler = Compiler(root, schema)
-    writer = PackageWriter(out, descriptor, schema) if out is not None else None
+    return schema
+
+
+def _compile(compiler: Compiler, paths: list[Path], writer: PackageWriter | None) -> None:
+    """Compile the facts files, each chunk of rows written while there is no problem (the writer
+    aborted on one); InputError with every problem found."""
     try:
         for chunk in compiler.run(paths):
             if writer is not None and not compiler.problems:
@@ -144,13 +164,6 @@ def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> 
             writer.abort()
     if compiler.problems:
         raise InputError(*compiler.problems)
-    if writer is None or out is None:
-        return Built([], compiler.counts)
-    files = writer.close()
-    (out / METADATA).write_bytes(render_metadata(descriptor, compiler.sources))
-    (out / DICTIONARY).parent.mkdir(parents=True, exist_ok=True)
-    (out / DICTIONARY).write_bytes(render_dictionary(descriptor))
-    return Built([*files, METADATA, DICTIONARY], compiler.counts)
 
 
 def stale_files(root: Path, built: Built, out: Path) -> list[str]:
