@@ -154,22 +154,28 @@ def _whole_columns(table: Table, root: Path, missing: frozenset[str], numbers: l
             if next(reader, None) != table.columns:
                 return set()
             for cells in reader:
-                if len(cells) != len(table.fields):
-                    continue
-                for i in numbers:
-                    cell = cells[i]
-                    if cell in missing or i in fractional:
-                        continue
-                    try:
-                        value = number(cell)
-                    except ValueError:
-                        continue
-                    present.add(i)
-                    if value != value.to_integral_value() or not -INTEGER_LIMIT <= value < INTEGER_LIMIT:
-                        fractional.add(i)  # REAL: a fraction, or whole beyond INTEGER
+                if len(cells) == len(table.fields):
+                    _note_numbers(cells, numbers, missing, present, fractional)
     except (OSError, UnicodeDecodeError, csv.Error):
         return set()  # the load reports it
     return present - fractional
+
+
+def _note_numbers(
+    cells: list[str], numbers: list[int], missing: frozenset[str], present: set[int], fractional: set[int]
+) -> None:
+    """Add the number columns of one row that have a number to `present`, and those not whole to `fractional`."""
+    for i in numbers:
+        cell = cells[i]
+        if cell in missing or i in fractional:
+            continue
+        try:
+            value = number(cell)
+        except ValueError:
+            continue
+        present.add(i)
+        if value != value.to_integral_value() or not -INTEGER_LIMIT <= value < INTEGER_LIMIT:
+            fractional.add(i)  # REAL: a fraction, or whole beyond INTEGER
 
 
 class _Where(TypedDict):
@@ -263,15 +269,20 @@ def _rows(
             continue
         row = [c or None for c in cells] if blank_only else [None if c in missing else c for c in cells]
         try:
-            for i, convert in converters:
-                value = row[i]
-                if value is not None:
-                    row[i] = convert(value)
+            _convert(row, converters)
         except ValueError:
             for problem in _cell_problems(table, cells, converters, missing, reader.line_num):
                 _add(problems, problem)
             continue
         yield row
+
+
+def _convert(row: list[Any], converters: list[tuple[int, Callable[[str], Any]]]) -> None:
+    """Convert the typed cells of a row in place, missing ones left None (ValueError if one does not convert)."""
+    for i, convert in converters:
+        value = row[i]
+        if value is not None:
+            row[i] = convert(value)
 
 
 def _add(problems: list[Problem], problem: Problem) -> None:
