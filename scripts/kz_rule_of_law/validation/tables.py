@@ -67,6 +67,13 @@ class _Column:
             self._check_required(cells, lines, out, unreadable)
         values = self._read_values(cells, present, lines, out, unreadable)
         typed = [(i, values[i]) for i, _ in present if values[i] is not None]
+        self._check_constraints(cells, present, typed, lines, out)
+        return values
+
+    def _check_constraints(
+        self, cells: list[str], present: list[tuple[int, str]], typed: list[tuple[int, Any]], lines: list[int], out: Out
+    ) -> None:
+        """The column's constraints on the cells present: pattern, enum and range, length, uniqueness."""
         if self.pattern is not None:
             self._check_pattern(present, lines, out)
         self._check_values(cells, typed, lines, out)
@@ -74,7 +81,6 @@ class _Column:
             self._check_length(present, lines, out)
         if self.unique:
             self._check_unique(cells, typed, lines, out)
-        return values
 
     def _check_required(self, cells: list[str], lines: list[int], out: Out, unreadable: set[int]) -> None:
         """Every missing cell of a required column."""
@@ -193,14 +199,20 @@ class _TableCheck:
         self.pk_positions = [table.columns.index(k) for k in table.primary_key]
         self.key_sets = [tuple(k) for k in key_sets]
         self.reference_sets = [tuple(k) for k in reference_sets]
+        self.pk_column = self._unique_key_column()
         # A primary key of one unique column shares that column's set of values: keys are held once.
-        pk_column = self.columns[self.pk_positions[0]] if len(self.pk_positions) == 1 else None
-        self.pk_column = pk_column if pk_column is not None and pk_column.unique else None
         self.primary: set[Any] = self.pk_column.seen if self.pk_column is not None else set()
         for k in self.key_sets:
             result.keys[k] = self.primary if k == table.primary_key else set()
         for k in self.reference_sets:
             result.references[k] = {}
+
+    def _unique_key_column(self) -> _Column | None:
+        """The column of a one-column primary key, if the column is unique."""
+        if len(self.pk_positions) != 1:
+            return None
+        column = self.columns[self.pk_positions[0]]
+        return column if column.unique else None
 
     def out(self, line: int, field: str | None, value: str, expected: str, code: str, message: str = "") -> None:
         """Report a problem, up to MAX_PROBLEMS_PER_RULE of each rule (each column's constraints count as one)."""
@@ -314,8 +326,13 @@ class _TableCheck:
             found = self.result.references[names]
             for line, row in zip(lines, rows):
                 key = _key(row, positions)
-                if key not in found and (key is not None if len(positions) == 1 else any(v is not None for v in key)):
+                if key not in found and _refers(key, len(positions)):
                     found[key] = line
+
+
+def _refers(key: Any, width: int) -> bool:
+    """Whether a reference key of `width` columns names a row: not all its values missing."""
+    return key is not None if width == 1 else any(v is not None for v in key)
 
 
 def _key(row: tuple, positions: list[int]) -> Any:
@@ -367,12 +384,7 @@ def check_package(
     root: Path, descriptor: dict[str, Any], schema: dict[str, Table], on_rows: RowsCallback | None = None
 ) -> list[Problem]:
     """Check every table of the package, referenced tables first, and the foreign keys between them."""
-    wanted_keys: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
-    wanted_refs: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
-    for name, table in schema.items():
-        for fk in table.foreign_keys:
-            wanted_keys[fk.resource].add(fk.reference_fields)
-            wanted_refs[name].add(fk.fields)
+    wanted_keys, wanted_refs = _wanted_keys(schema)
     results: dict[str, TableResult] = {}
     problems: list[Problem] = []
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
@@ -391,20 +403,40 @@ def check_package(
         )
         problems.extend(results[table.name].problems)
     for name, table in schema.items():
+        problems.extend(_foreign_key_problems(table, results[name], results))
+    return problems
+
+
+def _wanted_keys(
+    schema: dict[str, Table],
+) -> tuple[dict[str, set[tuple[str, ...]]], dict[str, set[tuple[str, ...]]]]:
+    """By table: the keys other tables refer to, and the references it makes."""
+    wanted_keys: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
+    wanted_refs: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
+    for name, table in schema.items():
         for fk in table.foreign_keys:
-            keys = results[fk.resource].keys.get(fk.reference_fields, set())
-            refs = results[name].references.get(fk.fields, {})
-            bad = [(line, key) for key, line in refs.items() if key not in keys]
-            for line, key in sorted(bad, key=lambda b: b[0])[:MAX_PROBLEMS_PER_RULE]:
-                problems.append(
-                    Problem(
-                        f"foreign key: no row of {fk.resource} with {','.join(fk.reference_fields)} = {_shown(key)}",
-                        value=_shown(key),
-                        expected=f"a key of {fk.resource}",
-                        file=table.path,
-                        line=line,
-                        field=",".join(fk.fields),
-                        code="foreign-key",
-                    )
+            wanted_keys[fk.resource].add(fk.reference_fields)
+            wanted_refs[name].add(fk.fields)
+    return wanted_keys, wanted_refs
+
+
+def _foreign_key_problems(table: Table, result: TableResult, results: dict[str, TableResult]) -> list[Problem]:
+    """Each reference of `table` to a row its foreign key's table does not have, first lines first."""
+    problems: list[Problem] = []
+    for fk in table.foreign_keys:
+        keys = results[fk.resource].keys.get(fk.reference_fields, set())
+        refs = result.references.get(fk.fields, {})
+        bad = [(line, key) for key, line in refs.items() if key not in keys]
+        for line, key in sorted(bad, key=lambda b: b[0])[:MAX_PROBLEMS_PER_RULE]:
+            problems.append(
+                Problem(
+                    f"foreign key: no row of {fk.resource} with {','.join(fk.reference_fields)} = {_shown(key)}",
+                    value=_shown(key),
+                    expected=f"a key of {fk.resource}",
+                    file=table.path,
+                    line=line,
+                    field=",".join(fk.fields),
+                    code="foreign-key",
                 )
+            )
     return problems
