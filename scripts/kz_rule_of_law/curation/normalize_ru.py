@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
+from typing import TypedDict
 
 from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
@@ -309,7 +310,18 @@ _NUMERIC = re.compile(r"(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.(?P<year>[0-
 _ISO = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
 
 
-def _side(s: str, text: str) -> dict:
+class _Side(TypedDict):
+    """One side of a date as read: its numbers, the month word and the cases it can be in, the year's mark."""
+
+    day: int | None
+    month: int | None
+    year: int | None
+    mark: str | None
+    cases: set[str] | None
+    word: str | None
+
+
+def _side(s: str, text: str) -> _Side:
     """Split one side of a date ('21 ноября 2025 года', '19', 'сентября') into day, month, year and mark."""
     s = s.strip()
     for pattern in (_ISO, _NUMERIC):
@@ -325,7 +337,7 @@ def _side(s: str, text: str) -> dict:
     m = _SIDE.fullmatch(s)
     if m is None or not s or s.endswith(" "):
         raise _unrecognised_side(s, text)
-    side = {
+    side: _Side = {
         "day": int(m["day"]) if m["day"] else None,
         "month": None,
         "cases": None,
@@ -356,7 +368,7 @@ def _unrecognised_side(s: str, text: str) -> InputError:
     )
 
 
-def _check_month_case(side: dict, allowed: set[str], hint: str, text: str) -> None:
+def _check_month_case(side: _Side, allowed: set[str], hint: str, text: str) -> None:
     """Refuse a month word in a case its construction does not govern ('21 ноябрь', 'в ноября')."""
     if side["cases"] is not None and not side["cases"] & allowed:
         raise InputError(
@@ -392,7 +404,7 @@ def _shown(d: datetime.date, precision: str) -> str:
     return {"day": d.isoformat(), "month": d.isoformat()[:7], "year": str(d.year)}[precision]
 
 
-def _single_marks(side: dict, prep: str | None, text: str) -> None:
+def _single_marks(side: _Side, prep: str | None, text: str) -> None:
     """Check the year word of a single date against its construction ('2025 года', 'в 2025 году')."""
     if side["day"] is not None or side["month"] is not None:
         allowed = _DAY_MARKS
@@ -417,11 +429,17 @@ def parse_date(text: str) -> DateValue:
         prep, t = m[1], t[m.end() :]
     left, range_word, right = _date_ends(t, prep, text)
     r = _side(right, text)
-    if r["year"] is None:
-        raise InputError("no year in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
+    _year(r, text)  # the end states the year: checked before the start is read
     if left is None:
         return _single_date(r, prep, text)
     return _date_range(_side(left, text), r, range_word, prep, text)
+
+
+def _year(side: _Side, text: str) -> int:
+    """The year of a date, which every date states (a range's start may take it from the end)."""
+    if side["year"] is None:
+        raise InputError("no year in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
+    return side["year"]
 
 
 def _date_ends(t: str, prep: str | None, text: str) -> tuple[str | None, str | None, str]:
@@ -446,7 +464,7 @@ def _date_ends(t: str, prep: str | None, text: str) -> tuple[str | None, str | N
     return None, None, t
 
 
-def _single_date(r: dict, prep: str | None, text: str) -> DateValue:
+def _single_date(r: _Side, prep: str | None, text: str) -> DateValue:
     """One date, month or year, its month in the case its preposition governs."""
     if r["day"] is not None:
         _check_month_case(r, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
@@ -459,11 +477,11 @@ def _single_date(r: dict, prep: str | None, text: str) -> DateValue:
     else:
         _check_month_case(r, {"nom"}, "the nominative, e.g. 'ноябрь 2025 года', or 'в ноябре'", text)
     _single_marks(r, prep, text)
-    d, precision = _iso(r["year"], r["month"], r["day"], text)
+    d, precision = _iso(_year(r, text), r["month"], r["day"], text)
     return DateValue(_shown(d, precision), precision)
 
 
-def _date_range(lft: dict, r: dict, range_word: str | None, prep: str | None, text: str) -> DateValue:
+def _date_range(lft: _Side, r: _Side, range_word: str | None, prep: str | None, text: str) -> DateValue:
     """A range of dates, months or years: both ends of one kind, the end after the start."""
     _complete_start(lft, r, text)
     _check_range_end(lft, "с" if range_word in ("по", "до") else "-", prep, text)
@@ -472,8 +490,8 @@ def _date_range(lft: dict, r: dict, range_word: str | None, prep: str | None, te
         raise InputError(
             f"unexpected {prep!r} before the range", value=text, expected=_DATE_EXPECTED, code="unrecognised-date"
         )
-    start, precision = _iso(lft["year"], lft["month"], lft["day"], text)
-    end, _ = _iso(r["year"], r["month"], r["day"], text)
+    start, precision = _iso(_year(lft, text), lft["month"], lft["day"], text)
+    end, _ = _iso(_year(r, text), r["month"], r["day"], text)
     if _shown(end, precision) <= _shown(start, precision):
         raise InputError(
             f"the range ends ({_shown(end, precision)}) before it starts ({_shown(start, precision)})",
@@ -484,7 +502,7 @@ def _date_range(lft: dict, r: dict, range_word: str | None, prep: str | None, te
     return DateValue(_shown(start, precision), precision, _shown(end, precision))
 
 
-def _complete_start(lft: dict, r: dict, text: str) -> None:
+def _complete_start(lft: _Side, r: _Side, text: str) -> None:
     """Fill the start's month and year the end gives ('19–21 августа'), then check both are of one kind."""
     if lft["day"] is not None and lft["month"] is None and r["day"] is not None:
         lft["month"] = r["month"]
@@ -499,7 +517,7 @@ def _complete_start(lft: dict, r: dict, text: str) -> None:
         )
 
 
-def _check_range_end(side: dict, after: str | None, prep: str | None, text: str) -> None:
+def _check_range_end(side: _Side, after: str | None, prep: str | None, text: str) -> None:
     """One end of a range: its month in the case the word before it governs, its marks those of a date."""
     if side["day"] is not None:
         _check_month_case(side, {"gen"}, "the month in the genitive, e.g. '21 ноября'", text)
