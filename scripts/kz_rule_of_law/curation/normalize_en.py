@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
+from typing import TypedDict
 
 from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
@@ -63,14 +64,22 @@ def _suffix_ok(day: int, suffix: str | None) -> bool:
     return suffix == {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-def _side(s: str, text: str, partial: bool) -> dict:
+class _Side(TypedDict):
+    """One date of a text as read: day, month and year, each None where the text leaves it out."""
+
+    day: int | None
+    month: int | None
+    year: int | None
+
+
+def _side(s: str, text: str, partial: bool) -> _Side:
     """Split one date of a text ('21 November 2025', '19', 'August 19') into day, month and year."""
     patterns = _SIDES + (_PARTIAL_SIDES if partial else [])
     m = next((m for p in patterns if (m := p.fullmatch(s.strip()))), None)
     if m is None:
         raise _unrecognised_side(s.strip(), text)
     g = m.groupdict()
-    side = {
+    side: _Side = {
         "day": int(g["day"]) if g.get("day") else None,
         "year": int(g["year"]) if g.get("year") else None,
         "month": _month_number(g["month"], text) if g.get("month") else None,
@@ -106,17 +115,25 @@ def _month_number(word: str, text: str) -> int:
     raise InputError(f"unknown month word {word!r}", value=text, expected=_DATE_EXPECTED, code="unknown-month")
 
 
-def _checked(side: dict, text: str) -> tuple[datetime.date, str]:
+def _checked(side: _Side, text: str) -> tuple[datetime.date, str]:
     """Check a (partial) date and return it with its precision."""
     year, month, day = side["year"], side["month"], side["day"]
+    if year is None:  # the patterns of a whole date require one; a range's start takes the end's
+        raise InputError("no year in the date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
     if not 1900 <= year <= 2100:
         raise InputError(
             f"year {year} is outside 1900..2100", value=text, expected=_DATE_EXPECTED, code="year-out-of-range"
         )
+    d = _date(year, month, day, text)
+    return d, "day" if day is not None else "month" if month is not None else "year"
+
+
+def _date(year: int, month: int | None, day: int | None, text: str) -> datetime.date:
+    """The first day of the year, month or day given, if there is such a day."""
     if month is not None and not 1 <= month <= 12:
         raise InputError(f"no month {month}", value=text, expected=_DATE_EXPECTED, code="impossible-date")
     try:
-        d = datetime.date(year, month or 1, 1 if day is None else day)
+        return datetime.date(year, month or 1, 1 if day is None else day)
     except ValueError:
         raise InputError(
             f"no {day} {_MONTHS_EN[(month or 1) - 1]} in {year}",
@@ -124,7 +141,6 @@ def _checked(side: dict, text: str) -> tuple[datetime.date, str]:
             expected=_DATE_EXPECTED,
             code="impossible-date",
         ) from None
-    return d, "day" if day is not None else "month" if month is not None else "year"
 
 
 def _shown(d: datetime.date, precision: str) -> str:
@@ -176,7 +192,7 @@ def _date_ends(t: str, text: str) -> tuple[str | None, str]:
     return None, t
 
 
-def _complete_ends(lft: dict, r: dict, text: str) -> None:
+def _complete_ends(lft: _Side, r: _Side, text: str) -> None:
     """Give each end of a range the month and year only the other states, then check both are of one kind."""
     if r["year"] is None:
         raise InputError("no year after the range", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
