@@ -55,9 +55,8 @@ def _naming_a_full_disk(destination: Path) -> Iterator[None]:
 @contextmanager
 def atomic_write(destination: Path, *, durable: bool = False, keep_same: bool = False) -> Iterator[BinaryIO]:
     """A binary file to write `destination` through, swapped in whole when the block ends (see atomic_path)."""
-    with atomic_path(destination, durable=durable, keep_same=keep_same) as scratch:
-        with open(scratch, "xb") as out:
-            yield out
+    with atomic_path(destination, durable=durable, keep_same=keep_same) as scratch, open(scratch, "xb") as out:
+        yield out
 
 
 def write_bytes(destination: Path, data: bytes, *, durable: bool = False) -> None:

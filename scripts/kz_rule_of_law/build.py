@@ -12,20 +12,21 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator
+from typing import Any
 
+from .curation.rows import Compiler
 from .database.load import database_name, write_database
-from .package.descriptor import lint, load_descriptor, tables
 from .errors import InputError, InternalError, Problem, ValidationFailed, disk_full
 from .gcpause import paused_gc
+from .package.descriptor import Table, lint, load_descriptor, tables
 from .package.writer import DESCRIPTOR, PackageWriter
-from .curation.rows import Compiler
+from .validation.validate import validate_package
 from .web.dictionary import render_dictionary
 from .web.metadata import render_metadata
-from .validation.validate import validate_package
 
 FACTS_DIR = "facts"
 DATA_DIR = "data"
@@ -64,9 +65,16 @@ def facts_files(root: Path) -> list[Path]:
         elif entry.is_dir(follow_symlinks=False):
             problems.extend(_nested_files(root, Path(entry.path)))
         else:
-            problems.append(Problem("not a facts file name", value=entry.name, file=f"{FACTS_DIR}/{entry.name}",
-                                    expected=f"{FACTS_DIR}/<source id>.yml (.yml in lowercase): "
-                                    f"rename it, or move it out of {FACTS_DIR}/", code="facts-file-name"))
+            problems.append(
+                Problem(
+                    "not a facts file name",
+                    value=entry.name,
+                    file=f"{FACTS_DIR}/{entry.name}",
+                    expected=f"{FACTS_DIR}/<source id>.yml (.yml in lowercase): "
+                    f"rename it, or move it out of {FACTS_DIR}/",
+                    code="facts-file-name",
+                )
+            )
     if problems:
         raise InputError(*problems)
     return [folder / name for name in names]
@@ -79,11 +87,16 @@ def _nested_files(root: Path, folder: Path) -> list[Problem]:
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
-                problems.append(Problem(
-                    f"in a subfolder of {FACTS_DIR}/, where facts files are not read",
-                    file=Path(directory, name).relative_to(root).as_posix(),
-                    expected=f"{FACTS_DIR}/<source id>.yml, directly in {FACTS_DIR}/: move it up, or out of {FACTS_DIR}/",
-                    code="facts-file-nested"))
+                problems.append(
+                    Problem(
+                        f"in a subfolder of {FACTS_DIR}/, where facts files are not read",
+                        file=Path(directory, name).relative_to(root).as_posix(),
+                        expected=(
+                            f"{FACTS_DIR}/<source id>.yml, directly in {FACTS_DIR}/: move it up, or out of {FACTS_DIR}/"
+                        ),
+                        code="facts-file-nested",
+                    )
+                )
     return problems
 
 
@@ -100,20 +113,48 @@ def compile_package(root: Path, out: Path | None, paths: list[Path] | None = Non
 def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> Built:
     """compile_package, with the garbage collector paused."""
     descriptor = load_descriptor(root / "datapackage.json")
+    schema = _publishable_tables(descriptor)
+    compiler = Compiler(root, schema)
+    paths = paths if paths is not None else facts_files(root)
+    if out is None:
+        _compile(compiler, paths, None)
+        return Built([], compiler.counts)
+    writer = PackageWriter(out, descriptor, schema)
+    _compile(compiler, paths, writer)
+    files = writer.close()
+    (out / METADATA).write_bytes(render_metadata(descriptor, compiler.sources))
+    (out / DICTIONARY).parent.mkdir(parents=True, exist_ok=True)
+    (out / DICTIONARY).write_bytes(render_dictionary(descriptor))
+    return Built([*files, METADATA, DICTIONARY], compiler.counts)
+
+
+def _publishable_tables(descriptor: dict[str, Any]) -> dict[str, Table]:
+    """The descriptor's tables, once it is sound and each table's path is a CSV directly in data/."""
     problems = lint(descriptor)
     if problems:
         raise InputError(*(p.located(file=DESCRIPTOR) for p in problems))
     schema = tables(descriptor)
     # The build writes each table where its path says: only directly in data/, never beside the
     # project or over its other files.
-    outside = [Problem(f"resource {name}: path outside {DATA_DIR}/", value=table.path, file=DESCRIPTOR,
-                       expected=f"{DATA_DIR}/<name>.csv, a CSV directly in {DATA_DIR}/", code="descriptor-path-outside")
-               for name, table in schema.items() if not _in_folder(table.path, DATA_DIR, ".csv")]
+    outside = [
+        Problem(
+            f"resource {name}: path outside {DATA_DIR}/",
+            value=table.path,
+            file=DESCRIPTOR,
+            expected=f"{DATA_DIR}/<name>.csv, a CSV directly in {DATA_DIR}/",
+            code="descriptor-path-outside",
+        )
+        for name, table in schema.items()
+        if not _in_folder(table.path, DATA_DIR, ".csv")
+    ]
     if outside:
         raise InputError(*outside)
-    paths = paths if paths is not None else facts_files(root)
-    compiler = Compiler(root, schema)
-    writer = PackageWriter(out, descriptor, schema) if out is not None else None
+    return schema
+
+
+def _compile(compiler: Compiler, paths: list[Path], writer: PackageWriter | None) -> None:
+    """Compile the facts files, each chunk of rows written while there is no problem (the writer
+    aborted on one); InputError with every problem found."""
     try:
         for chunk in compiler.run(paths):
             if writer is not None and not compiler.problems:
@@ -123,19 +164,15 @@ def _compile_package(root: Path, out: Path | None, paths: list[Path] | None) -> 
             writer.abort()
     if compiler.problems:
         raise InputError(*compiler.problems)
-    if writer is None:
-        return Built([], compiler.counts)
-    files = writer.close()
-    (out / METADATA).write_bytes(render_metadata(descriptor, compiler.sources))
-    (out / DICTIONARY).parent.mkdir(parents=True, exist_ok=True)
-    (out / DICTIONARY).write_bytes(render_dictionary(descriptor))
-    return Built(files + [METADATA, DICTIONARY], compiler.counts)
 
 
 def stale_files(root: Path, built: Built, out: Path) -> list[str]:
     """Published files that differ from those built under `out` (or are missing, or extra CSVs)."""
-    stale = [path for path in built.files
-             if not (root / path).is_file() or not filecmp.cmp(root / path, out / path, shallow=False)]
+    stale = [
+        path
+        for path in built.files
+        if not (root / path).is_file() or not filecmp.cmp(root / path, out / path, shallow=False)
+    ]
     extra = [path for path in _csvs(root) if path not in built.files]
     return stale + extra
 
@@ -234,8 +271,9 @@ def _acquire(fd: int, operation: int) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise InternalError(f"{_holder(fd)}; waited {LOCK_WAIT:g} s: "
-                                    "run the command again when it has finished") from None
+                raise InternalError(
+                    f"{_holder(fd)}; waited {LOCK_WAIT:g} s: run the command again when it has finished"
+                ) from None
             if not told:
                 print(f"waiting: {_holder(fd)}", file=sys.stderr, flush=True)
                 told = True
@@ -245,12 +283,14 @@ def _acquire(fd: int, operation: int) -> None:
 def _holder(fd: int) -> str:
     """Who holds the lock: a build (its pid is in the lock file) or commands reading the outputs."""
     holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    return f"another build is running (pid {holder})" if holder.isdigit() else \
-        "another kz-rule-of-law command is reading the outputs"
+    return (
+        f"another build is running (pid {holder})"
+        if holder.isdigit()
+        else "another kz-rule-of-law command is reading the outputs"
+    )
 
 
-def publish(root: Path, write: Callable[[Path], list[str]],
-            finish: Callable[[Path], list[str]] | None = None) -> None:
+def publish(root: Path, write: Callable[[Path], list[str]], finish: Callable[[Path], list[str]] | None = None) -> None:
     """Write the outputs into a scratch folder, validate them, then swap them in; any failure restores the old ones.
 
     `write(package)` writes the package into a scratch folder and returns the relative paths of
@@ -290,8 +330,9 @@ def _csvs(root: Path) -> list[str]:
         entries = list(os.scandir(root / DATA_DIR))
     except FileNotFoundError:
         return []
-    return sorted(f"{DATA_DIR}/{e.name}" for e in entries
-                  if e.name.endswith(".csv") and not e.is_dir(follow_symlinks=False))
+    return sorted(
+        f"{DATA_DIR}/{e.name}" for e in entries if e.name.endswith(".csv") and not e.is_dir(follow_symlinks=False)
+    )
 
 
 def _staged(root: Path, scratch: str, path: str, kind: str) -> Path:
@@ -400,44 +441,86 @@ def read_journal(root: Path) -> dict[str, Any] | None:
     if not os.path.lexists(path):
         return None
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry: object = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
-        raise InputError(Problem(f"unreadable: invalid JSON at line {e.lineno} column {e.colno} ({e.msg})",
-                                 file=JOURNAL, code="journal-unreadable"), UNTRUSTED) from None
+        raise InputError(
+            Problem(
+                f"unreadable: invalid JSON at line {e.lineno} column {e.colno} ({e.msg})",
+                file=JOURNAL,
+                code="journal-unreadable",
+            ),
+            UNTRUSTED,
+        ) from None
     except UnicodeDecodeError:
         raise InputError(Problem("unreadable: not UTF-8", file=JOURNAL, code="journal-unreadable"), UNTRUSTED) from None
     except OSError as e:
-        raise InputError(Problem(f"unreadable: {e.strerror}", file=JOURNAL, code="journal-unreadable"), UNTRUSTED) from None
+        raise InputError(
+            Problem(f"unreadable: {e.strerror}", file=JOURNAL, code="journal-unreadable"), UNTRUSTED
+        ) from None
     problems = _journal_problems(entry)
-    if problems:
+    if problems or not isinstance(entry, dict):  # no problems: a dict
         raise InputError(*problems, UNTRUSTED)
     return entry
 
 
-UNTRUSTED = Problem(f"not followed: run '{RECOVER}' to discard it without touching what it names, "
-                    "then 'kz-rule-of-law build' to write every output afresh", file=JOURNAL,
-                    code="journal-not-followed")
+UNTRUSTED = Problem(
+    f"not followed: run '{RECOVER}' to discard it without touching what it names, "
+    "then 'kz-rule-of-law build' to write every output afresh",
+    file=JOURNAL,
+    code="journal-not-followed",
+)
 
 
 def _journal_problems(entry: Any) -> list[Problem]:
     """What in a journal is not what the build writes."""
     if not isinstance(entry, dict) or set(entry) != {"scratch", "existing", "written"}:
-        return [Problem("not a journal the build writes", value=entry, file=JOURNAL,
-                        expected="an object of scratch, existing and written", code="journal-untrusted")]
+        return [
+            Problem(
+                "not a journal the build writes",
+                value=entry,
+                file=JOURNAL,
+                expected="an object of scratch, existing and written",
+                code="journal-untrusted",
+            )
+        ]
     problems = []
     scratch = entry["scratch"]
     if not isinstance(scratch, str) or not SCRATCH_NAME.fullmatch(scratch):
-        problems.append(Problem("not a scratch folder the build makes", value=scratch, file=JOURNAL,
-                                field="scratch", expected="'.build-' and 8 letters, digits or '_', directly in the project",
-                                code="journal-untrusted"))
+        problems.append(
+            Problem(
+                "not a scratch folder the build makes",
+                value=scratch,
+                file=JOURNAL,
+                field="scratch",
+                expected="'.build-' and 8 letters, digits or '_', directly in the project",
+                code="journal-untrusted",
+            )
+        )
     for key in ("existing", "written"):
         if not isinstance(entry[key], list):
-            problems.append(Problem("not a list", value=entry[key], file=JOURNAL, field=key,
-                                    expected=f"a list of the files the build writes: {OUTPUTS}", code="journal-untrusted"))
+            problems.append(
+                Problem(
+                    "not a list",
+                    value=entry[key],
+                    file=JOURNAL,
+                    field=key,
+                    expected=f"a list of the files the build writes: {OUTPUTS}",
+                    code="journal-untrusted",
+                )
+            )
             continue
-        problems.extend(Problem("not a file the build writes", value=path, file=JOURNAL, field=key,
-                                expected=OUTPUTS, code="journal-untrusted")
-                        for path in entry[key] if not isinstance(path, str) or not is_output(path))
+        problems.extend(
+            Problem(
+                "not a file the build writes",
+                value=path,
+                file=JOURNAL,
+                field=key,
+                expected=OUTPUTS,
+                code="journal-untrusted",
+            )
+            for path in entry[key]
+            if not isinstance(path, str) or not is_output(path)
+        )
     return problems
 
 
@@ -448,11 +531,15 @@ def interrupted(root: Path) -> str | None:
     try:
         read_journal(root)
     except InputError:
-        return (f"{JOURNAL} is there but is not a journal the build follows, so the published files may "
-                f"mix two builds: '{RECOVER}' discards it, then 'kz-rule-of-law build' writes every output afresh")
-    return (f"a build was interrupted while swapping in its outputs ({JOURNAL} is there), so the published "
-            f"files may mix two builds: '{RECOVER}' puts the old ones back, 'kz-rule-of-law build' puts them "
-            "back and builds again")
+        return (
+            f"{JOURNAL} is there but is not a journal the build follows, so the published files may "
+            f"mix two builds: '{RECOVER}' discards it, then 'kz-rule-of-law build' writes every output afresh"
+        )
+    return (
+        f"a build was interrupted while swapping in its outputs ({JOURNAL} is there), so the published "
+        f"files may mix two builds: '{RECOVER}' puts the old ones back, 'kz-rule-of-law build' puts them "
+        "back and builds again"
+    )
 
 
 def repair(root: Path) -> str:
@@ -467,8 +554,10 @@ def repair(root: Path) -> str:
         except InputError:
             (root / JOURNAL).unlink()
             recover(root)
-            return (f"discarded {JOURNAL} without touching what it named; run 'kz-rule-of-law build' "
-                    "to write every output afresh")
+            return (
+                f"discarded {JOURNAL} without touching what it named; run 'kz-rule-of-law build' "
+                "to write every output afresh"
+            )
     return "nothing to recover: no build was interrupted"
 
 
@@ -487,6 +576,7 @@ def build(root: Path) -> Built:
 
     publish(root, write, write_db)
     from .state import record_build  # here: state imports this module
+
     record_build(root, database)
     return built[-1]
 

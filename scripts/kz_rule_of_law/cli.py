@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from enum import Enum
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import TypeVar
 
 import typer
 from rich.console import Console
 
 from .errors import InputError, InternalError, KzError, Problem, StaleOutputs, disk_full
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Publish what Kazakh press releases on the rule of law state as open data.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Publish what Kazakh press releases on the rule of law state as open data.",
+)
 # Plain consoles: what they print quotes the input, where ':x:' or '[b]' is text, never an emoji or a style.
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
@@ -23,16 +27,19 @@ STATE = {"debug": False}
 T = TypeVar("T")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """How a command reports its problems: lines for people, or also JSON for programs."""
 
     text = "text"
     json = "json"
 
 
-FORMAT = typer.Option(Format.text, "--format",
-                      help="json: also print the problems, with their codes, as one JSON object on stdout "
-                           "(see docs/errors.md); the lines for people go to stderr.")
+FORMAT = typer.Option(
+    Format.text,
+    "--format",
+    help="json: also print the problems, with their codes, as one JSON object on stdout "
+    "(see docs/errors.md); the lines for people go to stderr.",
+)
 
 
 def project_root() -> Path:
@@ -41,8 +48,10 @@ def project_root() -> Path:
     for folder in (here, *here.parents):
         if (folder / "datapackage.json").is_file() and (folder / "facts").is_dir():
             return folder
-    raise InputError(f"{here}: not inside a kz-rule-of-law project (no datapackage.json beside a facts/ folder here or above)",
-                     code="not-a-project")
+    raise InputError(
+        f"{here}: not inside a kz-rule-of-law project (no datapackage.json beside a facts/ folder here or above)",
+        code="not-a-project",
+    )
 
 
 def run(action: Callable[[], T], output: Format = Format.text) -> T:
@@ -64,7 +73,7 @@ def run(action: Callable[[], T], output: Format = Format.text) -> T:
         raise typer.Exit(e.exit_code) from None
     except typer.Exit:
         raise
-    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback unless --debug
+    except Exception as e:
         if STATE["debug"]:
             traceback.print_exc()
         unexpected(e, as_json)
@@ -82,8 +91,11 @@ def unexpected(error: Exception, as_json: bool) -> None:
     if full is not None:
         report(full.problems, full.lines(), as_json)
         return
-    lines = [] if STATE["debug"] else [
-        f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)"]
+    lines = (
+        []
+        if STATE["debug"]
+        else [f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)"]
+    )
     report([Problem(f"{type(error).__name__}: {error}", code="internal-error")], lines, as_json)
 
 
@@ -103,12 +115,22 @@ def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) 
 
 
 @app.command()
-def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing."),
-          recover: bool = typer.Option(False, "--recover", help="Only finish what an interrupted build left: put the old outputs back, or discard a journal the build cannot trust."),
-          output: Format = FORMAT) -> None:
+def build(
+    check: bool = typer.Option(
+        False, "--check", help="Exit 1 if data/ or datapackage.json differ from what the facts produce; write nothing."
+    ),
+    recover: bool = typer.Option(
+        False,
+        "--recover",
+        help=(
+            "Only finish what an interrupted build left: put the old outputs back, "
+            "or discard a journal the build cannot trust."
+        ),
+    ),
+    output: Format = FORMAT,
+) -> None:
     """Normalize the facts, write the CSVs and the descriptor, validate."""
     from . import build as building
-
 
     def body() -> None:
         root = project_root()
@@ -124,21 +146,25 @@ def build(check: bool = typer.Option(False, "--check", help="Exit 1 if data/ or 
         built = building.build(root)
         counts = ", ".join(f"{name} {count}" for name, count in built.counts.items())
         csvs = sum(1 for path in built.files if path.startswith("data/"))
-        out.print(f"built {root / 'datapackage.json'}, {csvs} CSVs in {root / 'data'}, "
-                  f"{building.METADATA} and {building.database_path(root)}", markup=False)
+        out.print(
+            f"built {root / 'datapackage.json'}, {csvs} CSVs in {root / 'data'}, "
+            f"{building.METADATA} and {building.database_path(root)}",
+            markup=False,
+        )
         out.print(f"rows: {counts}", markup=False)
 
     run(body, output)
 
 
 @app.command()
-def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding datapackage.json (default: the project)."),
-             output: Format = FORMAT) -> None:
+def validate(
+    path: Path | None = typer.Argument(None, help="Folder holding datapackage.json (default: the project)."),
+    output: Format = FORMAT,
+) -> None:
     """Validate the published package: frictionless plus the project's own rules."""
     from . import build as building
     from .errors import ValidationFailed
     from .validation.validate import validate_package
-
 
     def body() -> None:
         root = project_root()
@@ -156,12 +182,10 @@ def validate(path: Optional[Path] = typer.Argument(None, help="Folder holding da
 
 
 @app.command()
-def check(facts_file: Path = typer.Argument(..., help="The facts file to check."),
-          output: Format = FORMAT) -> None:
+def check(facts_file: Path = typer.Argument(..., help="The facts file to check."), output: Format = FORMAT) -> None:
     """Report every problem of one facts file at once, with line numbers."""
     from . import build as building
     from .curation.rows import display_path
-
 
     def body() -> None:
         root = project_root()
@@ -185,7 +209,7 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
 KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     """The languages `normalize` reads; each has its normalizers module in curation/."""
 
     kk = "kk"
@@ -197,28 +221,32 @@ NORMALIZER_MODULES = {Language.kk: "normalize", Language.ru: "normalize_ru", Lan
 
 
 @app.command()
-def normalize(kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
-              text: str = typer.Argument(..., help="The text, e.g. '2025 жылғы 21 қарашада'"),
-              lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text.")) -> None:
+def normalize(
+    kind: str = typer.Argument(..., help="One of: " + ", ".join(KINDS)),
+    text: str = typer.Argument(..., help="The text, e.g. '2025 жылғы 21 қарашада'"),
+    lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text."),
+) -> None:
     """Normalize one Kazakh, Russian or English value and print it as JSON."""
     from importlib import import_module
 
     def body() -> None:
         normalizers = import_module(f".curation.{NORMALIZER_MODULES[lang]}", __package__).NORMALIZERS
         if kind not in normalizers:
-            raise InputError("unknown kind", value=kind, expected="one of: " + ", ".join(normalizers),
-                             code="unknown-kind")
+            raise InputError(
+                "unknown kind", value=kind, expected="one of: " + ", ".join(normalizers), code="unknown-kind"
+            )
         sys.stdout.write(json.dumps(normalizers[kind](text), ensure_ascii=False) + "\n")
 
     run(body)
 
 
 @app.command()
-def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-          port: int = typer.Option(8001, "--port", help="Port to listen on.")) -> None:
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8001, "--port", help="Port to listen on."),
+) -> None:
     """Check the committed package, make what is missing or stale under build/, then serve the site with Datasette."""
     from .web import serve as serving
-
 
     def body() -> None:
         root = project_root()
@@ -228,11 +256,12 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
 
 
 @app.command()
-def publish(target: str = typer.Argument(..., help="Where to deploy: cloudrun or fly."),
-            dry_run: bool = typer.Option(False, "--dry-run", help="Print the datasette publish command; deploy nothing.")) -> None:
+def publish(
+    target: str = typer.Argument(..., help="Where to deploy: cloudrun or fly."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the datasette publish command; deploy nothing."),
+) -> None:
     """Deploy the site with `datasette publish` (print the command with --dry-run)."""
     from .web import serve as serving
-
 
     def body() -> None:
         root = project_root()

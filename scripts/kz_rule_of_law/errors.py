@@ -9,8 +9,9 @@ from __future__ import annotations
 import errno
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Any
 
 # The codes a problem may carry, by the stage that finds them: code -> meaning.
 SECTIONS: dict[str, dict[str, str]] = {
@@ -26,10 +27,16 @@ SECTIONS: dict[str, dict[str, str]] = {
         "carriage-return": "A facts file has CRLF line ends or a carriage return in its text.",
         "nul-byte": "A facts file has a NUL byte.",
         "line-too-long": "A facts file has a line longer than the limit.",
-        "line-separator": "A facts file has a raw U+2028, U+2029 or U+0085, which YAML reads as a line break and editors may not.",
-        "not-regular-file": "A file to read is a device, a FIFO or a socket, or a symlink to one, or a symlink out of the project.",
+        "line-separator": (
+            "A facts file has a raw U+2028, U+2029 or U+0085, which YAML reads as a line break and editors may not."
+        ),
+        "not-regular-file": (
+            "A file to read is a device, a FIFO or a socket, or a symlink to one, or a symlink out of the project."
+        ),
         "yaml-syntax": "A facts file is not valid YAML (or repeats a key).",
-        "yaml-tag": "A facts file has an explicit YAML tag (`!!binary`, `!!str`, `!custom`): facts files are plain text.",
+        "yaml-tag": (
+            "A facts file has an explicit YAML tag (`!!binary`, `!!str`, `!custom`): facts files are plain text."
+        ),
         "yaml-too-deep": "A facts file nests mappings and lists deeper than the limit.",
         "yaml-too-large": "A facts file's aliases repeat its values beyond the limit.",
         "invalid-json": "datapackage.json is not valid JSON.",
@@ -40,7 +47,9 @@ SECTIONS: dict[str, dict[str, str]] = {
         "journal-unreadable": "The build journal (.build-journal.json) cannot be read.",
         "journal-untrusted": "The build journal names something the build never writes: it is not followed.",
         "journal-not-followed": "How to discard a journal the build does not follow (`build --recover`).",
-        "disk-full": "No space left on the device (or the disk quota reached) while writing; published files are unchanged.",
+        "disk-full": (
+            "No space left on the device (or the disk quota reached) while writing; published files are unchanged."
+        ),
         "internal-error": "A failure that is not the input's fault: a bug, or an unexpected state.",
     },
     "Facts files": {
@@ -59,9 +68,13 @@ SECTIONS: dict[str, dict[str, str]] = {
         "value-given-twice": "Two fields of a record set the same column to different values.",
         "mixed-currencies": "The amounts of one record are in different currencies.",
         "quote-in-reference": "The reference file quotes a source; reference lists state none.",
-        "quote-splits-token": "A quote found only inside a longer word or number of the source ('500 000' of '1 500 000').",
+        "quote-splits-token": (
+            "A quote found only inside a longer word or number of the source ('500 000' of '1 500 000')."
+        ),
         "quote-not-found": "A quote does not stand in its source (whitespace aside).",
-        "quote-too-common": "A quote stands in its source more often than the limit: a longer quote says which passage is meant.",
+        "quote-too-common": (
+            "A quote stands in its source more often than the limit: a longer quote says which passage is meant."
+        ),
         "quote-ambiguous": "A quote stands in its source more than once and no `at` says which is meant.",
         "occurrence-out-of-range": "A fact's `at` is beyond the number of times the quote occurs.",
         "path-outside-archive": "A source path leaves archive/, or goes through a symlink.",
@@ -165,12 +178,16 @@ def registered(code: str) -> bool:
 
 def codes_markdown() -> str:
     """docs/errors.md: every code with its meaning, by the stage that finds it."""
-    lines = ["# Error codes", "",
-             "Every problem the commands report carries one of these codes. `check`, `validate` and",
-             "`build` print them with `--format json` (one JSON object on standard output, with",
-             "`code`, `file`, `line`, `record`, `field`, `value`, `expected`, `message` and `text`",
-             "for each problem); the lines for people on standard error stay as they are.", "",
-             "This file is generated from `kz_rule_of_law.errors.SECTIONS`; a test checks that it matches."]
+    lines = [
+        "# Error codes",
+        "",
+        "Every problem the commands report carries one of these codes. `check`, `validate` and",
+        "`build` print them with `--format json` (one JSON object on standard output, with",
+        "`code`, `file`, `line`, `record`, `field`, `value`, `expected`, `message` and `text`",
+        "for each problem); the lines for people on standard error stay as they are.",
+        "",
+        "This file is generated from `kz_rule_of_law.errors.SECTIONS`; a test checks that it matches.",
+    ]
     for title, codes in SECTIONS.items():
         lines += ["", f"## {title}", "", "| Code | Meaning |", "| --- | --- |"]
         lines += [f"| `{code}` | {meaning} |" for code, meaning in codes.items()]
@@ -193,16 +210,24 @@ class Problem:
     field: str | None = None
     code: str = ""
 
-    def located(self, **where: object) -> "Problem":
+    def located(self, **where: object) -> Problem:
         """Return a copy with the location fields that are still empty filled from `where`."""
-        fill = {k: v for k, v in where.items() if v is not None and getattr(self, k) is None}
+        fill: dict[str, Any] = {k: v for k, v in where.items() if v is not None and getattr(self, k) is None}
         return replace(self, **fill)
 
     def as_dict(self) -> dict[str, object]:
         """The problem for programs: code, location, value, expected, message and the text people see."""
-        return {"code": self.code, "file": self.file, "line": self.line, "record": self.record,
-                "field": self.field, "value": None if self.value is UNSET else self.value,
-                "expected": self.expected or None, "message": self.message, "text": str(self)}
+        return {
+            "code": self.code,
+            "file": self.file,
+            "line": self.line,
+            "record": self.record,
+            "field": self.field,
+            "value": None if self.value is UNSET else self.value,
+            "expected": self.expected or None,
+            "message": self.message,
+            "text": str(self),
+        }
 
     def __str__(self) -> str:
         """Render as `FILE:LINE: record ID: field: got 'VALUE', expected ...`."""
@@ -259,7 +284,7 @@ def _bounded(value: object, limit: int, depth: int) -> str:
     return str(value)[:limit] if value is not None else "None"
 
 
-BRACKETS = ((dict, "{}"), (list, "[]"), (tuple, "()"))
+BRACKETS = ((dict, ("{", "}")), (list, ("[", "]")), (tuple, ("(", ")")))
 
 
 def _bounded_items(value: list | tuple | dict, limit: int, depth: int) -> str:
@@ -311,15 +336,16 @@ class InputError(KzError):
 
     exit_code = 2
 
-    def __init__(self, *problems: Problem | str, value: object = UNSET, expected: str = "",
-                 code: str = "") -> None:
+    def __init__(self, *problems: Problem | str, value: object = UNSET, expected: str = "", code: str = "") -> None:
         """Build from Problems, or from one message with the bad value, what was expected and its code."""
-        super().__init__(problems=[
-            p if isinstance(p, Problem) else Problem(message=p, value=value, expected=expected, code=code)
-            for p in problems
-        ])
+        super().__init__(
+            problems=[
+                p if isinstance(p, Problem) else Problem(message=p, value=value, expected=expected, code=code)
+                for p in problems
+            ]
+        )
 
-    def located(self, **where: object) -> "InputError":
+    def located(self, **where: object) -> InputError:
         """Return the same error with empty location fields filled from `where`."""
         return InputError(*(p.located(**where) for p in self.problems))
 
@@ -341,13 +367,15 @@ class StaleOutputs(KzError):
 
     def __init__(self, paths: list[str]) -> None:
         """A problem per published file that differs."""
-        super().__init__(problems=[Problem("differs from what the facts produce", file=path, code="stale-output")
-                                   for path in paths])
+        super().__init__(
+            problems=[Problem("differs from what the facts produce", file=path, code="stale-output") for path in paths]
+        )
 
     def lines(self) -> list[str]:
         """A line per stale file, then what to do about it."""
         return [f"stale: {p.file} {p.message}" for p in self.problems] + [
-            "run 'kz-rule-of-law build' and commit the result"]
+            "run 'kz-rule-of-law build' and commit the result"
+        ]
 
 
 class InternalError(KzError):
@@ -376,16 +404,16 @@ class DiskFull(KzError):
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
-def disk_full(error: BaseException, path: object) -> DiskFull | None:
+def disk_full(error: BaseException | None, path: object) -> DiskFull | None:
     """A DiskFull naming the file being written (else `path`) when `error`, or an error it was
     raised from, says the disk is full: an OSError (ENOSPC, EDQUOT) or SQLite's SQLITE_FULL."""
-    seen = 0
-    while error is not None and seen < 8:
-        if isinstance(error, DiskFull):
-            return error
-        if isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS:
-            return DiskFull(error.filename or path)
-        if isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+    seen, current = 0, error
+    while current is not None and seen < 8:
+        if isinstance(current, DiskFull):
+            return current
+        if isinstance(current, OSError) and current.errno in DISK_FULL_ERRNOS:
+            return DiskFull(current.filename or path)
+        if isinstance(current, sqlite3.Error) and getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
             return DiskFull(path)
-        error, seen = error.__cause__ or error.__context__, seen + 1
+        current, seen = current.__cause__ or current.__context__, seen + 1
     return None

@@ -52,15 +52,17 @@ class Identities:
         self.cache = cache
         files = _read_json(cache).get("files") if cache else None
         self.known: dict[str, list[Any]] = {
-            name: entry for name, entry in (files.items() if isinstance(files, dict) else ())
-            if isinstance(entry, list) and len(entry) == 5}
+            name: entry
+            for name, entry in (files.items() if isinstance(files, dict) else ())
+            if isinstance(entry, list) and len(entry) == 5
+        }
         self.changed = False
         self.prefix = str(self.root).rstrip(os.sep) + os.sep
 
     def name(self, path: Path | str) -> str:
         """How a path is shown and remembered: relative to the root when under it."""
         text = os.fspath(path)
-        return text[len(self.prefix):] if text.startswith(self.prefix) else text
+        return text[len(self.prefix) :] if text.startswith(self.prefix) else text
 
     def of(self, path: Path | str) -> str | None:
         """The identity of the file (or folder) at `path`; None when there is none."""
@@ -76,7 +78,8 @@ class Identities:
         key = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
         entry = self.known.get(name)
         if entry is not None and entry[:4] == key:
-            return entry[4]
+            recalled: str = entry[4]
+            return recalled
         try:
             digest = file_digest(path)
             after = os.stat(path)
@@ -97,7 +100,8 @@ class Identities:
 
     def digests(self, paths: Iterable[Path | str]) -> list[tuple[str, str | None]]:
         """(name, identity) of each file, in the order given: for combine."""
-        return [(self.name(path), self.of(path)) for path in map(os.fspath, paths)]
+        names = [os.fspath(path) for path in paths]
+        return [(self.name(name), self.of(name)) for name in names]
 
     def of_tree(self, folder: Path | str) -> str:
         """One identity of every file under `folder`, by relative path (an empty or missing folder too)."""
@@ -107,8 +111,11 @@ class Identities:
         """Write what was learnt, dropping files that are gone (atomically; nothing when nothing changed)."""
         if not self.changed or self.cache is None:
             return
-        files = {name: entry for name, entry in self.known.items()
-                 if os.path.exists(name if os.path.isabs(name) else self.prefix + name)}
+        files = {
+            name: entry
+            for name, entry in self.known.items()
+            if os.path.exists(name if os.path.isabs(name) else self.prefix + name)
+        }
         write_bytes(self.cache, json.dumps({"files": files}, sort_keys=True).encode("utf-8"))
         self.changed = False
 
@@ -145,17 +152,17 @@ class Records:
         entries = _read_json(path).get("derived")
         self.entries: dict[str, dict[str, str | None]] = entries if isinstance(entries, dict) else {}
 
-    def current(self, name: str, made_from: str, identity: str | None) -> bool:
+    def current(self, name: str, made_from: str | None, identity: str | None) -> bool:
         """Whether `name` was made from what has the identity `made_from` now, and still has the
         identity it had then (None: it is missing, as it was)."""
         return self.made_from(name, made_from) and self.entries[name].get("is") == identity
 
-    def made_from(self, name: str, made_from: str) -> bool:
+    def made_from(self, name: str, made_from: str | None) -> bool:
         """Whether `name` was made from what has the identity `made_from` now, whatever became of it."""
         entry = self.entries.get(name)
         return isinstance(entry, dict) and entry.get("from") == made_from
 
-    def made(self, name: str, made_from: str, identity: str | None) -> None:
+    def made(self, name: str, made_from: str | None, identity: str | None) -> None:
         """Record that `name` was made from `made_from` and has the identity `identity`, and save."""
         entry = {"from": made_from, "is": identity}
         if self.entries.get(name) != entry:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import build as building
-from .build import BUILD_DIR, DICTIONARY, FACTS_DIR, METADATA
 from .atomic import scratch_path
+from .build import BUILD_DIR, DICTIONARY, FACTS_DIR, METADATA
 from .errors import InputError
 from .identity import Identities, Records, combine
 
@@ -47,9 +47,12 @@ def inputs(root: Path) -> list[Path]:
 def _inputs(root: Path) -> tuple[list[str], list[str], list[str], list[str]]:
     """inputs in four groups: the package (descriptor and CSVs), what is rendered beside it, the
     facts, the archived texts; as strings (tens of thousands of Paths cost more than their stats)."""
-    return ([os.path.join(root, "datapackage.json"), *listing(root / "data", ".csv")],
-            [os.path.join(root, METADATA), os.path.join(root, DICTIONARY)],
-            listing(root / FACTS_DIR, ".yml"), listing(root / "archive", ""))
+    return (
+        [os.path.join(root, "datapackage.json"), *listing(root / "data", ".csv")],
+        [os.path.join(root, METADATA), os.path.join(root, DICTIONARY)],
+        listing(root / FACTS_DIR, ".yml"),
+        listing(root / "archive", ""),
+    )
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,9 @@ def sources(root: Path, known: Identities) -> Sources:
     """The identities of what the outputs under `root` are made from, now."""
     package, rendered, facts, archive = (known.digests(group) for group in _inputs(root))
     code = known.digests(code_files())
-    return Sources(combine(package + rendered + facts + archive + code), combine(package + code),
-                   combine(package + archive + code))
+    return Sources(
+        combine(package + rendered + facts + archive + code), combine(package + code), combine(package + archive + code)
+    )
 
 
 def code_files() -> list[Path]:
@@ -121,7 +125,10 @@ def check_published(root: Path, known: Identities, made: Records) -> Sources:
         shutil.rmtree(scratch, ignore_errors=True)
     if stale:
         others = f" and {len(stale) - 1} other files are" if len(stale) > 1 else " is"
-        raise InputError(f"{stale[0]}{others} out of date with {FACTS_DIR}/, archive/ and datapackage.json: "
-                         "run kz-rule-of-law build", code="stale-output")
+        raise InputError(
+            f"{stale[0]}{others} out of date with {FACTS_DIR}/, archive/ and datapackage.json: "
+            "run kz-rule-of-law build",
+            code="stale-output",
+        )
     made.made(PUBLISHED, now.published, None)
     return now

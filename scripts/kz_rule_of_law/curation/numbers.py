@@ -9,8 +9,9 @@ from ..errors import InputError
 from .normalize import _number, _plain
 
 
-def read_number(t: str, group: str, decimal: str, text: str, expected: str,
-                missing: str = "unrecognised-amount") -> tuple[Decimal, int, str]:
+def read_number(
+    t: str, group: str, decimal: str, text: str, expected: str, missing: str = "unrecognised-amount"
+) -> tuple[Decimal, int, str]:
     """Read the number at the start of t (groups of three, a decimal mark); return (value, digits, rest)."""
     # Any other mark glued to the number (a dot in Russian, a comma group of two digits in English, a
     # letter) is refused rather than read one way or the other.
@@ -18,15 +19,24 @@ def read_number(t: str, group: str, decimal: str, text: str, expected: str,
     m = re.match(rf"(?P<int>[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}(?P<frac>[0-9]+))?", t)
     if m is None:
         raise InputError("no number in ASCII digits", value=text, expected=expected, code=missing)
-    rest = t[m.end():]
+    rest = t[m.end() :]
     if rest and rest[0] != " ":
         word = t[: m.end()].split(" ")[-1] + rest.split(" ")[0]
-        raise InputError(f"{word!r} is not a number written with digit groups {group!r} and decimal mark "
-                         f"{decimal!r}", value=text, expected=expected, code="malformed-number")
+        raise InputError(
+            f"{word!r} is not a number written with digit groups {group!r} and decimal mark {decimal!r}",
+            value=text,
+            expected=expected,
+            code="malformed-number",
+        )
     if re.match(rf"{g}[0-9]", rest) or re.match(r" [0-9]", rest):
-        number = re.match(rf"[0-9{g} ]+", t)[0].strip()
-        raise InputError(f"digit groups after the first must have exactly three digits: {number!r}",
-                         value=text, expected=expected, code="malformed-number")
+        run = re.match(rf"[0-9{g} ]+", t)  # t starts with the number m matched
+        number = run[0].strip() if run else ""
+        raise InputError(
+            f"digit groups after the first must have exactly three digits: {number!r}",
+            value=text,
+            expected=expected,
+            code="malformed-number",
+        )
     whole = str(_number(m["int"].replace(group, ""), text, expected))
     frac = m["frac"] or ""
     return Decimal(whole + "." + frac if frac else whole), len(whole) + len(frac), rest.strip()
@@ -43,5 +53,5 @@ def take_prefix(t: str, table: dict[str, str]) -> tuple[str | None, str]:
     """Match the longest word sequence of table at the start of t; return (its value, the rest)."""
     for words in sorted(table, key=len, reverse=True):
         if t.startswith(words + " "):
-            return table[words], t[len(words) + 1:]
+            return table[words], t[len(words) + 1 :]
     return None, t

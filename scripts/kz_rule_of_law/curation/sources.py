@@ -55,14 +55,21 @@ def resolve_archive_path(root: Path, relative: str) -> Path:
     """The archived file for a recorded path, refusing any path that leaves the archive."""
     candidate = Path(relative)
     if candidate.is_absolute() or ".." in candidate.parts or not relative.startswith(ARCHIVE_DIR + "/"):
-        raise InputError("source path outside the archive", value=relative,
-                         expected=f"a path under {ARCHIVE_DIR}/ such as 'archive/<id>.txt'",
-                         code="path-outside-archive")
+        raise InputError(
+            "source path outside the archive",
+            value=relative,
+            expected=f"a path under {ARCHIVE_DIR}/ such as 'archive/<id>.txt'",
+            code="path-outside-archive",
+        )
     archive = (root / ARCHIVE_DIR).resolve()
     full = root / candidate
     if full.is_symlink() or not full.resolve().is_relative_to(archive):
-        raise InputError("source path is a symlink or resolves outside the archive", value=relative,
-                         expected=f"a regular file inside {ARCHIVE_DIR}/", code="path-outside-archive")
+        raise InputError(
+            "source path is a symlink or resolves outside the archive",
+            value=relative,
+            expected=f"a regular file inside {ARCHIVE_DIR}/",
+            code="path-outside-archive",
+        )
     return full
 
 
@@ -71,23 +78,39 @@ def read_source(root: Path, relative: str, sha256: str, size: int | None = None)
     data = _read_archived(resolve_archive_path(root, relative), relative)
     digest = hashlib.sha256(data).hexdigest()
     if digest != sha256:
-        raise InputError(f"source bytes no longer match the recorded sha256 (file {relative} has {digest})",
-                         value=sha256, expected="the archived text unchanged, byte for byte",
-                         code="digest-mismatch")
+        raise InputError(
+            f"source bytes no longer match the recorded sha256 (file {relative} has {digest})",
+            value=sha256,
+            expected="the archived text unchanged, byte for byte",
+            code="digest-mismatch",
+        )
     if size is not None and len(data) != size:
-        raise InputError(f"source {relative} is {len(data)} bytes", value=size,
-                         expected="the recorded size in bytes", code="size-mismatch")
+        raise InputError(
+            f"source {relative} is {len(data)} bytes",
+            value=size,
+            expected="the recorded size in bytes",
+            code="size-mismatch",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError(f"archived source is not UTF-8 (byte {e.start})", value=relative,
-                         expected="a UTF-8 text", code="not-utf8") from None
+        raise InputError(
+            f"archived source is not UTF-8 (byte {e.start})", value=relative, expected="a UTF-8 text", code="not-utf8"
+        ) from None
     if text.startswith("\ufeff"):
-        raise InputError("archived source starts with a byte-order mark", value=relative,
-                         expected="UTF-8 without a BOM", code="byte-order-mark")
+        raise InputError(
+            "archived source starts with a byte-order mark",
+            value=relative,
+            expected="UTF-8 without a BOM",
+            code="byte-order-mark",
+        )
     if not unicodedata.is_normalized("NFC", text):
-        raise InputError("archived source is not in Unicode NFC", value=relative,
-                         expected="NFC text (quotes are matched in NFC)", code="not-nfc")
+        raise InputError(
+            "archived source is not in Unicode NFC",
+            value=relative,
+            expected="NFC text (quotes are matched in NFC)",
+            code="not-nfc",
+        )
     return SourceText(relative, len(data), digest, text)
 
 
@@ -98,8 +121,11 @@ def _read_archived(full: Path, relative: str) -> bytes:
     except InputError as e:
         raise InputError(*(replace(p, value=relative) for p in e.problems)) from None
     except FileNotFoundError:
-        raise InputError("archived source text not found", value=relative,
-                         expected="a file kept under archive/", code="source-not-found") from None
+        raise InputError(
+            "archived source text not found",
+            value=relative,
+            expected="a file kept under archive/",
+            code="source-not-found",
+        ) from None
     except OSError as e:
-        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative,
-                         code="cannot-read") from None
+        raise InputError(f"cannot read the archived source: {e.strerror}", value=relative, code="cannot-read") from None

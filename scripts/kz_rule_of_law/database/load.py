@@ -40,23 +40,36 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import sqlite_utils
 
 from ..errors import InputError, InternalError, Problem
 from ..package.cells import INTEGER_LIMIT, READERS, OutOfRange, article, boolean, date, number, sqlite_type
 from ..package.descriptor import Field, Table, dependency_order, lint, load_descriptor, tables
-from .schema import add_indexes, add_search, create_table, views
-from .schema import database_name, label_column, label_columns, searchable_columns  # noqa: F401 - public
+from .schema import (  # noqa: F401 - public
+    add_indexes,
+    add_search,
+    create_table,
+    database_name,
+    label_column,
+    label_columns,
+    searchable_columns,
+    views,
+)
 
 MAX_PROBLEMS = 100
 # The scratch file is swapped in whole or deleted: no journal, no syncing, no sharing. Rows come in
 # key order within each press release, so a 16 MiB cache holds what the inserts touch (a larger one
 # is no faster). Index sorts spill to temporary files, the default: in memory they would grow with
 # the largest table and run no faster.
-LOAD_PRAGMAS = ("page_size = 8192", "journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
-                "cache_size = -16384")
+LOAD_PRAGMAS = (
+    "page_size = 8192",
+    "journal_mode = OFF",
+    "synchronous = OFF",
+    "locking_mode = EXCLUSIVE",
+    "cache_size = -16384",
+)
 
 
 def write_database(package_root: Path, db_path: Path) -> None:
@@ -66,8 +79,7 @@ def write_database(package_root: Path, db_path: Path) -> None:
     if problems:
         raise InputError(*(p.located(file="datapackage.json") for p in problems))
     schema = tables(descriptor)
-    missing = {res["name"]: frozenset(res["schema"].get("missingValues", [""]))
-               for res in descriptor["resources"]}
+    missing = {res["name"]: frozenset(res["schema"].get("missingValues", [""])) for res in descriptor["resources"]}
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, scratch = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(handle)
@@ -88,8 +100,7 @@ def write_database(package_root: Path, db_path: Path) -> None:
             os.unlink(scratch)
 
 
-def _fill(conn: sqlite3.Connection, root: Path, schema: dict[str, Table],
-          missing: dict[str, frozenset[str]]) -> None:
+def _fill(conn: sqlite3.Connection, root: Path, schema: dict[str, Table], missing: dict[str, frozenset[str]]) -> None:
     """Create and fill every table, check the foreign keys, then add indexes, search, views and statistics."""
     db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
     order = dependency_order(schema)
@@ -107,8 +118,13 @@ def _fill(conn: sqlite3.Connection, root: Path, schema: dict[str, Table],
     conn.execute("ANALYZE")
 
 
-def load_rows(conn: sqlite3.Connection, order: list[Table], root: Path, types: dict[str, dict[str, str]],
-              missing: dict[str, frozenset[str]]) -> None:
+def load_rows(
+    conn: sqlite3.Connection,
+    order: list[Table],
+    root: Path,
+    types: dict[str, dict[str, str]],
+    missing: dict[str, frozenset[str]],
+) -> None:
     """Insert the rows of every table in one transaction; InputError with every problem."""
     problems: list[Problem] = []
     conn.execute("BEGIN")
@@ -138,22 +154,36 @@ def _whole_columns(table: Table, root: Path, missing: frozenset[str], numbers: l
             if next(reader, None) != table.columns:
                 return set()
             for cells in reader:
-                if len(cells) != len(table.fields):
-                    continue
-                for i in numbers:
-                    cell = cells[i]
-                    if cell in missing or i in fractional:
-                        continue
-                    try:
-                        value = number(cell)
-                    except ValueError:
-                        continue
-                    present.add(i)
-                    if value != value.to_integral_value() or not -INTEGER_LIMIT <= value < INTEGER_LIMIT:
-                        fractional.add(i)  # REAL: a fraction, or whole beyond INTEGER
+                if len(cells) == len(table.fields):
+                    _note_numbers(cells, numbers, missing, present, fractional)
     except (OSError, UnicodeDecodeError, csv.Error):
         return set()  # the load reports it
     return present - fractional
+
+
+def _note_numbers(
+    cells: list[str], numbers: list[int], missing: frozenset[str], present: set[int], fractional: set[int]
+) -> None:
+    """Add the number columns of one row that have a number to `present`, and those not whole to `fractional`."""
+    for i in numbers:
+        cell = cells[i]
+        if cell in missing or i in fractional:
+            continue
+        try:
+            value = number(cell)
+        except ValueError:
+            continue
+        present.add(i)
+        if value != value.to_integral_value() or not -INTEGER_LIMIT <= value < INTEGER_LIMIT:
+            fractional.add(i)  # REAL: a fraction, or whole beyond INTEGER
+
+
+class _Where(TypedDict):
+    """Where a row's problem is: its file, line and record."""
+
+    file: str
+    line: int | None
+    record: str | None
 
 
 @dataclass
@@ -164,11 +194,18 @@ class _Position:
     cells: Sequence[str] = ()
 
 
-def _load(conn: sqlite3.Connection, table: Table, root: Path, types: dict[str, str],
-          missing: frozenset[str], problems: list[Problem]) -> None:
+def _load(
+    conn: sqlite3.Connection,
+    table: Table,
+    root: Path,
+    types: dict[str, str],
+    missing: frozenset[str],
+    problems: list[Problem],
+) -> None:
     """Insert the rows of one table's CSV, streamed; cells that do not convert become problems."""
-    converters = [(i, convert) for i, f in enumerate(table.fields)
-                  if (convert := _converter(f, types[f.name])) is not None]
+    converters = [
+        (i, convert) for i, f in enumerate(table.fields) if (convert := _converter(f, types[f.name])) is not None
+    ]
     insert = f"INSERT INTO [{table.name}] VALUES ({', '.join('?' * len(table.fields))})"
     at = _Position()
     try:
@@ -176,9 +213,16 @@ def _load(conn: sqlite3.Connection, table: Table, root: Path, types: dict[str, s
             reader = csv.reader(handle)
             header = next(reader, [])
             if header != table.columns:
-                problems.append(Problem("header differs from the descriptor", file=table.path, line=1,
-                                        value=",".join(header), expected=",".join(table.columns),
-                                        code="header-mismatch"))
+                problems.append(
+                    Problem(
+                        "header differs from the descriptor",
+                        file=table.path,
+                        line=1,
+                        value=",".join(header),
+                        expected=",".join(table.columns),
+                        code="header-mismatch",
+                    )
+                )
                 return
             try:
                 conn.executemany(insert, _rows(reader, table, converters, missing, problems, at))
@@ -187,15 +231,21 @@ def _load(conn: sqlite3.Connection, table: Table, root: Path, types: dict[str, s
     except OSError as e:
         problems.append(Problem(f"cannot read: {e}", file=table.path, code="cannot-read"))
     except UnicodeDecodeError as e:  # decoding runs ahead of the rows read: no exact line
-        problems.append(Problem(f"cannot read: not UTF-8 ({e.reason}) after line {at.line or 1}",
-                                file=table.path, code="not-utf8"))
+        problems.append(
+            Problem(f"cannot read: not UTF-8 ({e.reason}) after line {at.line or 1}", file=table.path, code="not-utf8")
+        )
     except csv.Error as e:
-        problems.append(Problem(f"cannot read: {e}", file=table.path, line=(at.line or 1) + 1,
-                                code="cannot-read"))
+        problems.append(Problem(f"cannot read: {e}", file=table.path, line=(at.line or 1) + 1, code="cannot-read"))
 
 
-def _rows(reader: Any, table: Table, converters: list[tuple[int, Callable[[str], Any]]],
-          missing: frozenset[str], problems: list[Problem], at: _Position) -> Iterator[list[Any]]:
+def _rows(
+    reader: Any,
+    table: Table,
+    converters: list[tuple[int, Callable[[str], Any]]],
+    missing: frozenset[str],
+    problems: list[Problem],
+    at: _Position,
+) -> Iterator[list[Any]]:
     """The CSV's rows as SQLite stores them: missing values None, typed cells converted.
 
     A row with a cell that does not convert is left out and its problems recorded; the load
@@ -205,20 +255,34 @@ def _rows(reader: Any, table: Table, converters: list[tuple[int, Callable[[str],
     for cells in reader:
         at.line, at.cells = reader.line_num, cells
         if len(cells) != width:
-            _add(problems, Problem("wrong number of cells", value=len(cells), expected=str(width),
-                                   file=table.path, line=reader.line_num, code="wrong-cell-count"))
+            _add(
+                problems,
+                Problem(
+                    "wrong number of cells",
+                    value=len(cells),
+                    expected=str(width),
+                    file=table.path,
+                    line=reader.line_num,
+                    code="wrong-cell-count",
+                ),
+            )
             continue
         row = [c or None for c in cells] if blank_only else [None if c in missing else c for c in cells]
         try:
-            for i, convert in converters:
-                value = row[i]
-                if value is not None:
-                    row[i] = convert(value)
+            _convert(row, converters)
         except ValueError:
             for problem in _cell_problems(table, cells, converters, missing, reader.line_num):
                 _add(problems, problem)
             continue
         yield row
+
+
+def _convert(row: list[Any], converters: list[tuple[int, Callable[[str], Any]]]) -> None:
+    """Convert the typed cells of a row in place, missing ones left None (ValueError if one does not convert)."""
+    for i, convert in converters:
+        value = row[i]
+        if value is not None:
+            row[i] = convert(value)
 
 
 def _add(problems: list[Problem], problem: Problem) -> None:
@@ -228,10 +292,15 @@ def _add(problems: list[Problem], problem: Problem) -> None:
         raise InputError(*problems, Problem(f"stopped after {MAX_PROBLEMS} problems", code="too-many-problems"))
 
 
-def _cell_problems(table: Table, cells: list[str], converters: list[tuple[int, Callable[[str], Any]]],
-                   missing: frozenset[str], line: int) -> Iterator[Problem]:
+def _cell_problems(
+    table: Table,
+    cells: list[str],
+    converters: list[tuple[int, Callable[[str], Any]]],
+    missing: frozenset[str],
+    line: int,
+) -> Iterator[Problem]:
     """Every cell of a row that does not convert, located."""
-    where = {"file": table.path, "line": line, "record": _record(table, cells, missing)}
+    where: _Where = {"file": table.path, "line": line, "record": _record(table, cells, missing)}
     for i, convert in converters:
         cell, field = cells[i], table.fields[i]
         if cell in missing:
@@ -239,11 +308,18 @@ def _cell_problems(table: Table, cells: list[str], converters: list[tuple[int, C
         try:
             convert(cell)
         except OutOfRange as e:
-            yield Problem("cannot be stored exactly", value=cell, expected=str(e), field=field.name,
-                          code="not-storable", **where)
+            yield Problem(
+                "cannot be stored exactly", value=cell, expected=str(e), field=field.name, code="not-storable", **where
+            )
         except ValueError:
-            yield Problem("wrong type", value=cell, expected=f"{article(field.type)} {field.type}",
-                          field=field.name, code="wrong-type", **where)
+            yield Problem(
+                "wrong type",
+                value=cell,
+                expected=f"{article(field.type)} {field.type}",
+                field=field.name,
+                code="wrong-type",
+                **where,
+            )
 
 
 def _record(table: Table, cells: Sequence[str], missing: frozenset[str]) -> str | None:
@@ -255,17 +331,21 @@ def _record(table: Table, cells: Sequence[str], missing: frozenset[str]) -> str 
     return None if not key or any(c in missing for c in key) else "/".join(key)
 
 
-def _constraint_problem(error: sqlite3.IntegrityError, table: Table, missing: frozenset[str],
-                        at: _Position) -> Problem:
+def _constraint_problem(error: sqlite3.IntegrityError, table: Table, missing: frozenset[str], at: _Position) -> Problem:
     """A constraint the row last handed to SQLite broke (NOT NULL, a repeated key), located."""
     text = str(error)
-    where = {"file": table.path, "line": at.line, "record": _record(table, at.cells, missing)}
+    where: _Where = {"file": table.path, "line": at.line, "record": _record(table, at.cells, missing)}
     columns = [c.split(".", 1)[-1] for c in text.split(": ", 1)[-1].split(", ")]
     if text.startswith("NOT NULL constraint failed"):
         return Problem("required cell is empty", field=columns[0], code="missing-value", **where)
     if text.startswith("UNIQUE constraint failed"):
-        return Problem("key already used by an earlier row", field=",".join(columns),
-                       expected="a key of its own", code="duplicate-id", **where)
+        return Problem(
+            "key already used by an earlier row",
+            field=",".join(columns),
+            expected="a key of its own",
+            code="duplicate-id",
+            **where,
+        )
     return Problem(f"cannot be stored: {text}", code="not-storable", **where)
 
 
@@ -313,9 +393,16 @@ def _check_foreign_keys(conn: sqlite3.Connection, schema: dict[str, Table], name
         keys = ", ".join(f"[{c}]" for c in (*table.primary_key, *columns))
         values = conn.execute(f"SELECT {keys} FROM [{name}] WHERE rowid = ?", [rowid]).fetchone()
         size = len(table.primary_key)
-        problems.append(Problem("foreign key points at no row", value="/".join(map(str, values[size:])),
-                                expected=f"a key of {target}", file=table.path,
-                                record="/".join(map(str, values[:size])), field=",".join(columns),
-                                code="foreign-key"))
+        problems.append(
+            Problem(
+                "foreign key points at no row",
+                value="/".join(map(str, values[size:])),
+                expected=f"a key of {target}",
+                file=table.path,
+                record="/".join(map(str, values[:size])),
+                field=",".join(columns),
+                code="foreign-key",
+            )
+        )
     if problems:
         raise InputError(*problems)

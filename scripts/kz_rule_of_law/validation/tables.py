@@ -11,14 +11,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass, field as dataclass_field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
+from ..errors import Problem
 from ..package.cells import READERS, OutOfRange
 from ..package.descriptor import Field, Table, article, dependency_order
-from ..errors import Problem
 
 CHUNK_ROWS = 20_000
 MAX_PROBLEMS_PER_RULE = 20
@@ -65,6 +67,13 @@ class _Column:
             self._check_required(cells, lines, out, unreadable)
         values = self._read_values(cells, present, lines, out, unreadable)
         typed = [(i, values[i]) for i, _ in present if values[i] is not None]
+        self._check_constraints(cells, present, typed, lines, out)
+        return values
+
+    def _check_constraints(
+        self, cells: list[str], present: list[tuple[int, str]], typed: list[tuple[int, Any]], lines: list[int], out: Out
+    ) -> None:
+        """The column's constraints on the cells present: pattern, enum and range, length, uniqueness."""
         if self.pattern is not None:
             self._check_pattern(present, lines, out)
         self._check_values(cells, typed, lines, out)
@@ -72,7 +81,6 @@ class _Column:
             self._check_length(present, lines, out)
         if self.unique:
             self._check_unique(cells, typed, lines, out)
-        return values
 
     def _check_required(self, cells: list[str], lines: list[int], out: Out, unreadable: set[int]) -> None:
         """Every missing cell of a required column."""
@@ -81,8 +89,9 @@ class _Column:
                 out(lines[i], self.field.name, v, "a value (the field is required)", code="missing-value")
                 unreadable.add(i)
 
-    def _read_values(self, cells: list[str], present: list[tuple[int, str]], lines: list[int], out: Out,
-                     unreadable: set[int]) -> list[Any]:
+    def _read_values(
+        self, cells: list[str], present: list[tuple[int, str]], lines: list[int], out: Out, unreadable: set[int]
+    ) -> list[Any]:
         """The cells read as the column's type: None where missing, or where a cell does not read."""
         values: list[Any] = [None] * len(cells)
         read, name = self.read, self.field.name
@@ -103,6 +112,8 @@ class _Column:
 
     def _check_pattern(self, present: list[tuple[int, str]], lines: list[int], out: Out) -> None:
         """Cells whose text does not match the column's pattern."""
+        if self.pattern is None:
+            return
         match, expected = self.pattern.fullmatch, f"text matching {self.pattern.pattern}"
         for i, v in present:
             if not match(v):
@@ -145,9 +156,16 @@ class _Column:
 RowsCallback = Callable[[Table, list[int], list[tuple]], None]
 
 
-def check_table(table: Table, path: Path, missing_values: Iterable[str], size: int | None,
-                digest: str | None, key_sets: Iterable[tuple[str, ...]],
-                reference_sets: Iterable[tuple[str, ...]], on_rows: RowsCallback | None = None) -> TableResult:
+def check_table(
+    table: Table,
+    path: Path,
+    missing_values: Iterable[str],
+    size: int | None,
+    digest: str | None,
+    key_sets: Iterable[tuple[str, ...]],
+    reference_sets: Iterable[tuple[str, ...]],
+    on_rows: RowsCallback | None = None,
+) -> TableResult:
     """Check one CSV against its table schema; collect the keys named by `key_sets` and `reference_sets`.
 
     `on_rows(table, lines, rows)` receives each chunk of typed rows (tuples in column order) that
@@ -165,31 +183,53 @@ def check_table(table: Table, path: Path, missing_values: Iterable[str], size: i
 class _TableCheck:
     """One read of a CSV in chunks: the columns' rules, the primary key, and the keys other tables need."""
 
-    def __init__(self, table: Table, result: TableResult, missing: set[str], key_sets: Iterable[tuple[str, ...]],
-                 reference_sets: Iterable[tuple[str, ...]], on_rows: RowsCallback | None) -> None:
+    def __init__(
+        self,
+        table: Table,
+        result: TableResult,
+        missing: set[str],
+        key_sets: Iterable[tuple[str, ...]],
+        reference_sets: Iterable[tuple[str, ...]],
+        on_rows: RowsCallback | None,
+    ) -> None:
         """Compile the columns and prepare the key sets."""
         self.table, self.result, self.on_rows = table, result, on_rows
-        self.counts: dict[str, int] = {}
+        self.counts: dict[str | None, int] = {}
         self.columns = [_Column(f, missing) for f in table.fields]
         self.pk_positions = [table.columns.index(k) for k in table.primary_key]
         self.key_sets = [tuple(k) for k in key_sets]
         self.reference_sets = [tuple(k) for k in reference_sets]
+        self.pk_column = self._unique_key_column()
         # A primary key of one unique column shares that column's set of values: keys are held once.
-        pk_column = self.columns[self.pk_positions[0]] if len(self.pk_positions) == 1 else None
-        self.pk_column = pk_column if pk_column is not None and pk_column.unique else None
         self.primary: set[Any] = self.pk_column.seen if self.pk_column is not None else set()
         for k in self.key_sets:
             result.keys[k] = self.primary if k == table.primary_key else set()
         for k in self.reference_sets:
             result.references[k] = {}
 
+    def _unique_key_column(self) -> _Column | None:
+        """The column of a one-column primary key, if the column is unique."""
+        if len(self.pk_positions) != 1:
+            return None
+        column = self.columns[self.pk_positions[0]]
+        return column if column.unique else None
+
     def out(self, line: int, field: str | None, value: str, expected: str, code: str, message: str = "") -> None:
         """Report a problem, up to MAX_PROBLEMS_PER_RULE of each rule (each column's constraints count as one)."""
         rule = message or field
         self.counts[rule] = self.counts.get(rule, 0) + 1
         if self.counts[rule] <= MAX_PROBLEMS_PER_RULE:
-            self.result.problems.append(Problem(message or "constraint error", value=value, expected=expected,
-                                                file=self.table.path, line=line, field=field, code=code))
+            self.result.problems.append(
+                Problem(
+                    message or "constraint error",
+                    value=value,
+                    expected=expected,
+                    file=self.table.path,
+                    line=line,
+                    field=field,
+                    code=code,
+                )
+            )
 
     def run(self, path: Path) -> None:
         """Read the CSV and check its header, then its rows chunk by chunk."""
@@ -198,9 +238,16 @@ class _TableCheck:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header != table.columns:
-                self.result.problems.append(Problem("header differs from the schema", value=",".join(header or []),
-                                                    expected=",".join(table.columns), file=table.path, line=1,
-                                                    code="header-mismatch"))
+                self.result.problems.append(
+                    Problem(
+                        "header differs from the schema",
+                        value=",".join(header or []),
+                        expected=",".join(table.columns),
+                        file=table.path,
+                        line=1,
+                        code="header-mismatch",
+                    )
+                )
                 return
             while True:
                 chunk, lines = self._read_chunk(reader)
@@ -215,8 +262,14 @@ class _TableCheck:
         lines: list[int] = []
         for cells in islice(reader, CHUNK_ROWS):
             if len(cells) != width:
-                self.out(reader.line_num, None, ",".join(cells)[:80], f"{width} cells",
-                         code="wrong-cell-count", message=f"row has {len(cells)} cells")
+                self.out(
+                    reader.line_num,
+                    None,
+                    ",".join(cells)[:80],
+                    f"{width} cells",
+                    code="wrong-cell-count",
+                    message=f"row has {len(cells)} cells",
+                )
                 continue
             chunk.append(cells)
             lines.append(reader.line_num)
@@ -238,15 +291,27 @@ class _TableCheck:
         table, positions = self.table, self.pk_positions
         if self.pk_column is not None:
             for i in self.pk_column.repeated:
-                self.out(lines[i], table.primary_key[0], str(rows[i][positions[0]]),
-                         "a primary key used once", code="duplicate-id", message="duplicate primary key")
+                self.out(
+                    lines[i],
+                    table.primary_key[0],
+                    str(rows[i][positions[0]]),
+                    "a primary key used once",
+                    code="duplicate-id",
+                    message="duplicate primary key",
+                )
         elif positions:
             primary = self.primary
             for line, row in zip(lines, rows):
                 key = _key(row, positions)
                 if key in primary:
-                    self.out(line, ",".join(table.primary_key), _shown(key), "a primary key used once",
-                             code="duplicate-id", message="duplicate primary key")
+                    self.out(
+                        line,
+                        ",".join(table.primary_key),
+                        _shown(key),
+                        "a primary key used once",
+                        code="duplicate-id",
+                        message="duplicate primary key",
+                    )
                 primary.add(key)
 
     def _collect_keys(self, lines: list[int], rows: list[tuple]) -> None:
@@ -261,9 +326,13 @@ class _TableCheck:
             found = self.result.references[names]
             for line, row in zip(lines, rows):
                 key = _key(row, positions)
-                if key not in found and (key is not None if len(positions) == 1
-                                         else any(v is not None for v in key)):
+                if key not in found and _refers(key, len(positions)):
                     found[key] = line
+
+
+def _refers(key: Any, width: int) -> bool:
+    """Whether a reference key of `width` columns names a row: not all its values missing."""
+    return key is not None if width == 1 else any(v is not None for v in key)
 
 
 def _key(row: tuple, positions: list[int]) -> Any:
@@ -284,8 +353,15 @@ def _check_file(path: Path, size: int | None, digest: str | None, result: TableR
             hasher.update(block)
             total += len(block)
     if size is not None and size != total:
-        result.problems.append(Problem("file size differs from the descriptor", value=f"{total} bytes",
-                                       expected=f"{size} bytes", file=shown, code="size-mismatch"))
+        result.problems.append(
+            Problem(
+                "file size differs from the descriptor",
+                value=f"{total} bytes",
+                expected=f"{size} bytes",
+                file=shown,
+                code="size-mismatch",
+            )
+        )
     if digest:
         algorithm, _, expected = digest.rpartition(":")
         if algorithm not in ("", "sha256"):
@@ -293,37 +369,74 @@ def _check_file(path: Path, size: int | None, digest: str | None, result: TableR
         elif not algorithm:
             hasher = hashlib.md5(path.read_bytes())
         if hasher.hexdigest() != expected:
-            result.problems.append(Problem("file hash differs from the descriptor", value=hasher.hexdigest(),
-                                           expected=digest, file=shown, code="digest-mismatch"))
+            result.problems.append(
+                Problem(
+                    "file hash differs from the descriptor",
+                    value=hasher.hexdigest(),
+                    expected=digest,
+                    file=shown,
+                    code="digest-mismatch",
+                )
+            )
 
 
-def check_package(root: Path, descriptor: dict[str, Any], schema: dict[str, Table],
-                  on_rows: RowsCallback | None = None) -> list[Problem]:
+def check_package(
+    root: Path, descriptor: dict[str, Any], schema: dict[str, Table], on_rows: RowsCallback | None = None
+) -> list[Problem]:
     """Check every table of the package, referenced tables first, and the foreign keys between them."""
-    wanted_keys: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
-    wanted_refs: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
-    for name, table in schema.items():
-        for fk in table.foreign_keys:
-            wanted_keys[fk.resource].add(fk.reference_fields)
-            wanted_refs[name].add(fk.fields)
+    wanted_keys, wanted_refs = _wanted_keys(schema)
     results: dict[str, TableResult] = {}
     problems: list[Problem] = []
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
     for name in dependency_order(schema):
         table, resource = schema[name], resources[name]
         missing = resource["schema"].get("missingValues", [""])
-        results[table.name] = check_table(table, root / table.path, missing, resource.get("bytes"),
-                                          resource.get("hash"), wanted_keys[table.name], wanted_refs[table.name],
-                                          on_rows)
+        results[table.name] = check_table(
+            table,
+            root / table.path,
+            missing,
+            resource.get("bytes"),
+            resource.get("hash"),
+            wanted_keys[table.name],
+            wanted_refs[table.name],
+            on_rows,
+        )
         problems.extend(results[table.name].problems)
     for name, table in schema.items():
+        problems.extend(_foreign_key_problems(table, results[name], results))
+    return problems
+
+
+def _wanted_keys(
+    schema: dict[str, Table],
+) -> tuple[dict[str, set[tuple[str, ...]]], dict[str, set[tuple[str, ...]]]]:
+    """By table: the keys other tables refer to, and the references it makes."""
+    wanted_keys: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
+    wanted_refs: dict[str, set[tuple[str, ...]]] = {name: set() for name in schema}
+    for name, table in schema.items():
         for fk in table.foreign_keys:
-            keys = results[fk.resource].keys.get(fk.reference_fields, set())
-            refs = results[name].references.get(fk.fields, {})
-            bad = [(line, key) for key, line in refs.items() if key not in keys]
-            for line, key in sorted(bad, key=lambda b: b[0])[:MAX_PROBLEMS_PER_RULE]:
-                problems.append(Problem(f"foreign key: no row of {fk.resource} with "
-                                        f"{','.join(fk.reference_fields)} = {_shown(key)}",
-                                        value=_shown(key), expected=f"a key of {fk.resource}",
-                                        file=table.path, line=line, field=",".join(fk.fields), code="foreign-key"))
+            wanted_keys[fk.resource].add(fk.reference_fields)
+            wanted_refs[name].add(fk.fields)
+    return wanted_keys, wanted_refs
+
+
+def _foreign_key_problems(table: Table, result: TableResult, results: dict[str, TableResult]) -> list[Problem]:
+    """Each reference of `table` to a row its foreign key's table does not have, first lines first."""
+    problems: list[Problem] = []
+    for fk in table.foreign_keys:
+        keys = results[fk.resource].keys.get(fk.reference_fields, set())
+        refs = result.references.get(fk.fields, {})
+        bad = [(line, key) for key, line in refs.items() if key not in keys]
+        for line, key in sorted(bad, key=lambda b: b[0])[:MAX_PROBLEMS_PER_RULE]:
+            problems.append(
+                Problem(
+                    f"foreign key: no row of {fk.resource} with {','.join(fk.reference_fields)} = {_shown(key)}",
+                    value=_shown(key),
+                    expected=f"a key of {fk.resource}",
+                    file=table.path,
+                    line=line,
+                    field=",".join(fk.fields),
+                    code="foreign-key",
+                )
+            )
     return problems

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .rules import Checker
-from ..package.descriptor import Table, lint, load_descriptor, tables
+from ..curation.sources import field_of, read_source
 from ..errors import FRICTIONLESS, UNSET, InputError, Problem
 from ..gcpause import paused_gc
-from ..curation.sources import field_of, read_source
+from ..package.descriptor import Table, lint, load_descriptor, tables
+from .rules import Checker
 from .tables import check_package
 
 
@@ -29,9 +29,16 @@ def frictionless_errors(descriptor_path: Path) -> list[Problem]:
     for task in report.tasks:
         for error in task.errors:
             cell = getattr(error, "cell", None)
-            problems.append(Problem(error.message, value=UNSET if cell is None else cell,
-                                    file=paths.get(task.name, task.name), line=getattr(error, "row_number", None),
-                                    field=getattr(error, "field_name", None), code=FRICTIONLESS + error.type))
+            problems.append(
+                Problem(
+                    error.message,
+                    value=UNSET if cell is None else cell,
+                    file=paths.get(task.name, task.name),
+                    line=getattr(error, "row_number", None),
+                    field=getattr(error, "field_name", None),
+                    code=FRICTIONLESS + error.type,
+                )
+            )
     for error in report.errors:
         problems.append(Problem(error.message, file=descriptor_path.name, code=FRICTIONLESS + error.type))
     return problems
@@ -95,8 +102,9 @@ def _validate_package(package_root: Path, archive_root: Path | None) -> list[Pro
     def on_rows(table: Table, lines: list[int], rows: list[tuple]) -> None:
         if table.name == "sources":
             for line, values in zip(lines, rows):
-                rule_problems.extend(p.located(file=table.path, line=line)
-                                     for p in texts.add(dict(zip(table.columns, values))))
+                rule_problems.extend(
+                    p.located(file=table.path, line=line) for p in texts.add(dict(zip(table.columns, values)))
+                )
         for i, failure in checker.check_chunk(table.name, table.columns, rows, lines):
             rule_problems.append(failure.problem.located(file=table.path, line=lines[i]))
 

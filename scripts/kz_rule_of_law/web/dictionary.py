@@ -14,46 +14,77 @@ def render_dictionary(descriptor: dict[str, Any]) -> bytes:
     """A Markdown data dictionary: every table, field, type, constraint and key, and the views."""
     schema = tables(descriptor)
     lines = [
-        f"# Data dictionary: {descriptor['title']}", "",
-        "Generated from `datapackage.json` by `scripts/kz_rule_of_law/web/dictionary.py` (`render_dictionary`). Do not edit.", "",
-        descriptor["description"], "",
+        f"# Data dictionary: {descriptor['title']}",
+        "",
+        "Generated from `datapackage.json` by `scripts/kz_rule_of_law/web/dictionary.py` (`render_dictionary`). "
+        "Do not edit.",
+        "",
+        descriptor["description"],
+        "",
         f"License: {descriptor['licenses'][0]['name']} ({descriptor['licenses'][0]['path']}). "
-        f"Version {descriptor.get('version', '')}.", "",
+        f"Version {descriptor.get('version', '')}.",
+        "",
         "In the SQLite database the site serves, string and date columns are TEXT (dates in ISO 8601), "
         "integer, year and boolean columns INTEGER (booleans 0/1), a number column is INTEGER when "
-        "every value is whole and REAL otherwise, and empty cells are NULL.", "",
+        "every value is whole and REAL otherwise, and empty cells are NULL.",
+        "",
         "One grammar reads every cell, in the CSVs and in the facts files "
         "(`scripts/kz_rule_of_law/package/cells.py`): an integer is an optional sign and ASCII digits "
         "(within SQLite's 64 bits; '+5' is 5); a number adds a decimal point and an exponent (at most 15 "
         "significant digits, never NaN or an infinity); a year is four digits, 1000 to 9999 ('27' is "
         "refused); a date YYYY-MM-DD; a boolean true or false (also True, TRUE, 1; False, FALSE, 0). "
         "Validation and the load refuse other forms that Python or frictionless would read, such as "
-        "' 3', '1_000' or '٣'; in a facts file, whitespace around a value is trimmed first.", "",
-        "## Tables", "",
-        "| table | title | file | primary key |", "| --- | --- | --- | --- |",
-        *(f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"
-          for t in schema.values()),
+        "' 3', '1_000' or '٣'; in a facts file, whitespace around a value is trimmed first.",
+        "",
+        "## Tables",
+        "",
+        "| table | title | file | primary key |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"
+            for t in schema.values()
+        ),
         "",
     ]
     for table in schema.values():
-        lines += [f"## {table.name}", "", f"**{_cell(table.title)}.** {table.description}", "",
-                  f"- File: `{table.path}`", f"- Primary key: {_code(table.primary_key)}"]
-        lines += [f"- Foreign key: {_code(fk.fields)} → [{fk.resource}](#{fk.resource}) {_code(fk.reference_fields)}"
-                  for fk in table.foreign_keys]
+        lines += [
+            f"## {table.name}",
+            "",
+            f"**{_cell(table.title)}.** {table.description}",
+            "",
+            f"- File: `{table.path}`",
+            f"- Primary key: {_code(table.primary_key)}",
+        ]
+        lines += [
+            f"- Foreign key: {_code(fk.fields)} → [{fk.resource}](#{fk.resource}) {_code(fk.reference_fields)}"
+            for fk in table.foreign_keys
+        ]
         searchable = searchable_columns(table)
         if searchable:
             lines.append(f"- Full-text search (SQLite): {_code(searchable)}")
-        lines += ["", "| field | title | type | SQLite | required | constraints | description |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "| field | title | type | SQLite | required | constraints | description |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for f in table.fields:
-            lines.append(f"| `{f.name}` | {_cell(f.title)} | {f.type} | {_sqlite_type_name(f.type)} | "
-                         f"{'yes' if f.required else ''} | {_constraints(f.constraints)} | {_cell(f.description)} |")
+            lines.append(
+                f"| `{f.name}` | {_cell(f.title)} | {f.type} | {_sqlite_type_name(f.type)} | "
+                f"{'yes' if f.required else ''} | {_constraints(f.constraints)} | {_cell(f.description)} |"
+            )
         lines.append("")
     lines += ["## Views (SQLite)", ""]
     for view in views(schema):
-        lines += [f"### {view.name}", "", f"**{view.title}.** {view.description}", "",
-                  "| column | description |", "| --- | --- |",
-                  *(f"| `{c}` | {_cell(d)} |" for c, d in view.columns.items()), ""]
+        lines += [
+            f"### {view.name}",
+            "",
+            f"**{view.title}.** {view.description}",
+            "",
+            "| column | description |",
+            "| --- | --- |",
+            *(f"| `{c}` | {_cell(d)} |" for c, d in view.columns.items()),
+            "",
+        ]
     return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
 
 

@@ -36,9 +36,10 @@ def download_paths(package_root: Path, descriptor: dict[str, Any]) -> tuple[list
     """The files the site serves for download as they are: the package's (descriptor and CSVs,
     which its zip holds too) and the archived texts, by path under `package_root`."""
     package_paths = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
-    archive_paths = sorted({s["path"] for s in descriptor.get("sources", [])
-                            if s.get("path") and not (package_root / s["path"]).is_dir()}
-                           | set(_archived_paths(package_root, descriptor)))
+    archive_paths = sorted(
+        {s["path"] for s in descriptor.get("sources", []) if s.get("path") and not (package_root / s["path"]).is_dir()}
+        | set(_archived_paths(package_root, descriptor))
+    )
     return package_paths, archive_paths
 
 

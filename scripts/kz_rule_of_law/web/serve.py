@@ -11,9 +11,10 @@ import sqlite3
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import NoReturn
 
 import yaml
 
@@ -61,15 +62,22 @@ class Site:
     metadata: Path
     template_dir: Path
     downloads: Path
-    served_metadata: Path | None = None  # metadata.yml as JSON: what Datasette reads (parsed far faster)
+    served_metadata: Path  # metadata.yml as JSON: what Datasette reads (parsed far faster)
 
 
 def site_files(root: Path) -> Site:
     """Where the site's files are under the project `root`."""
     database = root / building.database_path(root)
     build_dir = root / building.BUILD_DIR
-    return Site(root, database, database.with_suffix(".inspect.json"), root / building.METADATA,
-                TEMPLATE_DIR, build_dir / DOWNLOADS_MOUNT, build_dir / SERVED_METADATA)
+    return Site(
+        root,
+        database,
+        database.with_suffix(".inspect.json"),
+        root / building.METADATA,
+        TEMPLATE_DIR,
+        build_dir / DOWNLOADS_MOUNT,
+        build_dir / SERVED_METADATA,
+    )
 
 
 def check_database(path: Path, full: bool = True) -> None:
@@ -80,25 +88,32 @@ def check_database(path: Path, full: bool = True) -> None:
     (0.6 s for 860 MB from the page cache, far more from disk): run it once per database file."""
     problem = _header_problem(path)
     if problem:
-        raise InputError(f"{path}: not a usable SQLite database ({problem}); delete it and run serve again",
-                         code="unusable-database")
+        raise InputError(
+            f"{path}: not a usable SQLite database ({problem}); delete it and run serve again", code="unusable-database"
+        )
     conn = None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         status = conn.execute("PRAGMA quick_check").fetchone()[0] if full else "ok"
-        names = [name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+        names = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+            )
+        ]
         for name in names:
             conn.execute(f'SELECT * FROM "{name.replace(chr(34), chr(34) * 2)}" LIMIT 1').fetchall()
     except sqlite3.Error as e:
-        raise InputError(f"{path}: not a usable SQLite database ({e}); delete it and run serve again",
-                         code="unusable-database") from None
+        raise InputError(
+            f"{path}: not a usable SQLite database ({e}); delete it and run serve again", code="unusable-database"
+        ) from None
     finally:
         if conn is not None:
             conn.close()
     if status != "ok" or not names:
-        raise InputError(f"{path}: damaged or empty database ({status}); delete it and run serve again",
-                         code="unusable-database")
+        raise InputError(
+            f"{path}: damaged or empty database ({status}); delete it and run serve again", code="unusable-database"
+        )
 
 
 def _header_problem(path: Path) -> str | None:
@@ -111,11 +126,16 @@ def _header_problem(path: Path) -> str | None:
         return e.strerror
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         return "file is not a database"
+    return _page_problem(header, size)
+
+
+def _page_problem(header: bytes, size: int) -> str | None:
+    """What is wrong with the page size a SQLite header states, or with the file's size for its pages."""
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
         return f"invalid page size {page_size}"
-    pages, counter, valid_for = (int.from_bytes(header[i:i + 4], "big") for i in (28, 24, 92))
+    pages, counter, valid_for = (int.from_bytes(header[i : i + 4], "big") for i in (28, 24, 92))
     if pages and counter == valid_for and size < pages * page_size:
         return f"truncated: {size} bytes, the header says {pages * page_size}"
     return None
@@ -133,8 +153,9 @@ def check_port(host: str, port: int) -> None:
         except socket.gaierror as e:
             raise InputError(f"cannot serve on {host}: {e.strerror}", code="cannot-listen") from None
         except OSError as e:
-            raise InputError(f"cannot serve on {host}:{port}: {e.strerror} (another server? try --port)",
-                             code="cannot-listen") from None
+            raise InputError(
+                f"cannot serve on {host}:{port}: {e.strerror} (another server? try --port)", code="cannot-listen"
+            ) from None
 
 
 def prepare(root: Path) -> Site:
@@ -171,12 +192,16 @@ def _prepare(site: Site, known: Identities, made: Records, sources: state.Source
     made.made(DATABASE_CHECKED, database, None)
     _remake(known, made, site.downloads, lambda: write_downloads(root, site.downloads), sources.downloads)
     _remake(known, made, site.inspect_file, lambda: write_inspect(site), database)
-    _remake(known, made, site.served_metadata, lambda: write_served_metadata(site),
-            known.of_files([site.metadata, *state.code_files()]))
+    _remake(
+        known,
+        made,
+        site.served_metadata,
+        lambda: write_served_metadata(site),
+        known.of_files([site.metadata, *state.code_files()]),
+    )
 
 
-def _remake(known: Identities, made: Records, target: Path, write: Callable[[], None],
-            source: str) -> None:
+def _remake(known: Identities, made: Records, target: Path, write: Callable[[], None], source: str | None) -> None:
     """Write `target` again unless it is what was made from `source` and has not changed since."""
     name = known.name(target)
     if made.current(name, source, known.of(target)):
@@ -219,13 +244,26 @@ def _settings(style: str) -> list[str]:
 def serve_command(site: Site, host: str, port: int) -> list[str]:
     """The `datasette serve` command line of the site: immutable database, read-only SQL."""
     return [
-        sys.executable, "-m", "datasette", "serve",
-        "-i", str(site.database), "--inspect-file", str(site.inspect_file),
-        "--metadata", str(site.served_metadata or site.metadata),
-        "--template-dir", str(site.template_dir),
-        "--static", f"{DOWNLOADS_MOUNT}:{site.downloads}",
-        *_settings("--setting"), "--cors",
-        "--host", host, "--port", str(port),
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "-i",
+        str(site.database),
+        "--inspect-file",
+        str(site.inspect_file),
+        "--metadata",
+        str(site.served_metadata),
+        "--template-dir",
+        str(site.template_dir),
+        "--static",
+        f"{DOWNLOADS_MOUNT}:{site.downloads}",
+        *_settings("--setting"),
+        "--cors",
+        "--host",
+        host,
+        "--port",
+        str(port),
     ]
 
 
@@ -249,25 +287,40 @@ def serve(root: Path, host: str, port: int, echo: Callable[[str], None]) -> NoRe
 def publish_command(site: Site, target: str, name: str) -> list[str]:
     """The `datasette publish` command that deploys the site, with paths relative to the root."""
     if target not in PUBLISH_TARGETS:
-        raise InputError("unknown publish target", value=target, expected="one of: " + ", ".join(PUBLISH_TARGETS),
-                         code="unknown-publish-target")
+        raise InputError(
+            "unknown publish target",
+            value=target,
+            expected="one of: " + ", ".join(PUBLISH_TARGETS),
+            code="unknown-publish-target",
+        )
 
     def rel(path: Path) -> str:
         """A path as the command gives it: relative to the root."""
         return os.path.relpath(path, site.root)
 
     command = [
-        "datasette", "publish", target, rel(site.database),
+        "datasette",
+        "publish",
+        target,
+        rel(site.database),
         *(["--service", name] if target == "cloudrun" else ["--app", name]),
-        "--metadata", rel(site.metadata), "--template-dir", rel(site.template_dir),
-        "--static", f"{DOWNLOADS_MOUNT}:{rel(site.downloads)}",
-        "--static", f"{WHEEL_MOUNT}:{WHEEL_DIR}",
-        "--install", DATASETTE, *(arg for plugin in PLUGINS for arg in ("--install", plugin)),
-        "--install", f"{WHEEL_MOUNT}/{wheel_name()}",
+        "--metadata",
+        rel(site.metadata),
+        "--template-dir",
+        rel(site.template_dir),
+        "--static",
+        f"{DOWNLOADS_MOUNT}:{rel(site.downloads)}",
+        "--static",
+        f"{WHEEL_MOUNT}:{WHEEL_DIR}",
+        "--install",
+        DATASETTE,
+        *(arg for plugin in PLUGINS for arg in ("--install", plugin)),
+        "--install",
+        f"{WHEEL_MOUNT}/{wheel_name()}",
     ]
     if target == "fly":
         return command + _settings("--setting")
-    return command + ["--extra-options", " ".join(_settings("--setting"))]
+    return [*command, "--extra-options", " ".join(_settings("--setting"))]
 
 
 def wheel_name() -> str:
@@ -275,8 +328,9 @@ def wheel_name() -> str:
     try:
         project = tomllib.loads((SOURCE / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     except (OSError, ValueError, KeyError) as e:
-        raise InputError(f"{SOURCE}: not the project's source checkout ({e}); publish needs one",
-                         code="file-not-found") from None
+        raise InputError(
+            f"{SOURCE}: not the project's source checkout ({e}); publish needs one", code="file-not-found"
+        ) from None
     return f"{re.sub(r'[-_.]+', '_', project['name']).lower()}-{project['version']}-py3-none-any.whl"
 
 
@@ -300,4 +354,3 @@ def publish(root: Path, target: str, dry_run: bool, echo: Callable[[str], None])
     result = subprocess.run(command, cwd=root)
     if result.returncode:
         raise InternalError(f"datasette publish {target} failed (exit {result.returncode})")
-

@@ -16,9 +16,13 @@ entry point; one concern a module:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from datasette import hookimpl
 
 from . import cache, csvsafe, guard, limits, static
+from .asgi import App
 from .chart import register_routes
 from .errors import handle_exception
 from .labels import render_cell
@@ -26,18 +30,28 @@ from .patches import patch_datasette
 from .search import register_escape_fts
 from .sqlguard import cap_values
 
-__all__ = ["asgi_wrapper", "cap_values", "handle_exception", "patch_datasette", "register_escape_fts",
-           "register_routes", "render_cell"]
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
+
+__all__ = [
+    "asgi_wrapper",
+    "cap_values",
+    "handle_exception",
+    "patch_datasette",
+    "register_escape_fts",
+    "register_routes",
+    "render_cell",
+]
 
 
 @hookimpl
-def asgi_wrapper(datasette):
+def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
     """The site's middleware, outermost first: guard, facet cap, response cache, SQL caps (on what
     the cache does not answer), static charset, CSV escaping."""
     responses = cache.from_environment()
     sql = limits.SqlLimits.for_site(datasette)
 
-    def wrap(app):
+    def wrap(app: App) -> App:
         inner = sql.wrap(datasette, static.wrap(datasette, csvsafe.wrap(datasette, app)))
         return guard.wrap(datasette, limits.wrap_facets(datasette, responses.wrap(inner)))
 

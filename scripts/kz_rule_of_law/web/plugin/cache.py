@@ -18,7 +18,8 @@ import hashlib
 import os
 import sys
 from collections import OrderedDict
-from typing import Any
+
+from .asgi import App, Message, Receive, Scope, Send
 
 CACHE_BYTES = 64 * 1024 * 1024
 CACHE_ITEM_BYTES = 1024 * 1024
@@ -46,59 +47,33 @@ class ResponseCache:
         self.entries: OrderedDict[bytes, Entry] = OrderedDict()
         self.size = 0
 
-    def wrap(self, app):
+    def wrap(self, app: App) -> App:
         """`app` answered from this cache."""
 
-        async def cached(scope, receive, send):
+        async def cached(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             return await self.serve(scope, receive, send, app)
 
         return cached
 
-    async def serve(self, scope, receive, send, app) -> None:
+    async def serve(self, scope: Scope, receive: Receive, send: Send, app: App) -> None:
         """Answer from the cache, or run `app` and keep its answer if it may be kept."""
         if not self.max_bytes:
-            async def marked(message):
-                if message["type"] == "http.response.start":
-                    message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"off")])
-                await send(message)
-
-            return await app(scope, receive, marked)
+            return await app(scope, receive, _marking(send, b"off"))
         headers = [(k.lower(), v) for k, v in scope.get("headers") or []]
-        if any(k == b"authorization" or (k == b"cookie" and b"ds_actor" in v) for k, v in headers):
+        if _carries_actor(headers):
             return await app(scope, receive, send)
         key = cache_key(scope, headers)
-        fresh = any(k == b"cache-control" and b"no-cache" in v.lower() for k, v in headers)
-        entry = None if fresh else self.entries.get(key)
+        entry = None if _asks_afresh(headers) else self.entries.get(key)
         if entry is not None:
             self.entries.move_to_end(key)
-            status, kept_headers, body = entry
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [*kept_headers, (b"x-kz-cache", b"hit")]})
-            await send({"type": "http.response.body", "body": body})
-            return
-        captured: dict[str, Any] = {"start": None, "body": [], "size": 0, "keep": True}
-
-        async def capture(message):
-            if message["type"] == "http.response.start":
-                keep = message.get("status") == 200 and not any(
-                    k.lower() == b"set-cookie" for k, _ in message.get("headers", []))
-                captured.update(start=message, keep=keep)
-                message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"miss")])
-            elif message["type"] == "http.response.body" and captured["keep"]:
-                captured["size"] += len(message.get("body", b""))
-                if captured["size"] > self.max_item_bytes:
-                    captured.update(keep=False, body=[])
-                else:
-                    captured["body"].append(message.get("body", b""))
-            await send(message)
-
+            return await _send_entry(entry, send)
+        capture = _Capture(send, self.max_item_bytes)
         await app(scope, receive, capture)
-        start = captured["start"]
-        if captured["keep"] and start is not None:
-            self.put(key, (start["status"], tuple((bytes(k), bytes(v)) for k, v in start.get("headers", [])),
-                           b"".join(captured["body"])))
+        kept = capture.entry()
+        if kept is not None:
+            self.put(key, kept)
 
     def put(self, key: bytes, entry: Entry) -> None:
         """Keep one response, dropping the least recently used ones beyond the byte bound."""
@@ -114,13 +89,84 @@ class ResponseCache:
             self.size -= entry_size(old_key, old_entry)
 
 
+def _carries_actor(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request (its headers lowercased) may be answered for one visitor only."""
+    return any(k == b"authorization" or (k == b"cookie" and b"ds_actor" in v) for k, v in headers)
+
+
+def _asks_afresh(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request says `Cache-Control: no-cache`."""
+    return any(k == b"cache-control" and b"no-cache" in v.lower() for k, v in headers)
+
+
+def _marking(send: Send, mark: bytes) -> Send:
+    """`send` with the x-kz-cache header set to `mark` on the response start."""
+
+    async def marked(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", mark)])
+        await send(message)
+
+    return marked
+
+
+async def _send_entry(entry: Entry, send: Send) -> None:
+    """Answer with a kept response, marked as a hit."""
+    status, kept_headers, body = entry
+    await send({"type": "http.response.start", "status": status, "headers": [*kept_headers, (b"x-kz-cache", b"hit")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class _Capture:
+    """A `send` that passes a response on, marked as a miss, and holds a copy while it may be kept."""
+
+    def __init__(self, send: Send, max_item_bytes: int) -> None:
+        """Nothing seen yet; a body over `max_item_bytes` is not kept."""
+        self.send, self.max_item_bytes = send, max_item_bytes
+        self.start: Message | None = None
+        self.body: list[bytes] = []
+        self.size = 0
+        self.keep = True
+
+    async def __call__(self, message: Message) -> None:
+        """Pass one message on, noting what the entry needs."""
+        if message["type"] == "http.response.start":
+            self.start = message
+            self.keep = message.get("status") == 200 and not any(
+                k.lower() == b"set-cookie" for k, _ in message.get("headers", [])
+            )
+            message = dict(message, headers=[*message.get("headers", []), (b"x-kz-cache", b"miss")])
+        elif message["type"] == "http.response.body" and self.keep:
+            self._hold(message.get("body", b""))
+        await self.send(message)
+
+    def _hold(self, body: bytes) -> None:
+        """Hold a piece of the body, or give up keeping the response once it is over the limit."""
+        self.size += len(body)
+        if self.size > self.max_item_bytes:
+            self.keep, self.body = False, []
+        else:
+            self.body.append(body)
+
+    def entry(self) -> Entry | None:
+        """The response to keep, if it may be kept."""
+        if not self.keep or self.start is None:
+            return None
+        headers = tuple((bytes(k), bytes(v)) for k, v in self.start.get("headers", []))
+        return self.start["status"], headers, b"".join(self.body)
+
+
 def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
     """A digest of what a page depends on: method, scheme, Host, path and query string."""
     digest = hashlib.sha256()
     keyed = {k: v for k, v in headers if k in KEYED_HEADERS}  # the last one, as Datasette reads it
-    parts = [scope.get("method", "GET").encode("latin-1"), scope.get("scheme", "http").encode("latin-1"),
-             *(keyed.get(name, b"") for name in KEYED_HEADERS),
-             scope.get("raw_path") or scope.get("path", "").encode("utf-8"), scope.get("query_string") or b""]
+    parts = [
+        scope.get("method", "GET").encode("latin-1"),
+        scope.get("scheme", "http").encode("latin-1"),
+        *(keyed.get(name, b"") for name in KEYED_HEADERS),
+        scope.get("raw_path") or scope.get("path", "").encode("utf-8"),
+        scope.get("query_string") or b"",
+    ]
     for part in parts:
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.digest()
@@ -129,7 +175,12 @@ def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
 def entry_size(key: bytes, entry: Entry) -> int:
     """The bytes one entry holds: key, the tuples and bytes of its value, and the table's overhead."""
     status, headers, body = entry
-    return (ENTRY_OVERHEAD + sys.getsizeof(key) + sys.getsizeof(entry) + sys.getsizeof(status)
-            + sys.getsizeof(headers) + sum(sys.getsizeof(pair) + sys.getsizeof(pair[0]) + sys.getsizeof(pair[1])
-                                           for pair in headers)
-            + sys.getsizeof(body))
+    return (
+        ENTRY_OVERHEAD
+        + sys.getsizeof(key)
+        + sys.getsizeof(entry)
+        + sys.getsizeof(status)
+        + sys.getsizeof(headers)
+        + sum(sys.getsizeof(pair) + sys.getsizeof(pair[0]) + sys.getsizeof(pair[1]) for pair in headers)
+        + sys.getsizeof(body)
+    )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
 from datasette import Response, hookimpl
+from datasette.utils.asgi import Request
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 FUNDING_VIEW = "funding_per_project"
 CHART_WIDTH = 760
@@ -12,53 +19,63 @@ ROW_HEIGHT = 104
 
 
 @hookimpl
-def register_routes():
+def register_routes() -> list[tuple[str, Callable[[Datasette, Request], Awaitable[Response]]]]:
     """The funding chart."""
     return [(r"^/-/funding$", funding_chart)]
 
 
-async def funding_chart(datasette, request) -> Response:
+async def funding_chart(datasette: Datasette, request: Request) -> Response:
     """An SVG bar chart of each project's budget: EU contribution and co-financing."""
     database = await _database_with(datasette, FUNDING_VIEW)
     if database is None:
         return Response.html("No database has the funding_per_project view", status=404)
     result = await datasette.get_database(database).execute(
-        f"SELECT * FROM {FUNDING_VIEW} ORDER BY currency, total_budget DESC, project_id")
+        f"SELECT * FROM {FUNDING_VIEW} ORDER BY currency, total_budget DESC, project_id"
+    )
     rows = [dict(r) for r in result.rows]
-    scale = {}
+    scale: dict[str, float] = {}
     for r in rows:
         scale[r["currency"]] = max(scale.get(r["currency"], 0), r["total_budget"] or 0)
     bars = []
     for i, r in enumerate(rows):
         top = scale[r["currency"]] or 1
         eu = CHART_WIDTH * (r["eu_contribution"] or 0) / top
-        bars.append({
-            **r,
-            "y": i * ROW_HEIGHT,
-            "bar_y": i * ROW_HEIGHT + LABEL_HEIGHT,
-            "eu_width": round(eu, 1),
-            "co_x": round(eu, 1),
-            "co_width": round(CHART_WIDTH * (r["cofinancing"] or 0) / top, 1),
-            "total_text": _amount(r["total_budget"]),
-            "eu_text": _amount(r["eu_contribution"]),
-            "co_text": _amount(r["cofinancing"]),
-            "share_text": "" if r["eu_share_percent"] is None else f"{r['eu_share_percent']:.2f}%",
-        })
-    return Response.html(await datasette.render_template("funding.html", {
-        "bars": bars,
-        "width": CHART_WIDTH,
-        "height": max(len(bars), 1) * ROW_HEIGHT,
-        "bar_height": BAR_HEIGHT,
-        "view_url": datasette.urls.table(database, FUNDING_VIEW),
-        "csv_url": datasette.urls.table(database, FUNDING_VIEW, format="csv") + "?_size=max",
-    }, request=request))
+        bars.append(
+            {
+                **r,
+                "y": i * ROW_HEIGHT,
+                "bar_y": i * ROW_HEIGHT + LABEL_HEIGHT,
+                "eu_width": round(eu, 1),
+                "co_x": round(eu, 1),
+                "co_width": round(CHART_WIDTH * (r["cofinancing"] or 0) / top, 1),
+                "total_text": _amount(r["total_budget"]),
+                "eu_text": _amount(r["eu_contribution"]),
+                "co_text": _amount(r["cofinancing"]),
+                "share_text": "" if r["eu_share_percent"] is None else f"{r['eu_share_percent']:.2f}%",
+            }
+        )
+    return Response.html(
+        await datasette.render_template(
+            "funding.html",
+            {
+                "bars": bars,
+                "width": CHART_WIDTH,
+                "height": max(len(bars), 1) * ROW_HEIGHT,
+                "bar_height": BAR_HEIGHT,
+                "view_url": datasette.urls.table(database, FUNDING_VIEW),
+                "csv_url": datasette.urls.table(database, FUNDING_VIEW, format="csv") + "?_size=max",
+            },
+            request=request,
+        )
+    )
 
 
-async def _database_with(datasette, view: str) -> str | None:
+async def _database_with(datasette: Datasette, view: str) -> str | None:
     """The first database that has `view`."""
     for name, db in datasette.databases.items():
         if view in await db.view_names():
-            return name
+            found: str = name
+            return found
     return None
 
 

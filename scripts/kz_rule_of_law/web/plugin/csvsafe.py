@@ -10,8 +10,13 @@ Datasette. The package's own downloads (static files) are not touched.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from . import guard
+from .asgi import App, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 IMMEDIATE = frozenset(b"=@\t")  # a formula whatever follows
 SIGNS = frozenset(b"+-")  # a formula unless the cell is a number
@@ -23,22 +28,24 @@ MAX_NUMBER_BYTES = 40
 START, UNQUOTED, SIGNED, QUOTED_START, QUOTED, QUOTE_SEEN = range(6)
 
 
-def wrap(datasette, app):
+def wrap(datasette: Datasette, app: App) -> App:
     """`app` with the formula cells of its CSV answers escaped."""
 
-    async def escaped(scope, receive, send):
+    async def escaped(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_database_csv(datasette, scope):
             return await app(scope, receive, send)
         escaper = FormulaEscaper()
         rewriting = False
 
-        async def escaping_send(message):
+        async def escaping_send(message: Message) -> None:
             nonlocal rewriting
             if message["type"] == "http.response.start":
                 rewriting = message.get("status") == 200
                 if rewriting:
-                    message = dict(message, headers=[
-                        (k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"])
+                    message = dict(
+                        message,
+                        headers=[(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"],
+                    )
             elif message["type"] == "http.response.body" and rewriting:
                 body = escaper.feed(message.get("body", b""))
                 if not message.get("more_body", False):
@@ -51,7 +58,7 @@ def wrap(datasette, app):
     return escaped
 
 
-def is_database_csv(datasette, scope: dict) -> bool:
+def is_database_csv(datasette: Datasette, scope: Scope) -> bool:
     """Whether the request is for Datasette's CSV of a database, table, row or query."""
     path = (scope.get("raw_path") or b"").decode("latin-1").partition("?")[0] or scope.get("path", "")
     found = guard.format_route(datasette, path)
@@ -68,61 +75,87 @@ class FormulaEscaper:
 
     def feed(self, data: bytes) -> bytes:
         """The next piece of the text, escaped (a signed cell's start may wait for the next piece)."""
+        steps = {
+            START: self._start,
+            UNQUOTED: self._unquoted,
+            SIGNED: self._signed,
+            QUOTED_START: self._quoted_start,
+            QUOTED: self._quoted,
+            QUOTE_SEEN: self._quote_seen,
+        }
         out: list[bytes] = []
-        i, n = 0, len(data)
-        while i < n:
-            if self.state == START:
-                c = data[i]
-                if c == 0x22:  # "
-                    out.append(b'"')
-                    i += 1
-                    self.state = QUOTED_START
-                elif c in b",\r\n":
-                    out.append(data[i:i + 1])
-                    i += 1
-                elif c in IMMEDIATE:
-                    out.append(b"'")
-                    self.state = UNQUOTED
-                elif c in SIGNS:
-                    self.state = SIGNED
-                else:
-                    self.state = UNQUOTED
-            elif self.state == UNQUOTED:  # on to the next cell that starts with something to check
-                found = SPECIAL_START.search(data, i)
-                j = found.end() if found else n
-                out.append(data[i:j])
-                i = j
-                if found or data[n - 1] in b",\r\n":
-                    self.state = START
-            elif self.state == SIGNED:
-                end = FIELD_END.search(data, i)
-                j = end.start() if end else n
-                self.pending += data[i:j]
-                i = j
-                if end is not None or len(self.pending) > MAX_NUMBER_BYTES:
-                    out.append(self._release(complete=end is not None))
-                    self.state = UNQUOTED
-            elif self.state == QUOTED_START:
-                if data[i] in QUOTED_FORMULA:
-                    out.append(b"'")
-                self.state = QUOTED
-            elif self.state == QUOTED:
-                j = data.find(b'"', i)
-                if j < 0:
-                    out.append(data[i:])
-                    i = n
-                else:
-                    out.append(data[i:j + 1])
-                    i = j + 1
-                    self.state = QUOTE_SEEN
-            else:  # QUOTE_SEEN: a doubled quote stays inside the cell; anything else ends it
-                if data[i] == 0x22:
-                    out.append(b'"')
-                    i += 1
-                    self.state = QUOTED
-                else:
-                    self.state = UNQUOTED
+        i = 0
+        while i < len(data):
+            i = steps[self.state](data, i, out)
         return b"".join(out)
+
+    # Each step reads `data` from `i` in its state, appends what it lets through to `out`, and
+    # returns where the next step reads from.
+
+    def _start(self, data: bytes, i: int, out: list[bytes]) -> int:
+        """At a cell's start: a quote, an empty cell, or the first byte, which sets what to check."""
+        c = data[i]
+        if c == 0x22:  # "
+            out.append(b'"')
+            self.state = QUOTED_START
+            return i + 1
+        if c in b",\r\n":
+            out.append(data[i : i + 1])
+            return i + 1
+        if c in IMMEDIATE:
+            out.append(b"'")
+            self.state = UNQUOTED
+        elif c in SIGNS:
+            self.state = SIGNED
+        else:
+            self.state = UNQUOTED
+        return i
+
+    def _unquoted(self, data: bytes, i: int, out: list[bytes]) -> int:
+        """On to the next cell that starts with something to check."""
+        n = len(data)
+        found = SPECIAL_START.search(data, i)
+        j = found.end() if found else n
+        out.append(data[i:j])
+        if found or data[n - 1] in b",\r\n":
+            self.state = START
+        return j
+
+    def _signed(self, data: bytes, i: int, out: list[bytes]) -> int:
+        """A cell starting with a sign, held back until it is known to be a number or not."""
+        end = FIELD_END.search(data, i)
+        j = end.start() if end else len(data)
+        self.pending += data[i:j]
+        if end is not None or len(self.pending) > MAX_NUMBER_BYTES:
+            out.append(self._release(complete=end is not None))
+            self.state = UNQUOTED
+        return j
+
+    def _quoted_start(self, data: bytes, i: int, out: list[bytes]) -> int:
+        """The first byte inside a quoted cell: never a number, so any formula start is escaped."""
+        if data[i] in QUOTED_FORMULA:
+            out.append(b"'")
+        self.state = QUOTED
+        return i
+
+    def _quoted(self, data: bytes, i: int, out: list[bytes]) -> int:
+        """Inside a quoted cell, up to the next quote."""
+        j = data.find(b'"', i)
+        if j < 0:
+            out.append(data[i:])
+            return len(data)
+        out.append(data[i : j + 1])
+        self.state = QUOTE_SEEN
+        return j + 1
+
+    def _quote_seen(self, data: bytes, i: int, out: list[bytes]) -> int:
+        """After a quote in a quoted cell: a doubled quote stays inside the cell; anything else ends it."""
+        if data[i] == 0x22:
+            out.append(b'"')
+            self.state = QUOTED
+            return i + 1
+        self.state = UNQUOTED
+        return i
 
     def close(self) -> bytes:
         """What is held back at the end of the text."""

@@ -16,22 +16,31 @@ from __future__ import annotations
 
 import sqlite3
 import traceback
-from typing import Any
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
 from datasette import Response, hookimpl
+from datasette.utils.asgi import Request
 from markupsafe import Markup
 
 from . import patches
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 INTERNAL_ERROR = "Internal server error"
 
 
 @hookimpl(hookwrapper=True)
-def handle_exception(datasette, request, exception):
+def handle_exception(datasette: Datasette, request: Request, exception: Exception) -> Generator[None, Any, None]:
     """Replace Datasette's default error handler (the last result) with `error_response`."""
     outcome = yield
-    outcome.force_result([*patches.drop_default_error_handler(outcome.get_result()),
-                          lambda: error_response(datasette, request, exception)])
+    outcome.force_result(
+        [
+            *patches.drop_default_error_handler(outcome.get_result()),
+            lambda: error_response(datasette, request, exception),
+        ]
+    )
 
 
 def classify(exception: BaseException) -> tuple[int, Any, str | None, dict[str, Any]]:
@@ -39,21 +48,32 @@ def classify(exception: BaseException) -> tuple[int, Any, str | None, dict[str, 
     if isinstance(exception, patches.Base400):
         return exception.status, exception.args[0], None, {}
     if isinstance(exception, patches.DatasetteError):
-        message = Markup(exception.message) if exception.message_is_html else exception.message
-        status = exception.status
-        if status == 500 and str(exception.message).startswith(patches.CLIENT_ERROR_MESSAGES):
-            status = 400
-        return status, message, exception.title, dict(exception.error_dict)
+        return _datasette_error(exception)
+    status, message = _raised_where(exception)
+    return status, message, None, {}
+
+
+def _datasette_error(exception: patches.DatasetteError) -> tuple[int, Any, str | None, dict[str, Any]]:
+    """A DatasetteError's page; the client errors Datasette answers 500 for answer 400."""
+    message = Markup(exception.message) if exception.message_is_html else exception.message
+    status = exception.status
+    if status == 500 and str(exception.message).startswith(patches.CLIENT_ERROR_MESSAGES):
+        status = 400
+    return status, message, exception.title, dict(exception.error_dict)
+
+
+def _raised_where(exception: BaseException) -> tuple[int, str]:
+    """Status and message of another error, by where Datasette raised it: a client error, or 500."""
     if isinstance(exception, (ValueError, KeyError, TypeError)) and patches.raised_in_filters(exception):
-        return 400, f"Invalid filter: {type(exception).__name__}: {exception}", None, {}
+        return 400, f"Invalid filter: {type(exception).__name__}: {exception}"
     if isinstance(exception, sqlite3.ProgrammingError) and patches.raised_in_row_view(exception):
-        return 404, "Row not found (too few primary key values)", None, {}
+        return 404, "Row not found (too few primary key values)"
     if isinstance(exception, OSError) and patches.raised_in_static_files(exception):
-        return 404, "Not found", None, {}
-    return 500, INTERNAL_ERROR, None, {}
+        return 404, "Not found"
+    return 500, INTERNAL_ERROR
 
 
-async def error_response(datasette, request, exception: Exception) -> Response:
+async def error_response(datasette: Datasette, request: Request, exception: Exception) -> Response:
     """The error page (JSON for .json paths) of Datasette 0.65.5's handler, minus its rich traceback."""
     status, message, title, info = classify(exception)
     if status == 500:

@@ -12,12 +12,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from datasette import Response
 from datasette.utils import tilde_decode
 
 from . import patches
+from .asgi import App, Receive, Scope, Send, respond
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 UNSAFE_PATH = re.compile(r"[/\\]{2}")
 INVISIBLE = re.compile(r"[\t\n\r]")
@@ -32,23 +37,27 @@ FORMAT_ROUTES = (
 )
 
 
-def wrap(datasette, app):
+def wrap(datasette: Datasette, app: App) -> App:
     """`app` behind the refusals and the query-string tidying of this module."""
 
-    async def guarded(scope, receive, send):
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await app(scope, receive, send)
         if scope.get("method", "GET") not in READ_METHODS:
-            return await Response.text("Method not allowed: this site is read-only", status=405, headers={
-                "Allow": ", ".join(READ_METHODS)}).asgi_send(send)
+            return await respond(
+                Response.text(
+                    "Method not allowed: this site is read-only", status=405, headers={"Allow": ", ".join(READ_METHODS)}
+                ),
+                send,
+            )
         raw = (scope.get("raw_path") or b"").decode("latin-1")
         if len(raw) + len(scope.get("query_string") or b"") > MAX_TARGET_BYTES:
-            return await Response.text("URI too long", status=414).asgi_send(send)
+            return await respond(Response.text("URI too long", status=414), send)
         if is_unsafe_path(scope.get("path", "")) or is_unsafe_path(raw):
-            return await Response.text("Not found", status=404).asgi_send(send)
+            return await respond(Response.text("Not found", status=404), send)
         extension = unknown_format(datasette, raw.partition("?")[0] or scope.get("path", ""))
         if extension:
-            return await Response.text(f"Not found: no .{extension} format", status=404).asgi_send(send)
+            return await respond(Response.text(f"Not found: no .{extension} format", status=404), send)
         query = scope.get("query_string") or b""
         if query:
             scope = dict(scope, query_string=without_parameters(query, CLIENT_SET_PARAMETERS))
@@ -62,7 +71,7 @@ def is_unsafe_path(path: str) -> bool:
     return bool(UNSAFE_PATH.match(INVISIBLE.sub("", path)))
 
 
-def format_route(datasette, path: str) -> tuple[str, set[str]] | None:
+def format_route(datasette: Datasette, path: str) -> tuple[str, set[str]] | None:
     """The format extension of a database, table or row path, and the formats it may have."""
     routes = patches.database_routes(datasette)
     for pattern, extra in FORMAT_ROUTES:
@@ -72,7 +81,7 @@ def format_route(datasette, path: str) -> tuple[str, set[str]] | None:
     return None
 
 
-def unknown_format(datasette, path: str) -> str | None:
+def unknown_format(datasette: Datasette, path: str) -> str | None:
     """The format extension of a database, table or row path that no renderer knows, if any."""
     found = format_route(datasette, path)
     if found is None:

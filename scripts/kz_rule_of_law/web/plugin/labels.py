@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
+
 _foreign_keys: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette) -> Callable[[], Awaitable[Any]] | None:
+def render_cell(
+    value: object, column: str, table: str | None, database: str, datasette: Datasette
+) -> Callable[[], Awaitable[Any]] | None:
     """A raw foreign key value (row pages) as a link labelled with the row it points to."""
     if table is None or value is None or isinstance(value, (dict, bytes)):
         return None
@@ -30,7 +36,8 @@ def render_cell(value, column, table, database, datasette) -> Callable[[], Await
             return None
         result = await db.execute(
             f"SELECT {quoted(label_column)} FROM {quoted(fk['other_table'])} WHERE {quoted(fk['other_column'])} = ?",
-            [value])
+            [value],
+        )
         row = result.first()
         if row is None or row[0] in (None, ""):
             return None

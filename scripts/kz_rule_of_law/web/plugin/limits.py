@@ -27,13 +27,18 @@ import math
 import os
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from datasette import Response
 from datasette.utils import tilde_decode
 
 from . import patches
+from .asgi import App, Receive, Scope, Send, respond
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 EXTRA_FACETS = 5  # facets a request may add to the table's metadata facets
 SQL_PER_CLIENT = 1
@@ -51,22 +56,30 @@ class FacetError(ValueError):
 # Facets
 
 
-def wrap_facets(datasette, app):
+def wrap_facets(datasette: Datasette, app: App) -> App:
     """`app` without repeated facet parameters, and 400 for too many or unreadable ones."""
     metadata_facets = metadata_facet_reader(datasette)
 
-    async def bounded(scope, receive, send):
+    async def bounded(scope: Scope, receive: Receive, send: Send) -> None:
         query = scope.get("query_string") or b""
         if scope["type"] != "http" or b"_facet" not in query:
             return await app(scope, receive, send)
         try:
             kept, added = new_facets(query, metadata_facets(scope.get("path", "")))
         except FacetError as e:
-            return await refusal(scope, 400, str(e)).asgi_send(send)
+            return await respond(refusal(scope, 400, str(e)), send)
         if added > EXTRA_FACETS:
-            return await refusal(scope, 400, (
-                f"Too many facets: {added} distinct _facet, _facet_array and _facet_date parameters "
-                f"beside the table's own facets, at most {EXTRA_FACETS}")).asgi_send(send)
+            return await respond(
+                refusal(
+                    scope,
+                    400,
+                    (
+                        f"Too many facets: {added} distinct _facet, _facet_array and _facet_date parameters "
+                        f"beside the table's own facets, at most {EXTRA_FACETS}"
+                    ),
+                ),
+                send,
+            )
         if kept != query:
             scope = dict(scope, query_string=kept)
         return await app(scope, receive, send)
@@ -96,7 +109,7 @@ def facet_of(name: str, value: str) -> tuple[str, str] | None:
     if name == "_facet":
         kind = "column"
     elif name.startswith("_facet_"):
-        kind = name[len("_facet_"):]
+        kind = name[len("_facet_") :]
     else:
         raise FacetError(f"Unknown facet parameter {name!r}: use _facet, _facet_array or _facet_date")
     if kind not in patches.FACET_TYPES:
@@ -112,12 +125,11 @@ def config_column(name: str, value: str) -> str:
         config = None
     column = (config.get("column") or config.get("simple")) if isinstance(config, dict) else None
     if not isinstance(column, str):
-        raise FacetError(f"Invalid {name} configuration {value!r}: expected a column name "
-                         'or {"column": "<name>"}')
+        raise FacetError(f'Invalid {name} configuration {value!r}: expected a column name or {{"column": "<name>"}}')
     return column
 
 
-def metadata_facet_reader(datasette) -> Callable[[str], frozenset[tuple[str, str]]]:
+def metadata_facet_reader(datasette: Datasette) -> Callable[[str], frozenset[tuple[str, str]]]:
     """The (type, column) of the metadata facets of the table of a path (none for other paths)."""
     known: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
 
@@ -158,8 +170,14 @@ class SqlLimits:
     """How many arbitrary-SQL requests run now, in all and per client, when each client may send the
     next one, and the caps on all three."""
 
-    def __init__(self, per_client: int, total: int, retry_after_s: int, trusted: frozenset[str] = frozenset(),
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_client: int,
+        total: int,
+        retry_after_s: int,
+        trusted: frozenset[str] = frozenset(),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         """No requests running yet; at most `per_client` of one client and `total` in all; a request
         that runs for half of `retry_after_s` or more makes its client rest as long."""
         self.per_client, self.total, self.retry_after_s, self.trusted = per_client, total, retry_after_s, trusted
@@ -168,17 +186,17 @@ class SqlLimits:
         self.resting: dict[str, float] = {}  # client: when (on `clock`) it may send the next one
 
     @classmethod
-    def for_site(cls, datasette) -> SqlLimits:
+    def for_site(cls, datasette: Datasette) -> SqlLimits:
         """The caps of this site: one SQL thread kept free, the time limit as the wait."""
         threads = datasette.setting("num_sql_threads") or 1  # 0: queries run on the event loop
         retry = max(1, math.ceil(datasette.setting("sql_time_limit_ms") / 1000))
         trusted = frozenset(a.strip() for a in os.environ.get(TRUSTED_PROXIES, "").split(",") if a.strip())
         return cls(SQL_PER_CLIENT, max(1, threads - 1), retry, trusted)
 
-    def wrap(self, datasette, app):
+    def wrap(self, datasette: Datasette, app: App) -> App:
         """`app` with arbitrary-SQL requests beyond the caps answered 429."""
 
-        async def limited(scope, receive, send):
+        async def limited(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != "http" or not runs_arbitrary_sql(datasette, scope):
                 return await app(scope, receive, send)
             client = client_address(scope, self.trusted)
@@ -187,7 +205,7 @@ class SqlLimits:
                 message, wait = refused
                 response = refusal(scope, 429, message)
                 response.headers["Retry-After"] = str(wait)
-                return await response.asgi_send(send)
+                return await respond(response, send)
             started = self.clock()
             try:
                 return await app(scope, receive, send)
@@ -202,8 +220,10 @@ class SqlLimits:
         if rest > 0:
             return ("Your last SQL query ran for a while: wait as long before the next one", max(1, math.ceil(rest)))
         if self.running[client] >= self.per_client:
-            return (f"Too many SQL queries at once: at most {self.per_client} per client; wait for yours to "
-                    "finish", self.retry_after_s)
+            return (
+                f"Too many SQL queries at once: at most {self.per_client} per client; wait for yours to finish",
+                self.retry_after_s,
+            )
         if sum(self.running.values()) >= self.total:
             return "Too many SQL queries at once on the site: retry shortly", self.retry_after_s
         self.running[client] += 1
@@ -222,7 +242,7 @@ class SqlLimits:
         self.resting[client] = max(self.resting.get(client, 0.0), now + (now - started))
 
 
-def runs_arbitrary_sql(datasette, scope: dict) -> bool:
+def runs_arbitrary_sql(datasette: Datasette, scope: Scope) -> bool:
     """Whether a request runs SQL its client wrote: `sql` on a database, `_where` on a table."""
     query = scope.get("query_string") or b""
     if b"sql" not in query and b"_where" not in query:
@@ -231,8 +251,10 @@ def runs_arbitrary_sql(datasette, scope: dict) -> bool:
     for pattern, parameter in SQL_PARAMETERS.items():
         match = pattern.match(path)
         if match and tilde_decode(match["database"]) in patches.database_routes(datasette):
-            return any(_decode(name) == parameter and value
-                       for name, _, value in (p.partition(b"=") for p in query.split(b"&")))
+            return any(
+                _decode(name) == parameter and value
+                for name, _, value in (p.partition(b"=") for p in query.split(b"&"))
+            )
     return False
 
 

@@ -18,13 +18,18 @@ Workarounds kept, each for what it still buys on 0.65.5:
 from __future__ import annotations
 
 import functools
+import sqlite3
 import traceback
-from typing import Any, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 __all__ = ["Base400", "DatasetteError", "add_cors_headers"]
 
@@ -45,31 +50,34 @@ FACET_OPTIONS = ("_facet_size",)
 # Attributes read
 
 
-def database_routes(datasette) -> set[str]:
+def database_routes(datasette: Datasette) -> set[str]:
     """The names the databases have in URLs."""
     return {db.route or name for name, db in datasette.databases.items()}
 
 
-def renderer_extensions(datasette) -> Iterable[str]:
+def renderer_extensions(datasette: Datasette) -> Iterable[str]:
     """The format extensions of the registered output renderers."""
-    return datasette.renderers.keys()
+    extensions: Iterable[str] = datasette.renderers.keys()
+    return extensions
 
 
-def static_mounts(datasette) -> list[str]:
+def static_mounts(datasette: Datasette) -> list[str]:
     """The mount points of the static folders (`--static mount:folder`)."""
     return [mount for mount, _ in datasette.static_mounts]
 
 
-def cors(datasette) -> bool:
+def cors(datasette: Datasette) -> bool:
     """Whether the site was started with --cors."""
     return bool(datasette.cors)
 
 
-async def render_error_page(datasette, status: int, info: dict[str, Any]) -> str:
+async def render_error_page(datasette: Datasette, status: int, info: dict[str, Any]) -> str:
     """The HTML of an error page, as Datasette's default handler renders it."""
     template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-    return await template.render_async(dict(
-        info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: []))
+    html: str = await template.render_async(
+        dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [])
+    )
+    return html
 
 
 # Where Datasette raises what
@@ -92,8 +100,10 @@ def raised_in_static_files(exception: BaseException) -> bool:
 
 def _raised_in(exception: BaseException, filename: str) -> bool:
     """Whether `exception` was raised inside (or below) code of `filename`."""
-    return any(frame.f_code.co_filename.replace("\\", "/").endswith(filename)
-               for frame, _ in traceback.walk_tb(exception.__traceback__))
+    return any(
+        frame.f_code.co_filename.replace("\\", "/").endswith(filename)
+        for frame, _ in traceback.walk_tb(exception.__traceback__)
+    )
 
 
 def drop_default_error_handler(results: list[Any]) -> list[Any]:
@@ -105,7 +115,7 @@ def drop_default_error_handler(results: list[Any]) -> list[Any]:
 
 
 @hookimpl(specname="startup")
-def patch_datasette(datasette) -> None:
+def patch_datasette(datasette: Datasette) -> None:
     """Replace, once per instance, the Datasette methods of the workarounds kept (module docstring)."""
     for db in datasette.databases.values():
         if not getattr(db.execute_fn, "_kz_frees_cursor", False):
@@ -113,15 +123,16 @@ def patch_datasette(datasette) -> None:
     rules = datasette._table_permission_allows
     if not hasattr(rules, "cache_info"):
         datasette._table_permission_allows = functools.lru_cache(maxsize=PERMISSION_CACHE_SIZE)(
-            lambda database, table: tuple(rules(database, table)))
+            lambda database, table: tuple(rules(database, table))
+        )
 
 
 def frees_cursor_in_thread(original: Callable[[Callable], Awaitable[Any]]) -> Callable[[Callable], Awaitable[Any]]:
     """`Database.execute_fn` whose function, when it raises, drops the locals of its finished frames
     (the cursor among them) in the SQL thread, before the exception reaches the event loop."""
 
-    async def execute_fn(fn):
-        def in_thread(conn):
+    async def execute_fn(fn: Callable[[sqlite3.Connection], Any]) -> Any:
+        def in_thread(conn: sqlite3.Connection) -> Any:
             try:
                 return fn(conn)
             except BaseException as e:
@@ -131,7 +142,7 @@ def frees_cursor_in_thread(original: Callable[[Callable], Awaitable[Any]]) -> Ca
 
         return await original(in_thread)
 
-    execute_fn._kz_frees_cursor = True
+    setattr(execute_fn, "_kz_frees_cursor", True)  # noqa: B010 - a mark on a function, read by getattr
     return execute_fn
 
 

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import patches
+from .asgi import App, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
+    from datasette.app import Datasette
 
 
-def wrap(datasette, app):
+def wrap(datasette: Datasette, app: App) -> App:
     """`app` with the content type of static files' text made explicit."""
 
-    async def utf8_static(scope, receive, send):
+    async def utf8_static(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_static(datasette, scope.get("path", "")):
             return await app(scope, receive, send)
 
-        async def utf8_send(message):
+        async def utf8_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = dict(message, headers=[
-                    (k, utf8(v) if k.lower() == b"content-type" else v) for k, v in message.get("headers", [])
-                ])
+                message = dict(
+                    message,
+                    headers=[
+                        (k, utf8(v) if k.lower() == b"content-type" else v) for k, v in message.get("headers", [])
+                    ],
+                )
             await send(message)
 
         return await app(scope, receive, utf8_send)
@@ -24,7 +33,7 @@ def wrap(datasette, app):
     return utf8_static
 
 
-def is_static(datasette, path: str) -> bool:
+def is_static(datasette: Datasette, path: str) -> bool:
     """Whether `path` is under one of the site's static mounts."""
     return path.startswith(tuple(f"/{mount}/" for mount in patches.static_mounts(datasette)))
 
