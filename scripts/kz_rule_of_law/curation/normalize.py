@@ -445,26 +445,53 @@ _NOUN_FORMS = {**{_plural(n): "nominative" for n in _NOUNS},
                   if c in ("nominative", "ablative", "dative")}}
 
 
-def parse_count(text: str) -> tuple[int, str]:
-    """Parse a count ('80-нен астам', '80-ге жуық', 'шамамен 80 адам') into (value, qualifier)."""
-    t = _clean(text, _COUNT_EXPECTED)
-    qualifier = None
+def _count_prefix(t: str) -> tuple[str | None, str]:
+    """Split a qualifier word ('шамамен', 'кем дегенде') off the front of a count."""
     for prefix, q in _PREFIXES.items():
         if t.startswith(prefix + " "):
-            qualifier, t = q, t[len(prefix) + 1:]
-            break
+            return q, t[len(prefix) + 1 :]
+    return None, t
+
+
+def _count_suffix(rest: str, text: str) -> tuple[str | None, str]:
+    """Read the case of a hyphenated suffix on the number ('80-нен'); return it and the words after."""
+    if not rest.startswith("-"):
+        return None, rest
+    suffix, _, rest = rest[1:].partition(" ")
+    if suffix not in _SUFFIX_CASES:
+        raise InputError(f"unknown suffix '-{suffix}' after the number", value=text,
+                         expected=_COUNT_EXPECTED, code="unknown-suffix")
+    return _SUFFIX_CASES[suffix], rest
+
+
+def _count_postposition(case: str | None, words: list[str], text: str) -> tuple[str, list[str]]:
+    """Read the qualifier a postposition gives ('астам', 'жуық'), or the one the bare case implies."""
+    for n in (2, 1):
+        if len(words) >= n and (case, " ".join(words[:n])) in _POSTPOSITIONS:
+            return _POSTPOSITIONS[case, " ".join(words[:n])], words[n:]
+    if case in ("ablative", "dative"):
+        raise InputError(f"the {case} needs a word such as 'астам', 'жуық' or 'дейін' after it",
+                         value=text, expected=_COUNT_EXPECTED, code="missing-qualifier")
+    return ("about" if case == "similative" else "exact"), words
+
+
+def _count_tail(words: list[str], noun_seen: bool, text: str) -> None:
+    """Allow one noun in the nominative ('80 адам') after the qualifier, and nothing else."""
+    if not noun_seen and words and _NOUN_FORMS.get(words[0]) == "nominative":
+        words = words[1:]
+    if words:
+        raise InputError(f"unexpected words in the count: {' '.join(words)!r}", value=text,
+                         expected=_COUNT_EXPECTED, code="unexpected-words")
+
+
+def parse_count(text: str) -> tuple[int, str]:
+    """Parse a count ('80-нен астам', '80-ге жуық', 'шамамен 80 адам') into (value, qualifier)."""
+    qualifier, t = _count_prefix(_clean(text, _COUNT_EXPECTED))
     m = re.match(_INT, t)
     if m is None:
         raise InputError("no count in ASCII digits", value=text, expected=_COUNT_EXPECTED, code="unrecognised-count")
     value = _number(m["int"], text, _COUNT_EXPECTED)
-    rest = _glued(t, m, text, _COUNT_EXPECTED, "count")
-    case = None
-    if rest.startswith("-"):
-        suffix, _, rest = rest[1:].partition(" ")
-        if suffix not in _SUFFIX_CASES:
-            raise InputError(f"unknown suffix '-{suffix}' after the number", value=text,
-                             expected=_COUNT_EXPECTED, code="unknown-suffix")
-        case = _SUFFIX_CASES[suffix]
+    case, rest = _count_suffix(_glued(t, m, text, _COUNT_EXPECTED, "count"), text)
     words = rest.split()
     noun_seen = False
     if case is None and words and _NOUN_FORMS.get(words[0]) in ("ablative", "dative"):  # "80 адамнан астам"
@@ -473,20 +500,8 @@ def parse_count(text: str) -> tuple[int, str]:
         raise InputError(f"{t.split(' ')[0]!r} cannot follow a qualifier word", value=text,
                          expected=_COUNT_EXPECTED, code="misplaced-qualifier")
     if not qualifier:
-        for n in (2, 1):
-            if len(words) >= n and (case, " ".join(words[:n])) in _POSTPOSITIONS:
-                qualifier, words = _POSTPOSITIONS[case, " ".join(words[:n])], words[n:]
-                break
-        else:
-            if case in ("ablative", "dative"):
-                raise InputError(f"the {case} needs a word such as 'астам', 'жуық' or 'дейін' after it",
-                                 value=text, expected=_COUNT_EXPECTED, code="missing-qualifier")
-            qualifier = "about" if case == "similative" else "exact"
-    if not noun_seen and words and _NOUN_FORMS.get(words[0]) == "nominative":
-        words.pop(0)
-    if words:
-        raise InputError(f"unexpected words in the count: {' '.join(words)!r}", value=text,
-                         expected=_COUNT_EXPECTED, code="unexpected-words")
+        qualifier, words = _count_postposition(case, words, text)
+    _count_tail(words, noun_seen, text)
     return value, qualifier
 
 
