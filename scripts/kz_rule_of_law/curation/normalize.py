@@ -65,31 +65,36 @@ _AFTER_POSSESSIVE = {"nominative": "", "locative": "нда", "attributive": "н�
                      "dative": "на", "ablative": "нан", "accusative": "н", "instrumental": "мен"}
 
 
+# Back-vowel case suffixes after each kind of final sound (front-vowel forms come from _FRONT).
+_CASES = ("nominative", "locative", "attributive", "genitive", "dative", "ablative", "accusative", "instrumental")
+_CASE_SUFFIXES = {
+    kind: dict(zip(_CASES, ("", *suffixes.split(" "))))
+    for kind, suffixes in (
+        ("vowel", "да дағы ның ға дан ны мен"),
+        ("nasal", "да дағы ның ға нан ды мен"),
+        ("voiceless", "та тағы тың қа тан ты пен"),
+        ("voiced", "да дағы дың ға дан ды бен"),
+        ("sonorant", "да дағы дың ға дан ды мен"),
+    )
+}
+
+
+def _possessive_base(stem: str, ending: str, poss_stem: str | None) -> tuple[str, str]:
+    """Return the stem and the 3rd-person possessive suffix it takes (-сы after a vowel, else -ы)."""
+    if ending == "vowel":
+        return stem, "сы"
+    return poss_stem or stem[:-1] + stem[-1].translate(_VOICING), "ы"
+
+
 def _declension(stem: str, poss_stem: str | None = None) -> dict[str, str]:
     """Return every case form of a Kazakh noun, plain and after the 3rd-person possessive."""
     e = _ending(stem)
-    vs = e == "voiceless"
-    loc = "та" if vs else "да"
-    back = {
-        "nominative": "",
-        "locative": loc,
-        "attributive": loc + "ғы",
-        "genitive": "тың" if vs else "ның" if e in ("vowel", "nasal") else "дың",
-        "dative": "қа" if vs else "ға",
-        "ablative": "тан" if vs else "нан" if e == "nasal" else "дан",
-        "accusative": "ты" if vs else "ны" if e == "vowel" else "ды",
-        "instrumental": "пен" if vs else "бен" if e == "voiced" else "мен",
-    }
-    front = _is_front(stem)
-    harm = (lambda s: s.translate(_FRONT)) if front else (lambda s: s)
-    forms = {case: stem + harm(suffix) for case, suffix in back.items()}
-    if e == "vowel":
-        base, poss = stem, "сы"
-    else:
-        base, poss = poss_stem or stem[:-1] + stem[-1].translate(_VOICING), "ы"
+    harmony = _FRONT if _is_front(stem) else {}
+    forms = {case: stem + suffix.translate(harmony) for case, suffix in _CASE_SUFFIXES[e].items()}
+    base, poss = _possessive_base(stem, e, poss_stem)
     for case, suffix in _AFTER_POSSESSIVE.items():
         name = "possessive" if case == "nominative" else f"possessive-{case}"
-        forms[name] = base + harm(poss + suffix)
+        forms[name] = base + (poss + suffix).translate(harmony)
     return forms
 
 
