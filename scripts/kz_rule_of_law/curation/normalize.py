@@ -283,17 +283,21 @@ def _plain(d: Decimal) -> Decimal:
     return Decimal(s.rstrip("0").rstrip(".") if "." in s else s)
 
 
-def parse_money(text: str) -> tuple[Decimal, str]:
-    """Parse an amount with its currency ('777 895 еуро', '1,5 млн теңге') into (Decimal, ISO code)."""
-    t = _clean(text, _MONEY_EXPECTED)
+def _money_sign(t: str, text: str) -> tuple[str | None, str]:
+    """Split a leading currency sign off an amount ('€12,50'), refusing a plus or minus sign."""
     t = " ".join(re.sub(r"([€$₸₽])", r" \1 ", t).split())
     code = None
     first = t.split(" ")[0]
     if first in _CURRENCY_SIGNS:
-        code, t = _CURRENCY_SIGNS[first], t[len(first):].strip()
+        code, t = _CURRENCY_SIGNS[first], t[len(first) :].strip()
     if t[:1] in ("-", "+"):
         raise InputError("amounts must be written without a sign (no negative amounts)", value=text,
                          expected=_MONEY_EXPECTED, code="signed-amount")
+    return code, t
+
+
+def _money_amount(t: str, text: str) -> tuple[Decimal, list[str]]:
+    """Read the amount and its multiplier word ('1,5 млн'); return it and the words after."""
     m = re.match(_INT + r"(?:,(?P<frac>[0-9]+))?", t)
     if m is None:
         raise InputError("no amount in ASCII digits", value=text, expected=_MONEY_EXPECTED, code="unrecognised-amount")
@@ -304,17 +308,28 @@ def parse_money(text: str) -> tuple[Decimal, str]:
         with localcontext() as ctx:
             ctx.prec = len(digits) + len(m["frac"] or "") + 12
             value = _plain(value * _MULTIPLIERS[words.pop(0)])
+    return value, words
+
+
+def _money_currency(words: list[str], text: str) -> tuple[str, list[str]]:
+    """Read the currency word after the amount ('еуро', 'АҚШ долларын'); return its code and the words after."""
+    if not words:
+        raise InputError("no currency after the amount",
+                         value=text, expected=_MONEY_EXPECTED, code="missing-currency")
+    if " ".join(words[:2]) in _CURRENCY_WORDS and len(words) > 1:
+        return _CURRENCY_WORDS[" ".join(words[:2])], words[2:]
+    if words[0] in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[words[0]], words[1:]
+    raise InputError(f"unknown currency word {words[0]!r}",
+                     value=text, expected=_MONEY_EXPECTED, code="unknown-currency")
+
+
+def parse_money(text: str) -> tuple[Decimal, str]:
+    """Parse an amount with its currency ('777 895 еуро', '1,5 млн теңге') into (Decimal, ISO code)."""
+    code, t = _money_sign(_clean(text, _MONEY_EXPECTED), text)
+    value, words = _money_amount(t, text)
     if code is None:
-        if not words:
-            raise InputError("no currency after the amount",
-                             value=text, expected=_MONEY_EXPECTED, code="missing-currency")
-        if " ".join(words[:2]) in _CURRENCY_WORDS and len(words) > 1:
-            code, words = _CURRENCY_WORDS[" ".join(words[:2])], words[2:]
-        elif words[0] in _CURRENCY_WORDS:
-            code, words = _CURRENCY_WORDS[words[0]], words[1:]
-        else:
-            raise InputError(f"unknown currency word {words[0]!r}",
-                             value=text, expected=_MONEY_EXPECTED, code="unknown-currency")
+        code, words = _money_currency(words, text)
     if words:
         raise InputError(f"unexpected words after the amount: {' '.join(words)!r}", value=text,
                          expected=_MONEY_EXPECTED, code="unexpected-words")
