@@ -399,8 +399,8 @@ _PERIOD_PATTERNS = [re.compile(p) for p in (
 )]
 
 
-def parse_period(text: str) -> tuple[int, int]:
-    """Parse a year range ('2024-2026 жж.', '(2024–2026 жылдары)') into (start_year, end_year)."""
+def _period_match(text: str) -> re.Match[str]:
+    """Match a year range, with or without brackets around it."""
     t = _clean(text, _PERIOD_EXPECTED)
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1].strip()
@@ -408,15 +408,23 @@ def parse_period(text: str) -> tuple[int, int]:
     if m is None:
         raise InputError("not a recognised year range",
                          value=text, expected=_PERIOD_EXPECTED, code="unrecognised-period")
+    return m
+
+
+def _check_period_words(m: re.Match[str], text: str) -> None:
+    """Refuse words after the years other than a plural 'years' mark and 'аралығы'."""
     mark, span = m.groupdict().get("mark"), m.groupdict().get("span")
     if mark is not None and mark not in _PERIOD_MARKS:
         raise InputError(f"unknown word {mark!r} after the years",
                          value=text, expected=_PERIOD_EXPECTED, code="unknown-word")
-    if span is not None and span not in _SPAN_WORDS or m["rest"]:
+    if (span is not None and span not in _SPAN_WORDS) or m["rest"]:
         extra = " ".join(filter(None, (span, m["rest"].strip())))
         raise InputError(f"unexpected words after the years: {extra!r}", value=text,
                          expected=_PERIOD_EXPECTED, code="unexpected-words")
-    start, end = int(m["a"]), int(m["b"])
+
+
+def _check_period_years(start: int, end: int, text: str) -> None:
+    """Refuse years outside 1900..2100 and a range that ends before it starts."""
     for year in (start, end):
         if not 1900 <= year <= 2100:
             raise InputError(f"year {year} is outside 1900..2100",
@@ -424,6 +432,14 @@ def parse_period(text: str) -> tuple[int, int]:
     if end < start:
         raise InputError(f"end year {end} is before start year {start}", value=text,
                          expected=_PERIOD_EXPECTED, code="end-before-start")
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """Parse a year range ('2024-2026 жж.', '(2024–2026 жылдары)') into (start_year, end_year)."""
+    m = _period_match(text)
+    _check_period_words(m, text)
+    start, end = int(m["a"]), int(m["b"])
+    _check_period_years(start, end, text)
     return start, end
 
 
