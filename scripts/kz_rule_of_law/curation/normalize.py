@@ -183,30 +183,39 @@ def _month_number(word: str, ay: str | None, text: str) -> int:
     return month
 
 
-def parse_date(text: str) -> datetime.date:
-    """Parse a Kazakh date ('2025 жылғы 21 қарашада', '21 қараша 2025 ж.', '21.11.2025')."""
-    t = _clean(text, _DATE_EXPECTED)
+def _date_match(t: str, text: str) -> tuple[re.Match[str], int]:
+    """Match a numeric or worded date at the start of t; return the match and its month number."""
     m = next((m for p in _NUMERIC_DATES if (m := p.match(t))), None)
     if m is not None:
-        month = int(m["month"])
-    elif m := next((m for p in _WORD_DATES if (m := p.match(t))), None):
-        month = _month_number(m["month"], m["ay"], text)
-    else:
-        raise InputError("not a recognised date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
-    if m.end() != len(t):
-        raise InputError(f"unexpected words after the date: {t[m.end():].strip(' ,')!r}",
-                         value=text, expected=_DATE_EXPECTED, code="unexpected-words")
-    year, day = int(m["year"]), int(m["day"])
+        return m, int(m["month"])
+    m = next((m for p in _WORD_DATES if (m := p.match(t))), None)
+    if m is not None:
+        return m, _month_number(m["month"], m["ay"], text)
+    raise InputError("not a recognised date", value=text, expected=_DATE_EXPECTED, code="unrecognised-date")
+
+
+def _make_date(year: int, month: int, day: int, month_text: str, text: str) -> datetime.date:
+    """Build the date, refusing years outside 1900..2100 and days or months that do not exist."""
     if not 1900 <= year <= 2100:
         raise InputError(f"year {year} is outside 1900..2100",
                          value=text, expected=_DATE_EXPECTED, code="year-out-of-range")
     if not 1 <= month <= 12:
-        raise InputError(f"no month {m['month']}", value=text, expected=_DATE_EXPECTED, code="impossible-date")
+        raise InputError(f"no month {month_text}", value=text, expected=_DATE_EXPECTED, code="impossible-date")
     try:
         return datetime.date(year, month, day)
     except ValueError:
         raise InputError(f"no {day} {_MONTHS_EN[month - 1]} in {year}", value=text,
                          expected=_DATE_EXPECTED, code="impossible-date") from None
+
+
+def parse_date(text: str) -> datetime.date:
+    """Parse a Kazakh date ('2025 жылғы 21 қарашада', '21 қараша 2025 ж.', '21.11.2025')."""
+    t = _clean(text, _DATE_EXPECTED)
+    m, month = _date_match(t, text)
+    if m.end() != len(t):
+        raise InputError(f"unexpected words after the date: {t[m.end() :].strip(' ,')!r}",
+                         value=text, expected=_DATE_EXPECTED, code="unexpected-words")
+    return _make_date(int(m["year"]), month, int(m["day"]), m["month"], text)
 
 
 _DAY_RANGE = re.compile(r"(?P<year>[0-9]{4}) (?P<mark>жылғы|жылдың|жылы) (?P<first>[0-9]{1,2}) ?[-–] ?"
