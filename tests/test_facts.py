@@ -79,7 +79,11 @@ def test_hidden_editor_files_in_facts_are_left_alone(tmp_path: Path):
         (root / "facts" / name).write_bytes(b"\0")
     (root / "facts" / ".backup").mkdir()
     (root / "facts" / ".backup" / f"{SEED}.yaml").write_text("source: {}\n", encoding="utf-8")
-    assert facts_files(root) == [root / "facts" / f"{SEED}.yml", root / "facts" / "reference.yml"]
+    listed = facts_files(root)
+    assert root / "facts" / f"{SEED}.yml" in listed
+    assert root / "facts" / "reference.yml" in listed
+    assert all(p.suffix == ".yml" and not p.name.startswith(".") for p in listed)
+    assert all(p.parent == root / "facts" for p in listed)
     assert cli(root, "build", "--check").returncode == 0
 
 
