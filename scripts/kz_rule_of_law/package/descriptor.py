@@ -12,20 +12,67 @@ from .cells import article, cast  # noqa: F401 - the curation and validation imp
 
 # Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
 PACKAGE_KEYS = {
-    "profile", "name", "id", "title", "description", "homepage", "version", "created",
-    "keywords", "image", "licenses", "sources", "contributors", "resources", "$schema",
+    "profile",
+    "name",
+    "id",
+    "title",
+    "description",
+    "homepage",
+    "version",
+    "created",
+    "keywords",
+    "image",
+    "licenses",
+    "sources",
+    "contributors",
+    "resources",
+    "$schema",
 }
 RESOURCE_KEYS = {
-    "profile", "name", "path", "data", "title", "description", "homepage", "format", "mediatype",
-    "encoding", "bytes", "hash", "schema", "sources", "licenses", "dialect", "scheme", "$schema",
+    "profile",
+    "name",
+    "path",
+    "data",
+    "title",
+    "description",
+    "homepage",
+    "format",
+    "mediatype",
+    "encoding",
+    "bytes",
+    "hash",
+    "schema",
+    "sources",
+    "licenses",
+    "dialect",
+    "scheme",
+    "$schema",
 }
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema"}
 FIELD_KEYS = {
-    "name", "title", "type", "format", "description", "example", "constraints", "rdfType",
-    "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar",
+    "name",
+    "title",
+    "type",
+    "format",
+    "description",
+    "example",
+    "constraints",
+    "rdfType",
+    "trueValues",
+    "falseValues",
+    "bareNumber",
+    "groupChar",
+    "decimalChar",
 }
 CONSTRAINT_KEYS = {
-    "required", "unique", "minLength", "maxLength", "minimum", "maximum", "pattern", "enum",
+    "required",
+    "unique",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "pattern",
+    "enum",
 }
 FOREIGN_KEY_KEYS = {"fields", "reference"}
 REFERENCE_KEYS = {"resource", "fields"}
@@ -33,8 +80,21 @@ LICENSE_KEYS = {"name", "path", "title"}
 SOURCE_KEYS = {"title", "path", "email", "description"}
 CONTRIBUTOR_KEYS = {"title", "path", "email", "role", "organization"}
 FIELD_TYPES = {
-    "string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
-    "year", "yearmonth", "duration", "geopoint", "geojson", "any",
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
 }
 
 
@@ -112,8 +172,13 @@ def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
             title=res.get("title", res["name"]),
             description=res.get("description", ""),
             fields=tuple(
-                Field(f["name"], f.get("type", "string"), f.get("title", f["name"]),
-                      f.get("description", ""), f.get("constraints", {}))
+                Field(
+                    f["name"],
+                    f.get("type", "string"),
+                    f.get("title", f["name"]),
+                    f.get("description", ""),
+                    f.get("constraints", {}),
+                )
                 for f in schema["fields"]
             ),
             primary_key=tuple([pk] if isinstance(pk, str) else pk),
@@ -156,13 +221,18 @@ def lint(descriptor: dict[str, Any]) -> list[Problem]:
 
     def check(obj: Any, allowed: set[str], where: str) -> None:
         if not isinstance(obj, dict):
-            problems.append(Problem(f"{where}: expected an object, got {type(obj).__name__}",
-                                    code="descriptor-wrong-shape"))
+            problems.append(
+                Problem(f"{where}: expected an object, got {type(obj).__name__}", code="descriptor-wrong-shape")
+            )
             return
         for key in obj:
             if key not in allowed:
-                problems.append(Problem(f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
-                                        code="descriptor-unknown-key"))
+                problems.append(
+                    Problem(
+                        f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
+                        code="descriptor-unknown-key",
+                    )
+                )
 
     check(descriptor, PACKAGE_KEYS, "package")
     for i, item in enumerate(descriptor.get("licenses", [])):
@@ -184,24 +254,38 @@ def lint(descriptor: dict[str, Any]) -> list[Problem]:
             columns.add(fname)
             check(field, FIELD_KEYS, f"resource {rname}: field {fname}")
             if field.get("type", "string") not in FIELD_TYPES:
-                problems.append(Problem(f"resource {rname}: field {fname}: unknown type '{field.get('type')}'",
-                                        code="descriptor-unknown-type"))
+                problems.append(
+                    Problem(
+                        f"resource {rname}: field {fname}: unknown type '{field.get('type')}'",
+                        code="descriptor-unknown-type",
+                    )
+                )
             check(field.get("constraints", {}), CONSTRAINT_KEYS, f"resource {rname}: field {fname}: constraints")
         for key in _as_list(schema.get("primaryKey", [])):
             if key not in columns:
-                problems.append(Problem(f"resource {rname}: primaryKey names unknown field '{key}'",
-                                        code="descriptor-unknown-field"))
+                problems.append(
+                    Problem(
+                        f"resource {rname}: primaryKey names unknown field '{key}'", code="descriptor-unknown-field"
+                    )
+                )
         for fk in schema.get("foreignKeys", []):
             check(fk, FOREIGN_KEY_KEYS, f"resource {rname}: foreignKey")
             check(fk.get("reference", {}), REFERENCE_KEYS, f"resource {rname}: foreignKey reference")
             for key in _as_list(fk.get("fields", [])):
                 if key not in columns:
-                    problems.append(Problem(f"resource {rname}: foreignKey names unknown field '{key}'",
-                                            code="descriptor-unknown-field"))
+                    problems.append(
+                        Problem(
+                            f"resource {rname}: foreignKey names unknown field '{key}'", code="descriptor-unknown-field"
+                        )
+                    )
     for res in descriptor.get("resources", []):
         for fk in res.get("schema", {}).get("foreignKeys", []):
             target = fk.get("reference", {}).get("resource")
             if target and target not in names:
-                problems.append(Problem(f"resource {res.get('name')}: foreignKey references unknown resource "
-                                        f"'{target}'", code="descriptor-unknown-resource"))
+                problems.append(
+                    Problem(
+                        f"resource {res.get('name')}: foreignKey references unknown resource '{target}'",
+                        code="descriptor-unknown-resource",
+                    )
+                )
     return problems
