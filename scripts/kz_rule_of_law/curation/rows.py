@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, InternalError, Problem
-from ..package.descriptor import Table, cast
+from ..package.descriptor import Field, Table, cast
 from ..validation.rules import Checker
 from . import normalize
 from .claims import RESOLUTIONS, RESTATES, Claim, Claims, claim_value, restated_ids
@@ -374,45 +374,9 @@ class _FileCompiler:
 
     def _read_plain(self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any]) -> None:
         """Read a field written as a plain value into its column, cast to the column's type."""
-        columns = self.compiler.columns[table.name]
-        if key in DERIVED_COLUMNS.get(table.name, ()) or (key == "source_id" and table.name != "sources"):
-            self.problem(
-                Problem(
-                    f"'{key}' is computed by the build, never typed in",
-                    line=line,
-                    record=rid,
-                    field=key,
-                    value=value,
-                    expected=f"no {key} field in the facts file",
-                    code="computed-field",
-                )
-            )
-            return
-        if isinstance(value, (list, dict)):
-            fact_like = f"{key}_kk" in columns or key in KIND_BY_FIELD
-            self.problem(
-                Problem(
-                    "wrong shape",
-                    line=line,
-                    record=rid,
-                    field=key,
-                    value=_shape(value),
-                    expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like else "a single value",
-                    code="wrong-shape",
-                )
-            )
-            return
-        if key not in columns:
-            self.problem(
-                Problem(
-                    f"unknown field '{key}' for table {table.name}",
-                    line=line,
-                    record=rid,
-                    field=key,
-                    expected="one of: " + ", ".join(_writable(table)),
-                    code="unknown-field",
-                )
-            )
+        refused = self._refuse_plain(table, key, value)
+        if refused is not None:
+            self.problem(refused, line=line, record=rid, field=key)
             return
         try:
             value = cast(table.field(key), value)
@@ -424,6 +388,32 @@ class _FileCompiler:
         else:
             self._put(row, key, value, line, key, rid)
 
+    def _refuse_plain(self, table: Table, key: str, value: Any) -> Problem | None:
+        """Why a plain value cannot go into the table (computed, not a single value, unknown), if it cannot."""
+        columns = self.compiler.columns[table.name]
+        if key in DERIVED_COLUMNS.get(table.name, ()) or (key == "source_id" and table.name != "sources"):
+            return Problem(
+                f"'{key}' is computed by the build, never typed in",
+                value=value,
+                expected=f"no {key} field in the facts file",
+                code="computed-field",
+            )
+        if isinstance(value, (list, dict)):
+            fact_like = f"{key}_kk" in columns or key in KIND_BY_FIELD
+            return Problem(
+                "wrong shape",
+                value=_shape(value),
+                expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like else "a single value",
+                code="wrong-shape",
+            )
+        if key not in columns:
+            return Problem(
+                f"unknown field '{key}' for table {table.name}",
+                expected="one of: " + ", ".join(_writable(table)),
+                code="unknown-field",
+            )
+        return None
+
     def _complete(self, table: Table, record: Mapping, rid: str | None, row: dict[str, Any], clean: bool) -> None:
         """Add the source and the derived columns; if the record had no other problem, report the first
         required field it leaves empty."""
@@ -432,21 +422,27 @@ class _FileCompiler:
         row.update(DERIVED.get(table.name, lambda r: {})(row))
         if not clean:
             return
+        missing = self._first_missing(table, row)
+        if missing is not None:
+            self.problem(
+                Problem(
+                    "missing required field",
+                    line=record.line,
+                    record=rid,
+                    field=missing.name,
+                    expected=missing.description or "a value",
+                    code="missing-value",
+                )
+            )
+
+    def _first_missing(self, table: Table, row: dict[str, Any]) -> Field | None:
+        """The first required field the row leaves empty, if any."""
         for f in table.fields:
             if f.name == "source_id" and self.source_id is None and table.name != "sources":
                 continue  # the missing source record is reported once
             if f.required and row.get(f.name) is None:
-                self.problem(
-                    Problem(
-                        "missing required field",
-                        line=record.line,
-                        record=rid,
-                        field=f.name,
-                        expected=f.description or "a value",
-                        code="missing-value",
-                    )
-                )
-                return
+                return f
+        return None
 
     def _claim(self, table: Table, key: tuple, line: int) -> bool:
         """Record the row's key as defined here; False, after reporting it, if a row already has it."""

@@ -142,6 +142,15 @@ def create_table(db: sqlite_utils.Database, table: Table, types: dict[str, str])
 def add_indexes(db: sqlite_utils.Database, table: Table) -> None:
     """Index every foreign key not already led by the primary key, every unique column, and the
     orders the site lists rows in (SORT_INDEXES)."""
+    _add_sort_indexes(db, table)
+    for fk in table.foreign_keys:
+        if table.primary_key[: len(fk.fields)] != fk.fields:
+            db[table.name].create_index(list(fk.fields))
+    _add_unique_indexes(db, table)
+
+
+def _add_sort_indexes(db: sqlite_utils.Database, table: Table) -> None:
+    """Index the orders the site lists the table's rows in, where the table has their columns."""
     for columns in SORT_INDEXES.get(table.name, ()):
         names = [c.split()[0] for c in columns]
         if all(n in table.columns for n in names):
@@ -149,9 +158,10 @@ def add_indexes(db: sqlite_utils.Database, table: Table) -> None:
                 f"CREATE INDEX [idx_{table.name}_{'_'.join(names)}] ON [{table.name}] "
                 f"({', '.join(f'[{n}]' + c[len(n) :] for n, c in zip(names, columns))})"
             )
-    for fk in table.foreign_keys:
-        if table.primary_key[: len(fk.fields)] != fk.fields:
-            db[table.name].create_index(list(fk.fields))
+
+
+def _add_unique_indexes(db: sqlite_utils.Database, table: Table) -> None:
+    """Add a unique index on every unique column that is not the whole primary key."""
     for field in table.fields:
         if field.constraints.get("unique") and table.primary_key != (field.name,):
             try:
