@@ -10,7 +10,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -48,6 +48,7 @@ class _Refused(yaml.constructor.ConstructorError):
     def __init__(self, message: str, mark: yaml.Mark, code: str, expected: str) -> None:
         """Keep the code and what was expected beside YAML's message and mark."""
         super().__init__(None, None, message, mark)
+        self.reason, self.line = message, mark.line + 1
         self.code, self.expected = code, expected
 
 
@@ -61,7 +62,14 @@ PLAIN_TAGS = {
 }
 
 
-class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # libyaml when present: ~10x faster
+# libyaml's loader when it is installed, for speed; the pure-Python one has the same interface.
+if TYPE_CHECKING:
+    _BaseLoader = yaml.BaseLoader
+else:
+    _BaseLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+class _Loader(_BaseLoader):
     """A YAML loader that keeps every scalar as text and records line numbers."""
 
     def __init__(self, stream: str) -> None:
@@ -157,7 +165,9 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # libyaml when pr
         )
 
 
-_Loader.add_constructor(PLAIN_TAGS[yaml.ScalarNode], _Loader.construct_scalar)
+# types-PyYAML types a constructor's first argument as one of its own loader classes, not the
+# BaseConstructor that defines construct_scalar, which every loader is.
+_Loader.add_constructor(PLAIN_TAGS[yaml.ScalarNode], _Loader.construct_scalar)  # type: ignore[type-var]
 _Loader.add_constructor(PLAIN_TAGS[yaml.SequenceNode], _Loader.construct_sequence)
 _Loader.add_constructor(PLAIN_TAGS[yaml.MappingNode], _Loader.construct_mapping)
 _Loader.add_constructor(None, _Loader.refuse_tag)
@@ -337,9 +347,7 @@ def parse_yaml(text: str, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)
     except _Refused as e:
-        raise InputError(
-            Problem(e.problem, file=name, line=e.problem_mark.line + 1, expected=e.expected, code=e.code)
-        ) from None
+        raise InputError(Problem(e.reason, file=name, line=e.line, expected=e.expected, code=e.code)) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -482,8 +490,8 @@ def to_fact(value: Mapping) -> Fact:
                 code="bad-occurrence",
             )
         )
-    if problems:
-        raise InputError(*problems)
+    if problems or not isinstance(kk, str) or not isinstance(en, str):
+        raise InputError(*problems)  # kk and en are text here: a problem was recorded otherwise
     return Fact(unicodedata.normalize("NFC", kk.strip()), " ".join(en.split()), occurrence, value.line)
 
 

@@ -24,8 +24,8 @@ class _Collapsed:
     """A text with every run of whitespace made one space, and the way back to the original offsets."""
 
     text: str
-    starts: array  # where each word starts in the collapsed text
-    origins: array  # where the same word starts in the original text
+    starts: array[int]  # where each word starts in the collapsed text
+    origins: array[int]  # where the same word starts in the original text
 
 
 # The build reads one source at a time; a few collapsed texts are enough, and each holds its source.

@@ -222,9 +222,9 @@ class _FileCompiler:
         for key, value, line in self._read_facts(table, record, rid, row, facts):
             self._read_plain(table, key, value, line, rid, row)
         self._complete(table, record, rid, row, clean=len(self.compiler.problems) == bad)
-        key = tuple(row.get(k) for k in table.primary_key)
-        if self._claim(table, key, record.line):
-            self._publish(table, key, row, record.line, facts)
+        primary_key = tuple(row.get(k) for k in table.primary_key)
+        if self._claim(table, primary_key, record.line):
+            self._publish(table, primary_key, row, record.line, facts)
 
     def _read_facts(
         self,
@@ -496,8 +496,8 @@ class _FileCompiler:
         """Compile `- restates: <id>` and the facts a later release states again about that record:
         its claims (and quotes); the record's row stays the one its first file defined."""
         rid, line = record.get(RESTATES), record.lines[RESTATES]
-        if not self.compiler.claims.can_restate(self, table, rid, line):
-            return
+        if not self.compiler.claims.can_restate(self, table, rid, line) or not isinstance(rid, str):
+            return  # can_restate holds for a text id only
         facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
         for key, value in record.items():
             if key == RESTATES:
@@ -618,10 +618,12 @@ class _FileCompiler:
 
 def _record_id(table: Table, record: Mapping) -> str | None:
     """How errors name a record: its id, or its key fields joined by '/'."""
-    if isinstance(record.get("id"), str):
-        return record["id"]
+    rid = record.get("id")
+    if isinstance(rid, str):
+        return rid
     parts = [record.get(k) for k in table.primary_key if k != "source_id"]
-    return "/".join(parts) if parts and all(isinstance(p, str) for p in parts) else None
+    texts = [p for p in parts if isinstance(p, str)]
+    return "/".join(texts) if parts and len(texts) == len(parts) else None
 
 
 def _writable(table: Table) -> list[str]:
@@ -636,7 +638,8 @@ def _writable(table: Table) -> list[str]:
 
 def _shape(value: Any) -> str:
     """Describe the YAML shape of a value."""
-    return {dict: "a mapping", Mapping: "a mapping", list: "a list"}.get(type(value), repr(value)[:40])
+    shapes: dict[type, str] = {dict: "a mapping", Mapping: "a mapping", list: "a list"}
+    return shapes.get(type(value), repr(value)[:40])
 
 
 def display_path(path: Path, root: Path) -> str:

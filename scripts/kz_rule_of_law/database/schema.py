@@ -70,7 +70,8 @@ VIEWS = (
 
 def database_name(descriptor: dict[str, Any]) -> str:
     """The database's name on the site: the package's name."""
-    return descriptor["name"]
+    name: str = descriptor["name"]
+    return name
 
 
 def searchable_columns(table: Table) -> list[str]:
@@ -100,7 +101,9 @@ def views(schema: dict[str, Table]) -> list[View]:
 
 def _labelled_view(name: str, base: Table, schema: dict[str, Table], title: str, description: str) -> View:
     """A view of `base` where every foreign key is followed by the names of the row it points to."""
-    select, joins, columns = [], [], {}
+    select: list[str] = []
+    joins: list[str] = []
+    columns: dict[str, str] = {}
     for field in base.fields:
         select.append(f"t.[{field.name}]")
         columns[field.name] = field.description
@@ -126,7 +129,7 @@ def _labelled_view(name: str, base: Table, schema: dict[str, Table], title: str,
 
 def create_table(db: sqlite_utils.Database, table: Table, types: dict[str, str]) -> None:
     """Create a table, empty, with its column `types`, keys and NOT NULL constraints."""
-    db[table.name].create(
+    db.table(table.name).create(
         types,
         pk=table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key,
         not_null={f.name for f in table.fields if f.required},
@@ -145,7 +148,7 @@ def add_indexes(db: sqlite_utils.Database, table: Table) -> None:
     _add_sort_indexes(db, table)
     for fk in table.foreign_keys:
         if table.primary_key[: len(fk.fields)] != fk.fields:
-            db[table.name].create_index(list(fk.fields))
+            db.table(table.name).create_index(list(fk.fields))
     _add_unique_indexes(db, table)
 
 
@@ -165,7 +168,7 @@ def _add_unique_indexes(db: sqlite_utils.Database, table: Table) -> None:
     for field in table.fields:
         if field.constraints.get("unique") and table.primary_key != (field.name,):
             try:
-                db[table.name].create_index([field.name], unique=True)
+                db.table(table.name).create_index([field.name], unique=True)
             except sqlite3.IntegrityError:
                 raise InputError(
                     Problem("values of a unique column repeat", file=table.path, field=field.name, code="not-unique")
@@ -176,4 +179,4 @@ def add_search(db: sqlite_utils.Database, table: Table) -> None:
     """Add the table's full-text index (FTS5) over its searchable columns, if it has any."""
     columns = searchable_columns(table)
     if columns:
-        db[table.name].enable_fts(columns, create_triggers=False)
+        db.table(table.name).enable_fts(columns, create_triggers=False)

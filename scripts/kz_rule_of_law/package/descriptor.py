@@ -151,7 +151,8 @@ class Table:
 def load_descriptor(path: Path) -> dict[str, Any]:
     """Parse datapackage.json, raising InputError with the position of a syntax error."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        descriptor: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        return descriptor
     except FileNotFoundError:
         raise InputError(f"{path}: descriptor not found", code="file-not-found") from None
     except UnicodeDecodeError as e:

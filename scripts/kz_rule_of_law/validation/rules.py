@@ -80,7 +80,7 @@ class Checker:
 
     def check(self, table: str, row: dict[str, Any]) -> list[Failure]:
         """The failures of one row; rules across tables are kept for `finish`."""
-        failures = []
+        failures: list[Failure] = []
         table_rule = RULES.get(table)
         self.line = None
         if table_rule is not None:
@@ -98,7 +98,7 @@ class Checker:
         texts_clean = self._texts_clean(table, columns, rows)
         if table_rule is None and texts_clean:
             return []
-        found = []
+        found: list[tuple[int, Failure]] = []
         for i, values in enumerate(rows):
             row = dict(zip(columns, values))
             self.line = lines[i] if lines is not None else None
