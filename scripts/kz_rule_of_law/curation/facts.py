@@ -448,18 +448,41 @@ def is_fact(value: Any) -> bool:
 
 def to_fact(value: Mapping) -> Fact:
     """Read {kk, en, at} into a Fact, raising InputError on anything else."""
-    problems = []
-    for key in value:
-        if key not in ("kk", "en", "at"):
-            problems.append(
-                Problem(
-                    f"unknown key '{key}' in a fact",
-                    line=value.lines[key],
-                    expected="only kk (the Kazakh quote), en (its English rendering) and at",
-                    code="unknown-fact-key",
-                )
-            )
     kk, en, at = value.get("kk"), value.get("en"), value.get("at")
+    problems = [*_unknown_fact_keys(value), *_text_problems(value, kk, en)]
+    occurrence = _occurrence(at)
+    if at is not None and occurrence is None:
+        problems.append(
+            Problem(
+                "bad occurrence number",
+                line=value.lines["at"],
+                value=at,
+                expected="at: a whole number from 1",
+                code="bad-occurrence",
+            )
+        )
+    if problems or not isinstance(kk, str) or not isinstance(en, str):
+        raise InputError(*problems)  # kk and en are text here: a problem was recorded otherwise
+    return Fact(unicodedata.normalize("NFC", kk.strip()), " ".join(en.split()), occurrence, value.line)
+
+
+def _unknown_fact_keys(value: Mapping) -> list[Problem]:
+    """A problem for each key of a fact other than kk, en and at."""
+    return [
+        Problem(
+            f"unknown key '{key}' in a fact",
+            line=value.lines[key],
+            expected="only kk (the Kazakh quote), en (its English rendering) and at",
+            code="unknown-fact-key",
+        )
+        for key in value
+        if key not in ("kk", "en", "at")
+    ]
+
+
+def _text_problems(value: Mapping, kk: Any, en: Any) -> list[Problem]:
+    """Problems of a fact's Kazakh quote and English rendering: each must be non-empty text."""
+    problems = []
     if not isinstance(kk, str) or not kk.strip():
         problems.append(
             Problem(
@@ -479,20 +502,7 @@ def to_fact(value: Mapping) -> Fact:
                 code="missing-english",
             )
         )
-    occurrence = _occurrence(at)
-    if at is not None and occurrence is None:
-        problems.append(
-            Problem(
-                "bad occurrence number",
-                line=value.lines["at"],
-                value=at,
-                expected="at: a whole number from 1",
-                code="bad-occurrence",
-            )
-        )
-    if problems or not isinstance(kk, str) or not isinstance(en, str):
-        raise InputError(*problems)  # kk and en are text here: a problem was recorded otherwise
-    return Fact(unicodedata.normalize("NFC", kk.strip()), " ".join(en.split()), occurrence, value.line)
+    return problems
 
 
 def _occurrence(at: Any) -> int | None:
