@@ -26,9 +26,9 @@ chromium:
 nginx:
 	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
-# Everything. A quick loop while editing: .venv/bin/python -m pytest -m 'not slow and not browser and not server'
+# Everything, lint first. A quick loop while editing: .venv/bin/python -m pytest -m 'not slow and not browser and not server'
 # (markers in pyproject.toml); screenshots go to $KZ_TEST_OUTPUT, else a pytest temp folder it prints.
-test: $(VENV)/.installed chromium nginx
+test: $(VENV)/.installed chromium nginx lint
 	$(BIN)/kz-rule-of-law build --check
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/kz-rule-of-law validate

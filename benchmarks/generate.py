@@ -1249,8 +1249,9 @@ class Source:
                 [("event_id", event_id), ("organization_id", org.id), ("role", "partner"), ("evidence", q)]
             )
         for p in projects:
-            r["event_projects"].append([("event_id", event_id), ("project_id", p["id"]), ("relation", "held_within"),
-                                         ("evidence", synergy)])
+            r["event_projects"].append(
+                [("event_id", event_id), ("project_id", p["id"]), ("relation", "held_within"), ("evidence", synergy)]
+            )
         for k, (person_id, position_id, setting_q, said_q) in enumerate(statements, 1):
             r["statements"].append(
                 [

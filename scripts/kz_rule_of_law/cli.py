@@ -199,6 +199,7 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
             if mine:
                 raise InputError(*mine) from None
         from .curation.likeness import similar_records
+
         for warning in similar_records(target, others, root):
             err.print(f"warning: {warning}", markup=False)
         out.print(f"ok: {facts_file}", markup=False)

@@ -123,7 +123,9 @@ SECTIONS: dict[str, dict[str, str]] = {
         "duplicate-id": "A primary key used by more than one row.",
         "source-id-form": "A source id that is neither NNN_<16 hex digits> (a real release) nor synthetic-<name>.",
         "source-id-file-name": "A facts file whose name is not its source id (facts/<source id>.yml).",
-        "similar-name": "A warning of `check`: a new record's Kazakh name or abbreviation matches an existing record's.",
+        "similar-name": (
+            "A warning of `check`: a new record's Kazakh name or abbreviation matches an existing record's."
+        ),
         "date-not-a-day": "A month, a year or a range of days where the table records one day (a release's own date).",
         "restates-unknown-record": "`restates:` names no record an earlier facts file defined.",
         "restatement-not-a-fact": "A restatement gives a plain value: it restates quoted facts only.",

@@ -64,7 +64,7 @@ def claim_value(kind: str, columns: dict[str, Any]) -> str:
 
 def _date_value(columns: dict[str, Any]) -> str:
     """A date as ISO 8601 to its precision (2026-03, 2026), a range as first/last day."""
-    first = next(iter(columns.values())).isoformat()
+    first: str = next(iter(columns.values())).isoformat()
     precision, end = columns.get("date_precision", "day"), columns.get("end_date")
     if end is not None:
         return f"{first}/{end.isoformat()}"
@@ -178,9 +178,8 @@ class Claims:
             if problems:
                 where.problem(InputError(*problems))
                 continue
-            resolution = Resolution(
-                *(record[k].strip() for k in RESOLUTION_KEYS), where.source_id, where.name, record.line
-            )
+            table, record_id, field, keep, reason = (record[k].strip() for k in RESOLUTION_KEYS)
+            resolution = Resolution(table, record_id, field, keep, reason, where.source_id, where.name, record.line)
             self.resolutions[(resolution.table, resolution.record, resolution.field)] = resolution
 
     def settle(self, chunk: FileRows, compiler: Compiler) -> None:

@@ -13,9 +13,14 @@ def budget(row: dict[str, Any]) -> dict[str, Any]:
     if total is None or eu is None:
         return {}
     share = (eu * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else None
-    approximate = any(row.get(q) not in (None, "exact") for q in ("total_budget_qualifier", "eu_contribution_qualifier"))
-    return {"cofinancing": total - eu, "eu_share_percent": share,
-            "derived_qualifier": "approximate" if approximate else "exact"}
+    approximate = any(
+        row.get(q) not in (None, "exact") for q in ("total_budget_qualifier", "eu_contribution_qualifier")
+    )
+    return {
+        "cofinancing": total - eu,
+        "eu_share_percent": share,
+        "derived_qualifier": "approximate" if approximate else "exact",
+    }
 
 
 DERIVED: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"budgets": budget}

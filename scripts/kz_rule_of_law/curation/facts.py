@@ -10,7 +10,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,8 +26,11 @@ MAX_DEPTH = 32
 MAX_VALUES = 1_000_000
 # What YAML reads as a line break besides LF (and CR, refused on its own): editors, `sed -n Np`
 # and the lines this project reports count only LF, so a facts file may not hold them raw.
-YAML_LINE_BREAKS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR",
-                    "\x85": "U+0085 NEXT LINE"}
+YAML_LINE_BREAKS = {
+    "\u2028": "U+2028 LINE SEPARATOR",
+    "\u2029": "U+2029 PARAGRAPH SEPARATOR",
+    "\x85": "U+0085 NEXT LINE",
+}
 YAML_LINE_BREAK = re.compile("[" + "".join(YAML_LINE_BREAKS) + "]")
 MAX_PROBLEMS = 20
 
@@ -45,18 +48,28 @@ class _Refused(yaml.constructor.ConstructorError):
     def __init__(self, message: str, mark: yaml.Mark, code: str, expected: str) -> None:
         """Keep the code and what was expected beside YAML's message and mark."""
         super().__init__(None, None, message, mark)
+        self.reason, self.line = message, mark.line + 1
         self.code, self.expected = code, expected
 
 
 # The tags of nodes written without one. The resolver gives these to untagged nodes only, so that
 # any tag written in the file, even `!!str`, has no constructor and is refused.
 PLAIN_SCALAR = "tag:kz-rule-of-law:plain-scalar"
-PLAIN_TAGS = {yaml.ScalarNode: PLAIN_SCALAR,
-              yaml.SequenceNode: "tag:kz-rule-of-law:plain-sequence",
-              yaml.MappingNode: "tag:kz-rule-of-law:plain-mapping"}
+PLAIN_TAGS = {
+    yaml.ScalarNode: PLAIN_SCALAR,
+    yaml.SequenceNode: "tag:kz-rule-of-law:plain-sequence",
+    yaml.MappingNode: "tag:kz-rule-of-law:plain-mapping",
+}
 
 
-class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # libyaml when present: ~10x faster
+# libyaml's loader when it is installed, for speed; the pure-Python one has the same interface.
+if TYPE_CHECKING:
+    _BaseLoader = yaml.BaseLoader
+else:
+    _BaseLoader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+class _Loader(_BaseLoader):
     """A YAML loader that keeps every scalar as text and records line numbers."""
 
     def __init__(self, stream: str) -> None:
@@ -83,8 +96,12 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # libyaml when pr
         before = self.values
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise _Refused(f"values nested more than {MAX_DEPTH} levels deep", node.start_mark, code="yaml-too-deep",
-                           expected="sections of records of fields, a few levels deep")
+            raise _Refused(
+                f"values nested more than {MAX_DEPTH} levels deep",
+                node.start_mark,
+                code="yaml-too-deep",
+                expected="sections of records of fields, a few levels deep",
+            )
         try:
             value = super().construct_object(node, deep)
         finally:
@@ -97,9 +114,12 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # libyaml when pr
         """Count values; refuse a file whose aliases make it stand for more than MAX_VALUES."""
         self.values += values
         if self.values > MAX_VALUES:
-            raise _Refused(f"aliases repeat the value anchored here until the file stands for more than "
-                           f"{MAX_VALUES:,} values", node.start_mark, code="yaml-too-large",
-                           expected="each alias naming a small value (an alias repeats every value of what it names)")
+            raise _Refused(
+                f"aliases repeat the value anchored here until the file stands for more than {MAX_VALUES:,} values",
+                node.start_mark,
+                code="yaml-too-large",
+                expected="each alias naming a small value (an alias repeats every value of what it names)",
+            )
 
     def _value(self, node: yaml.Node) -> Any:
         """A plain scalar's text, or the constructed node."""
@@ -120,23 +140,34 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # libyaml when pr
             key = self._value(key_node)
             if not isinstance(key, str):
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain name", key_node.start_mark)
+                    None, None, "a mapping key must be a plain name", key_node.start_mark
+                )
             if key in mapping:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}' (first on line {mapping.lines[key]})",
-                    key_node.start_mark)
+                    None, None, f"duplicate key '{key}' (first on line {mapping.lines[key]})", key_node.start_mark
+                )
             mapping[key] = self._value(value_node)
             mapping.lines[key] = key_node.start_mark.line + 1
         return mapping
 
     def refuse_tag(self, node: yaml.Node) -> None:
         """Refuse a node with a tag written in the file."""
-        tag = "!!" + node.tag.removeprefix("tag:yaml.org,2002:") if node.tag.startswith("tag:yaml.org,2002:") else node.tag
-        raise _Refused(f"YAML tag '{tag}'", node.start_mark, code="yaml-tag",
-                       expected="plain text without a tag (facts files hold text; the build reads every value)")
+        tag = (
+            "!!" + node.tag.removeprefix("tag:yaml.org,2002:")
+            if node.tag.startswith("tag:yaml.org,2002:")
+            else node.tag
+        )
+        raise _Refused(
+            f"YAML tag '{tag}'",
+            node.start_mark,
+            code="yaml-tag",
+            expected="plain text without a tag (facts files hold text; the build reads every value)",
+        )
 
 
-_Loader.add_constructor(PLAIN_TAGS[yaml.ScalarNode], _Loader.construct_scalar)
+# types-PyYAML types a constructor's first argument as one of its own loader classes, not the
+# BaseConstructor that defines construct_scalar, which every loader is.
+_Loader.add_constructor(PLAIN_TAGS[yaml.ScalarNode], _Loader.construct_scalar)  # type: ignore[type-var]
 _Loader.add_constructor(PLAIN_TAGS[yaml.SequenceNode], _Loader.construct_sequence)
 _Loader.add_constructor(PLAIN_TAGS[yaml.MappingNode], _Loader.construct_mapping)
 _Loader.add_constructor(None, _Loader.refuse_tag)
@@ -159,37 +190,58 @@ def read_regular(path: Path, what: str, limit: int, root: Path | None = None) ->
     never end), and no more than `limit` + 1 bytes are ever read.
     """
     # realpath, not Path.resolve: a symlink loop is then refused by os.open below, not raised here
-    if root is not None and path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
-        raise InputError(f"{what} is a symlink out of the project", value=os.readlink(path),
-                         expected="a file inside the project", code="not-regular-file")
+    if (
+        root is not None
+        and path.is_symlink()
+        and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    ):
+        raise InputError(
+            f"{what} is a symlink out of the project",
+            value=os.readlink(path),
+            expected="a file inside the project",
+            code="not-regular-file",
+        )
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # no wait on a FIFO with no writer
     with os.fdopen(fd, "rb") as handle:
         status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         if not stat.S_ISREG(status.st_mode):
-            raise InputError(f"{what} is not a regular file but {_file_kind(status.st_mode)}",
-                             expected="a regular file (or a symlink to one inside the project)",
-                             code="not-regular-file")
+            raise InputError(
+                f"{what} is not a regular file but {_file_kind(status.st_mode)}",
+                expected="a regular file (or a symlink to one inside the project)",
+                code="not-regular-file",
+            )
         if status.st_size > limit:
-            raise InputError(f"{what} is {status.st_size:,} bytes", expected=f"at most {limit:,} bytes",
-                             code="file-too-large")
+            raise InputError(
+                f"{what} is {status.st_size:,} bytes", expected=f"at most {limit:,} bytes", code="file-too-large"
+            )
         data = handle.read(limit + 1)
     if len(data) > limit:  # grown since fstat
-        raise InputError(f"{what} is more than {limit:,} bytes", expected=f"at most {limit:,} bytes",
-                         code="file-too-large")
+        raise InputError(
+            f"{what} is more than {limit:,} bytes", expected=f"at most {limit:,} bytes", code="file-too-large"
+        )
     return data
 
 
 def _file_kind(mode: int) -> str:
     """Name a kind of file that is not a regular file."""
-    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-             (stat.S_ISSOCK, "a socket"))
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((name for test, name in kinds if test(mode)), "a special file")
 
 
-def read_text(path: Path, what: str = "facts file", limit: int = MAX_FACTS_BYTES, name: str | None = None,
-              root: Path | None = None) -> str:
+def read_text(
+    path: Path,
+    what: str = "facts file",
+    limit: int = MAX_FACTS_BYTES,
+    name: str | None = None,
+    root: Path | None = None,
+) -> str:
     """Read a UTF-8 text file, refusing what a person's editor may have slipped in."""
     name = name or str(path)
     try:
@@ -203,14 +255,28 @@ def read_text(path: Path, what: str = "facts file", limit: int = MAX_FACTS_BYTES
     except OSError as e:
         raise InputError(Problem(f"cannot read {what}: {e.strerror}", file=name, code="cannot-read")) from None
     if data.startswith(b"\xef\xbb\xbf"):
-        raise InputError(Problem("starts with a byte-order mark (BOM)", file=name, line=1,
-                                 expected="UTF-8 without a BOM", code="byte-order-mark"))
+        raise InputError(
+            Problem(
+                "starts with a byte-order mark (BOM)",
+                file=name,
+                line=1,
+                expected="UTF-8 without a BOM",
+                code="byte-order-mark",
+            )
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise InputError(Problem(f"invalid UTF-8 byte 0x{data[e.start]:02x}", file=name, line=line,
-                                 expected="UTF-8 text", code="not-utf8")) from None
+        raise InputError(
+            Problem(
+                f"invalid UTF-8 byte 0x{data[e.start]:02x}",
+                file=name,
+                line=line,
+                expected="UTF-8 text",
+                code="not-utf8",
+            )
+        ) from None
     problems = _carriage_returns(text, name) + _line_breaks(text, name) + _line_problems(text, name)
     if problems:
         raise InputError(*problems[:MAX_PROBLEMS])
@@ -223,9 +289,15 @@ def _carriage_returns(text: str, name: str) -> list[Problem]:
         return []
     crlf = text.count("\r\n")
     line = text[: text.index("\r")].count("\n") + 1
-    return [Problem(f"{crlf:,} CRLF line ends" if crlf else "carriage return in text", file=name,
-                    line=line, expected="LF line ends only (save the file with Unix line ends)",
-                    code="carriage-return")]
+    return [
+        Problem(
+            f"{crlf:,} CRLF line ends" if crlf else "carriage return in text",
+            file=name,
+            line=line,
+            expected="LF line ends only (save the file with Unix line ends)",
+            code="carriage-return",
+        )
+    ]
 
 
 def _line_breaks(text: str, name: str) -> list[Problem]:
@@ -234,10 +306,16 @@ def _line_breaks(text: str, name: str) -> list[Problem]:
     for match in itertools.islice(YAML_LINE_BREAK.finditer(text), MAX_PROBLEMS):
         index = match.start()
         column = index - text.rfind("\n", 0, index)
-        problems.append(Problem(f"{YAML_LINE_BREAKS[match.group()]} at column {column}", file=name,
-                                line=text.count("\n", 0, index) + 1,
-                                expected="LF as the only line break (YAML reads this character as one, "
-                                         "editors may not): a space instead", code="line-separator"))
+        problems.append(
+            Problem(
+                f"{YAML_LINE_BREAKS[match.group()]} at column {column}",
+                file=name,
+                line=text.count("\n", 0, index) + 1,
+                expected="LF as the only line break (YAML reads this character as one, "
+                "editors may not): a space instead",
+                code="line-separator",
+            )
+        )
     return problems
 
 
@@ -246,11 +324,19 @@ def _line_problems(text: str, name: str) -> list[Problem]:
     problems = []
     for number, content in enumerate(text.split("\n"), start=1):
         if "\x00" in content:
-            problems.append(Problem("NUL byte in text", file=name, line=number,
-                                    expected="text without NUL bytes", code="nul-byte"))
+            problems.append(
+                Problem("NUL byte in text", file=name, line=number, expected="text without NUL bytes", code="nul-byte")
+            )
         if len(content) > MAX_LINE_CHARS:
-            problems.append(Problem(f"line is {len(content):,} characters long", file=name, line=number,
-                                    expected=f"lines of at most {MAX_LINE_CHARS:,} characters", code="line-too-long"))
+            problems.append(
+                Problem(
+                    f"line is {len(content):,} characters long",
+                    file=name,
+                    line=number,
+                    expected=f"lines of at most {MAX_LINE_CHARS:,} characters",
+                    code="line-too-long",
+                )
+            )
         if len(problems) >= MAX_PROBLEMS:
             break
     return problems
@@ -259,10 +345,9 @@ def _line_problems(text: str, name: str) -> list[Problem]:
 def parse_yaml(text: str, name: str) -> Any:
     """Parse YAML text into Mappings, lists and strings; syntax errors name the line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - BaseLoader subclass builds no objects
+        return yaml.load(text, Loader=_Loader)
     except _Refused as e:
-        raise InputError(Problem(e.problem, file=name, line=e.problem_mark.line + 1, expected=e.expected,
-                                 code=e.code)) from None
+        raise InputError(Problem(e.reason, file=name, line=e.line, expected=e.expected, code=e.code)) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -271,9 +356,14 @@ def parse_yaml(text: str, name: str) -> Any:
     except yaml.YAMLError as e:
         raise InputError(Problem(f"YAML error: {e}", file=name, code="yaml-syntax")) from None
     except RecursionError:  # composing in Python (no libyaml) recurses before the constructor counts
-        raise InputError(Problem(f"values nested more than {MAX_DEPTH} levels deep", file=name,
-                                 expected="sections of records of fields, a few levels deep",
-                                 code="yaml-too-deep")) from None
+        raise InputError(
+            Problem(
+                f"values nested more than {MAX_DEPTH} levels deep",
+                file=name,
+                expected="sections of records of fields, a few levels deep",
+                code="yaml-too-deep",
+            )
+        ) from None
 
 
 def load(path: Path, name: str | None = None, root: Path | None = None) -> Mapping:
@@ -285,11 +375,26 @@ def load(path: Path, name: str | None = None, root: Path | None = None) -> Mappi
     text = read_text(path, name=name, root=root or path.parent.parent)
     document = parse_yaml(text, name)
     if document is None or document == "":
-        raise InputError(Problem("the facts file is empty", file=name, line=1,
-                                 expected="a mapping with a 'source' section and tables of facts", code="empty-file"))
+        raise InputError(
+            Problem(
+                "the facts file is empty",
+                file=name,
+                line=1,
+                expected="a mapping with a 'source' section and tables of facts",
+                code="empty-file",
+            )
+        )
     if not isinstance(document, Mapping):
-        raise InputError(Problem("wrong shape at the top level", file=name, line=1,
-                                 value=_kind(document), expected="a mapping of sections", code="wrong-shape"))
+        raise InputError(
+            Problem(
+                "wrong shape at the top level",
+                file=name,
+                line=1,
+                value=_kind(document),
+                expected="a mapping of sections",
+                code="wrong-shape",
+            )
+        )
     if not unicodedata.is_normalized("NFC", text):
         problems = not_nfc(document, name)
         if problems:
@@ -310,9 +415,17 @@ def not_nfc(document: Mapping, name: str) -> list[Problem]:
         elif isinstance(value, list):
             stack.extend((item, field, line) for item in reversed(value))
         elif isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-            problems.append(Problem("text not in Unicode NFC" + _decomposed(value), value=value, file=name,
-                                    line=line, field=field, code="not-nfc",
-                                    expected="the same text in NFC (composed letters, as the archived texts are)"))
+            problems.append(
+                Problem(
+                    "text not in Unicode NFC" + _decomposed(value),
+                    value=value,
+                    file=name,
+                    line=line,
+                    field=field,
+                    code="not-nfc",
+                    expected="the same text in NFC (composed letters, as the archived texts are)",
+                )
+            )
     return problems
 
 
@@ -320,9 +433,10 @@ def _decomposed(text: str) -> str:
     """Name the first character that NFC would change: one with an NFC form of its own, or a combining
     mark that composes with the character before it (the same look, different bytes)."""
     for index, char in enumerate(text):
-        pair = text[index - 1:index + 1]
+        pair = text[index - 1 : index + 1]
         if unicodedata.normalize("NFC", char) != char or (
-                index and unicodedata.combining(char) and unicodedata.normalize("NFC", pair) != pair):
+            index and unicodedata.combining(char) and unicodedata.normalize("NFC", pair) != pair
+        ):
             return f" (U+{ord(char):04X} {unicodedata.name(char, 'CHARACTER')} at character {index + 1})"
     return ""
 
@@ -334,26 +448,61 @@ def is_fact(value: Any) -> bool:
 
 def to_fact(value: Mapping) -> Fact:
     """Read {kk, en, at} into a Fact, raising InputError on anything else."""
-    problems = []
-    for key in value:
-        if key not in ("kk", "en", "at"):
-            problems.append(Problem(f"unknown key '{key}' in a fact", line=value.lines[key],
-                                    expected="only kk (the Kazakh quote), en (its English rendering) and at",
-                                    code="unknown-fact-key"))
     kk, en, at = value.get("kk"), value.get("en"), value.get("at")
-    if not isinstance(kk, str) or not kk.strip():
-        problems.append(Problem("the Kazakh quote is empty or not text", line=value.line, value=kk,
-                                expected="the exact words of the source", code="empty-quote"))
-    if not isinstance(en, str) or not en.strip():
-        problems.append(Problem("the English rendering is missing", line=value.line,
-                                expected="en: <English rendering of the quote>", code="missing-english"))
+    problems = [*_unknown_fact_keys(value), *_text_problems(value, kk, en)]
     occurrence = _occurrence(at)
     if at is not None and occurrence is None:
-        problems.append(Problem("bad occurrence number", line=value.lines["at"], value=at,
-                                expected="at: a whole number from 1", code="bad-occurrence"))
-    if problems:
-        raise InputError(*problems)
+        problems.append(
+            Problem(
+                "bad occurrence number",
+                line=value.lines["at"],
+                value=at,
+                expected="at: a whole number from 1",
+                code="bad-occurrence",
+            )
+        )
+    if problems or not isinstance(kk, str) or not isinstance(en, str):
+        raise InputError(*problems)  # kk and en are text here: a problem was recorded otherwise
     return Fact(unicodedata.normalize("NFC", kk.strip()), " ".join(en.split()), occurrence, value.line)
+
+
+def _unknown_fact_keys(value: Mapping) -> list[Problem]:
+    """A problem for each key of a fact other than kk, en and at."""
+    return [
+        Problem(
+            f"unknown key '{key}' in a fact",
+            line=value.lines[key],
+            expected="only kk (the Kazakh quote), en (its English rendering) and at",
+            code="unknown-fact-key",
+        )
+        for key in value
+        if key not in ("kk", "en", "at")
+    ]
+
+
+def _text_problems(value: Mapping, kk: Any, en: Any) -> list[Problem]:
+    """Problems of a fact's Kazakh quote and English rendering: each must be non-empty text."""
+    problems = []
+    if not isinstance(kk, str) or not kk.strip():
+        problems.append(
+            Problem(
+                "the Kazakh quote is empty or not text",
+                line=value.line,
+                value=kk,
+                expected="the exact words of the source",
+                code="empty-quote",
+            )
+        )
+    if not isinstance(en, str) or not en.strip():
+        problems.append(
+            Problem(
+                "the English rendering is missing",
+                line=value.line,
+                expected="en: <English rendering of the quote>",
+                code="missing-english",
+            )
+        )
+    return problems
 
 
 def _occurrence(at: Any) -> int | None:

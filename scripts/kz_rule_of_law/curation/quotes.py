@@ -6,9 +6,9 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
 
 from ..errors import InputError
 
@@ -24,8 +24,8 @@ class _Collapsed:
     """A text with every run of whitespace made one space, and the way back to the original offsets."""
 
     text: str
-    starts: array  # where each word starts in the collapsed text
-    origins: array  # where the same word starts in the original text
+    starts: array[int]  # where each word starts in the collapsed text
+    origins: array[int]  # where the same word starts in the original text
 
 
 # The build reads one source at a time; a few collapsed texts are enough, and each holds its source.
@@ -69,9 +69,9 @@ def _splits_token(text: str, at: int) -> bool:
     if _is_word(before) and _is_word(after):
         return True
     if before.isdecimal() and after in NUMBER_SEPARATORS:
-        return text[at + 1:at + 2].isdecimal()
+        return text[at + 1 : at + 2].isdecimal()
     if before in NUMBER_SEPARATORS and after.isdecimal():
-        return text[at - 2:at - 1].isdecimal()
+        return text[at - 2 : at - 1].isdecimal()
     return False
 
 
@@ -82,9 +82,12 @@ def _occurrences(haystack: str, needle: str) -> Iterator[int]:
     while start != -1:
         count += 1
         if count > MAX_OCCURRENCES:
-            raise InputError(f"quote occurs more than {MAX_OCCURRENCES:,} times in the source (inside words "
-                             "and numbers included)", value=needle,
-                             expected="a longer quote, that says which passage is meant", code="quote-too-common")
+            raise InputError(
+                f"quote occurs more than {MAX_OCCURRENCES:,} times in the source (inside words and numbers included)",
+                value=needle,
+                expected="a longer quote, that says which passage is meant",
+                code="quote-too-common",
+            )
         yield start
         start = haystack.find(needle, start + 1)
 
@@ -110,29 +113,46 @@ def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
     """The span of the quote (its `at`-th occurrence when it occurs more than once)."""
     found = spans(text, quote)
     if not found and next(_occurrences(_collapsed(text).text, " ".join(quote.split())), None) is not None:
-        raise InputError("quote found only as part of a longer word or number of the source", value=quote,
-                         expected="whole words and whole numbers (all of '1 500 000', never '500 000' of it)",
-                         code="quote-splits-token")
+        raise InputError(
+            "quote found only as part of a longer word or number of the source",
+            value=quote,
+            expected="whole words and whole numbers (all of '1 500 000', never '500 000' of it)",
+            code="quote-splits-token",
+        )
     if not found:
-        raise InputError("quote not found in the source" + _invisible(quote), value=quote,
-                         expected="the exact words of the source (whitespace may differ)", code="quote-not-found")
+        raise InputError(
+            "quote not found in the source" + _invisible(quote),
+            value=quote,
+            expected="the exact words of the source (whitespace may differ)",
+            code="quote-not-found",
+        )
     if at is None:
         if len(found) > 1:
-            raise InputError(f"quote occurs {len(found)} times in the source", value=quote,
-                             expected=f"'at: N' (1 to {len(found)}) to say which occurrence is meant",
-                             code="quote-ambiguous")
+            raise InputError(
+                f"quote occurs {len(found)} times in the source",
+                value=quote,
+                expected=f"'at: N' (1 to {len(found)}) to say which occurrence is meant",
+                code="quote-ambiguous",
+            )
         return found[0]
     if at > len(found):
-        raise InputError(f"quote occurs {len(found)} time(s) in the source", value=f"at: {at}",
-                         expected=f"at between 1 and {len(found)}", code="occurrence-out-of-range")
+        raise InputError(
+            f"quote occurs {len(found)} time(s) in the source",
+            value=f"at: {at}",
+            expected=f"at between 1 and {len(found)}",
+            code="occurrence-out-of-range",
+        )
     return found[at - 1]
 
 
 def _invisible(quote: str) -> str:
     """Name the invisible characters of a quote (zero-width, soft hyphen, byte-order mark...) and
     where they stand: a reader of the message cannot see them."""
-    named = [f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')} at character {index}"
-             for index, char in enumerate(quote, start=1) if unicodedata.category(char) == "Cf"]
+    named = [
+        f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')} at character {index}"
+        for index, char in enumerate(quote, start=1)
+        if unicodedata.category(char) == "Cf"
+    ]
     if not named:
         return ""
     more = f" and {len(named) - 3} more" if len(named) > 3 else ""

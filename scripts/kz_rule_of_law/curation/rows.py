@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, InternalError, Problem
-from ..package.descriptor import Table, cast
+from ..package.descriptor import Field, Table, cast
 from ..validation.rules import Checker
 from . import normalize
 from .claims import RESOLUTIONS, RESTATES, Claim, Claims, claim_value, restated_ids
@@ -90,8 +90,12 @@ def _date_columns(name: str, fact: Fact, columns: frozenset[str] | None) -> dict
         end = dt.date.fromisoformat(value.end_date) if value.end_date else None
         return {name: first, "date_precision": value.precision, "end_date": end}
     if value.precision != "day" or value.end_date:
-        raise InputError("not a single day", value=fact.kk, code="date-not-a-day",
-                         expected="a date to the day: this table records no month, year or range of days")
+        raise InputError(
+            "not a single day",
+            value=fact.kk,
+            code="date-not-a-day",
+            expected="a date to the day: this table records no month, year or range of days",
+        )
     return {name: first}
 
 
@@ -122,17 +126,28 @@ class _FileCompiler:
                 self.compiler.claims.read_resolutions(records, line, self)
             elif section not in allowed:
                 named = allowed if is_reference else (*allowed, RESOLUTIONS)
-                self.problem(Problem(f"unknown section '{section}'", line=line,
-                                     expected="one of: " + ", ".join(named), code="unknown-section"))
+                self.problem(
+                    Problem(
+                        f"unknown section '{section}'",
+                        line=line,
+                        expected="one of: " + ", ".join(named),
+                        code="unknown-section",
+                    )
+                )
             else:
                 self.compile_section(section, records, line)
 
     def _release_sections(self, document: Mapping) -> tuple[str, ...]:
         """Compile a release's `source` section (or report it missing); the sections it may have."""
         if "source" not in document:
-            self.problem(Problem("no 'source' section", line=1,
-                                 expected="a 'source' mapping that records the archived text",
-                                 code="missing-source-section"))
+            self.problem(
+                Problem(
+                    "no 'source' section",
+                    line=1,
+                    expected="a 'source' mapping that records the archived text",
+                    code="missing-source-section",
+                )
+            )
         else:
             self.compile_source(document["source"], document.lines["source"])
         return tuple(n for n in self.tables if n not in REFERENCE_SECTIONS + GENERATED_TABLES)
@@ -140,21 +155,45 @@ class _FileCompiler:
     def compile_section(self, section: str, records: Any, line: int) -> None:
         """Compile the records of one section (a list of mappings)."""
         if not isinstance(records, list):
-            self.problem(Problem("wrong shape", line=line, field=section,
-                                 value=_shape(records), expected="a list of records", code="wrong-shape"))
+            self.problem(
+                Problem(
+                    "wrong shape",
+                    line=line,
+                    field=section,
+                    value=_shape(records),
+                    expected="a list of records",
+                    code="wrong-shape",
+                )
+            )
             return
         for record in records:
             if not isinstance(record, Mapping):
-                self.problem(Problem("wrong shape", line=line, field=section, value=_shape(record),
-                                     expected="a record (a mapping of fields)", code="wrong-shape"))
+                self.problem(
+                    Problem(
+                        "wrong shape",
+                        line=line,
+                        field=section,
+                        value=_shape(record),
+                        expected="a record (a mapping of fields)",
+                        code="wrong-shape",
+                    )
+                )
                 continue
             self.compile_record(self.tables[section], record)
 
     def compile_source(self, record: Any, line: int) -> None:
         """Compile the `source` section into a sources row, reading and checking the archived text."""
         if not isinstance(record, Mapping):
-            self.problem(Problem("wrong shape", line=line, field="source", value=_shape(record),
-                                 expected="a mapping", code="wrong-shape"))
+            self.problem(
+                Problem(
+                    "wrong shape",
+                    line=line,
+                    field="source",
+                    value=_shape(record),
+                    expected="a mapping",
+                    code="wrong-shape",
+                )
+            )
             return
         sid = record.get("id")
         self.source_id = sid if isinstance(sid, str) and sid else None
@@ -183,19 +222,33 @@ class _FileCompiler:
         for key, value, line in self._read_facts(table, record, rid, row, facts):
             self._read_plain(table, key, value, line, rid, row)
         self._complete(table, record, rid, row, clean=len(self.compiler.problems) == bad)
-        key = tuple(row.get(k) for k in table.primary_key)
-        if self._claim(table, key, record.line):
-            self._publish(table, key, row, record.line, facts)
+        primary_key = tuple(row.get(k) for k in table.primary_key)
+        if self._claim(table, primary_key, record.line):
+            self._publish(table, primary_key, row, record.line, facts)
 
-    def _read_facts(self, table: Table, record: Mapping, rid: str | None, row: dict[str, Any],
-                    facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> list[tuple[str, Any, int]]:
+    def _read_facts(
+        self,
+        table: Table,
+        record: Mapping,
+        rid: str | None,
+        row: dict[str, Any],
+        facts: list[tuple[str, Fact, tuple[int, int] | None]],
+    ) -> list[tuple[str, Any, int]]:
         """Read a record's facts into the row; its plain fields, (column, value, line), to read after."""
         plain: list[tuple[str, Any, int]] = []
         for key, value in record.items():
             line = record.lines[key]
             if key == "id" and len(table.primary_key) != 1:
-                self.problem(Problem("this table has no 'id'", line=line, record=rid, field=key,
-                                     expected="the key fields " + ", ".join(table.primary_key), code="no-id-field"))
+                self.problem(
+                    Problem(
+                        "this table has no 'id'",
+                        line=line,
+                        record=rid,
+                        field=key,
+                        expected="the key fields " + ", ".join(table.primary_key),
+                        code="no-id-field",
+                    )
+                )
             elif key == "id":
                 plain.append((table.primary_key[0], value, line))
             elif key == PROVENANCE_ONLY or is_fact(value) or key in KIND_BY_FIELD:
@@ -204,8 +257,14 @@ class _FileCompiler:
                 plain.append((key, value, line))
         return plain
 
-    def _publish(self, table: Table, key: tuple, row: dict[str, Any], line: int,
-                 facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> None:
+    def _publish(
+        self,
+        table: Table,
+        key: tuple,
+        row: dict[str, Any],
+        line: int,
+        facts: list[tuple[str, Fact, tuple[int, int] | None]],
+    ) -> None:
         """Add a compiled row to the chunk (or hold it, if a later file restates it) and its quotes."""
         self.chunk.lines[(table.name, key)] = line
         for f in table.fields:
@@ -220,28 +279,68 @@ class _FileCompiler:
             self.chunk.rows[table.name].append(row)
         self._quote_rows(table, record_id, facts)
 
-    def _put(self, row: dict[str, Any], column: str, value: Any, line: int, key: str, rid: str | None,
-             overridable: bool = False) -> None:
+    def _put(
+        self,
+        row: dict[str, Any],
+        column: str,
+        value: Any,
+        line: int,
+        key: str,
+        rid: str | None,
+        overridable: bool = False,
+    ) -> None:
         """Set a column of the row, unless another field of the record set it to something else."""
         if column in row and not overridable and row[column] != value:
             if column == "currency":
-                self.problem(Problem("mixed currencies in one record", line=line, record=rid, field=key,
-                                     value=value, expected=f"{row[column]}, the currency of the other amounts",
-                                     code="mixed-currencies"))
+                self.problem(
+                    Problem(
+                        "mixed currencies in one record",
+                        line=line,
+                        record=rid,
+                        field=key,
+                        value=value,
+                        expected=f"{row[column]}, the currency of the other amounts",
+                        code="mixed-currencies",
+                    )
+                )
             else:
-                self.problem(Problem("value given twice", line=line, record=rid, field=key,
-                                     value=value, expected=f"one value for column {column}",
-                                     code="value-given-twice"))
+                self.problem(
+                    Problem(
+                        "value given twice",
+                        line=line,
+                        record=rid,
+                        field=key,
+                        value=value,
+                        expected=f"one value for column {column}",
+                        code="value-given-twice",
+                    )
+                )
             return
         row[column] = value
 
-    def _read_fact(self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any],
-                   facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> None:
+    def _read_fact(
+        self,
+        table: Table,
+        key: str,
+        value: Any,
+        line: int,
+        rid: str | None,
+        row: dict[str, Any],
+        facts: list[tuple[str, Fact, tuple[int, int] | None]],
+    ) -> None:
         """Read a field written as a fact: locate its quote, and fill the columns it stands for."""
         if not is_fact(value):
-            self.problem(Problem("a value the build computes was typed in", line=line, record=rid,
-                                 field=key, value=value, code="not-a-fact",
-                                 expected="a fact {kk: <Kazakh quote>, en: <English>}; the build normalizes it"))
+            self.problem(
+                Problem(
+                    "a value the build computes was typed in",
+                    line=line,
+                    record=rid,
+                    field=key,
+                    value=value,
+                    code="not-a-fact",
+                    expected="a fact {kk: <Kazakh quote>, en: <English>}; the build normalizes it",
+                )
+            )
             return
         try:
             fact = to_fact(value)
@@ -262,27 +361,22 @@ class _FileCompiler:
             self._put(row, f"{key}_kk", collapse(fact.kk), fact.line, key, rid)
             self._put(row, f"{key}_en", fact.en, fact.line, key, rid, overridable=True)
         else:
-            self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
-                                 field=key, expected="one of: " + ", ".join(_writable(table)), code="unknown-field"))
+            self.problem(
+                Problem(
+                    f"unknown field '{key}' for table {table.name}",
+                    line=line,
+                    record=rid,
+                    field=key,
+                    expected="one of: " + ", ".join(_writable(table)),
+                    code="unknown-field",
+                )
+            )
 
-    def _read_plain(self, table: Table, key: str, value: Any, line: int, rid: str | None,
-                    row: dict[str, Any]) -> None:
+    def _read_plain(self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any]) -> None:
         """Read a field written as a plain value into its column, cast to the column's type."""
-        columns = self.compiler.columns[table.name]
-        if key in DERIVED_COLUMNS.get(table.name, ()) or (key == "source_id" and table.name != "sources"):
-            self.problem(Problem(f"'{key}' is computed by the build, never typed in", line=line, record=rid,
-                                 field=key, value=value, expected=f"no {key} field in the facts file",
-                                 code="computed-field"))
-            return
-        if isinstance(value, (list, dict)):
-            fact_like = f"{key}_kk" in columns or key in KIND_BY_FIELD
-            self.problem(Problem("wrong shape", line=line, record=rid, field=key, value=_shape(value),
-                                 expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like
-                                 else "a single value", code="wrong-shape"))
-            return
-        if key not in columns:
-            self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=line, record=rid,
-                                 field=key, expected="one of: " + ", ".join(_writable(table)), code="unknown-field"))
+        refused = self._refuse_plain(table, key, value)
+        if refused is not None:
+            self.problem(refused, line=line, record=rid, field=key)
             return
         try:
             value = cast(table.field(key), value)
@@ -294,6 +388,32 @@ class _FileCompiler:
         else:
             self._put(row, key, value, line, key, rid)
 
+    def _refuse_plain(self, table: Table, key: str, value: Any) -> Problem | None:
+        """Why a plain value cannot go into the table (computed, not a single value, unknown), if it cannot."""
+        columns = self.compiler.columns[table.name]
+        if key in DERIVED_COLUMNS.get(table.name, ()) or (key == "source_id" and table.name != "sources"):
+            return Problem(
+                f"'{key}' is computed by the build, never typed in",
+                value=value,
+                expected=f"no {key} field in the facts file",
+                code="computed-field",
+            )
+        if isinstance(value, (list, dict)):
+            fact_like = f"{key}_kk" in columns or key in KIND_BY_FIELD
+            return Problem(
+                "wrong shape",
+                value=_shape(value),
+                expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like else "a single value",
+                code="wrong-shape",
+            )
+        if key not in columns:
+            return Problem(
+                f"unknown field '{key}' for table {table.name}",
+                expected="one of: " + ", ".join(_writable(table)),
+                code="unknown-field",
+            )
+        return None
+
     def _complete(self, table: Table, record: Mapping, rid: str | None, row: dict[str, Any], clean: bool) -> None:
         """Add the source and the derived columns; if the record had no other problem, report the first
         required field it leaves empty."""
@@ -302,13 +422,27 @@ class _FileCompiler:
         row.update(DERIVED.get(table.name, lambda r: {})(row))
         if not clean:
             return
+        missing = self._first_missing(table, row)
+        if missing is not None:
+            self.problem(
+                Problem(
+                    "missing required field",
+                    line=record.line,
+                    record=rid,
+                    field=missing.name,
+                    expected=missing.description or "a value",
+                    code="missing-value",
+                )
+            )
+
+    def _first_missing(self, table: Table, row: dict[str, Any]) -> Field | None:
+        """The first required field the row leaves empty, if any."""
         for f in table.fields:
             if f.name == "source_id" and self.source_id is None and table.name != "sources":
                 continue  # the missing source record is reported once
             if f.required and row.get(f.name) is None:
-                self.problem(Problem("missing required field", line=record.line, record=rid, field=f.name,
-                                     expected=f.description or "a value", code="missing-value"))
-                return
+                return f
+        return None
 
     def _claim(self, table: Table, key: tuple, line: int) -> bool:
         """Record the row's key as defined here; False, after reporting it, if a row already has it."""
@@ -320,10 +454,17 @@ class _FileCompiler:
         if first is not None:
             origin = self.compiler.origin(first)
             record_id = "/".join(str(k) for k in key)
-            self.problem(Problem(f"duplicate id in table {table.name} (first defined at {origin.file}:{origin.line})",
-                                 line=line, record=record_id, field=table.primary_key[0] if len(key) == 1 else None,
-                                 value=record_id, expected="an id used once across all facts files",
-                                 code="duplicate-id"))
+            self.problem(
+                Problem(
+                    f"duplicate id in table {table.name} (first defined at {origin.file}:{origin.line})",
+                    line=line,
+                    record=record_id,
+                    field=table.primary_key[0] if len(key) == 1 else None,
+                    value=record_id,
+                    expected="an id used once across all facts files",
+                    code="duplicate-id",
+                )
+            )
             return False
         index[compact] = self.compiler.code(self.chunk.number, line)
         return True
@@ -336,52 +477,79 @@ class _FileCompiler:
             start, end = span
             quote_id = f"{table.name}/{record_id}/{key_name}/{self.source_id}"
             self.chunk.lines[(QUOTES, (quote_id,))] = fact.line
-            self.chunk.rows[QUOTES].append({
-                "quote_id": quote_id,
-                "source_id": self.source_id,
-                "table_name": table.name,
-                "record_id": record_id,
-                "field": key_name,
-                "value": self._claim_value(table, key_name, fact),
-                "text_kk": self.text[start:end],
-                "text_en": fact.en,
-                "char_start": start,
-                "char_end": end,
-            })
+            self.chunk.rows[QUOTES].append(
+                {
+                    "quote_id": quote_id,
+                    "source_id": self.source_id,
+                    "table_name": table.name,
+                    "record_id": record_id,
+                    "field": key_name,
+                    "value": self._claim_value(table, key_name, fact),
+                    "text_kk": self.text[start:end],
+                    "text_en": fact.en,
+                    "char_start": start,
+                    "char_end": end,
+                }
+            )
 
     def compile_restatement(self, table: Table, record: Mapping) -> None:
         """Compile `- restates: <id>` and the facts a later release states again about that record:
         its claims (and quotes); the record's row stays the one its first file defined."""
         rid, line = record.get(RESTATES), record.lines[RESTATES]
-        if not self.compiler.claims.can_restate(self, table, rid, line):
-            return
+        if not self.compiler.claims.can_restate(self, table, rid, line) or not isinstance(rid, str):
+            return  # can_restate holds for a text id only
         facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
         for key, value in record.items():
             if key == RESTATES:
                 continue
             if not is_fact(value) or key == PROVENANCE_ONLY:
-                self.problem(Problem("a restatement states quoted facts only", line=record.lines[key], record=rid,
-                                     field=key, value=_shape(value) if isinstance(value, (list, dict)) else value,
-                                     expected="a fact {kk: <Kazakh quote>, en: <English>} of a field of the record",
-                                     code="restatement-not-a-fact"))
+                self.problem(
+                    Problem(
+                        "a restatement states quoted facts only",
+                        line=record.lines[key],
+                        record=rid,
+                        field=key,
+                        value=_shape(value) if isinstance(value, (list, dict)) else value,
+                        expected="a fact {kk: <Kazakh quote>, en: <English>} of a field of the record",
+                        code="restatement-not-a-fact",
+                    )
+                )
                 continue
             try:
                 fact = to_fact(value)
-                claim = Claim(table.name, rid, key, self.source_id, self.name, fact.line, collapse(fact.kk),
-                              self._claim_value(table, key, fact), self._columns(table, key, fact))
+                claim = Claim(
+                    table.name,
+                    rid,
+                    key,
+                    self.source_id,
+                    self.name,
+                    fact.line,
+                    collapse(fact.kk),
+                    self._claim_value(table, key, fact),
+                    self._columns(table, key, fact),
+                )
             except InputError as e:
                 self.problem(e, line=record.lines[key], record=rid, field=key)
                 continue
             if claim.columns is None:
-                self.problem(Problem(f"unknown field '{key}' for table {table.name}", line=record.lines[key],
-                                     record=rid, field=key, expected="one of: " + ", ".join(_writable(table)),
-                                     code="unknown-field"))
+                self.problem(
+                    Problem(
+                        f"unknown field '{key}' for table {table.name}",
+                        line=record.lines[key],
+                        record=rid,
+                        field=key,
+                        expected="one of: " + ", ".join(_writable(table)),
+                        code="unknown-field",
+                    )
+                )
                 continue
             facts.append((key, fact, self.find(fact, rid, key)))
             self.compiler.claims.add(claim, self)
         self._quote_rows(table, rid, facts)
 
-    def _first_claims(self, table: Table, record_id: str, facts: list[tuple[str, Fact, tuple[int, int] | None]]) -> None:
+    def _first_claims(
+        self, table: Table, record_id: str, facts: list[tuple[str, Fact, tuple[int, int] | None]]
+    ) -> None:
         """The claims of the record's defining file, for a record a later file restates."""
         for key, fact, _ in facts:
             if key == PROVENANCE_ONLY:
@@ -390,8 +558,19 @@ class _FileCompiler:
                 columns = self._columns(table, key, fact)
             except InputError:
                 continue  # reported where the fact was read
-            self.compiler.claims.add(Claim(table.name, record_id, key, self.source_id, self.name, fact.line,
-                                           collapse(fact.kk), self._claim_value(table, key, fact), columns))
+            self.compiler.claims.add(
+                Claim(
+                    table.name,
+                    record_id,
+                    key,
+                    self.source_id,
+                    self.name,
+                    fact.line,
+                    collapse(fact.kk),
+                    self._claim_value(table, key, fact),
+                    columns,
+                )
+            )
 
     def _columns(self, table: Table, key: str, fact: Fact) -> dict[str, Any] | None:
         """The columns a fact fills (its normalized value, or its Kazakh and English text); None if
@@ -417,8 +596,16 @@ class _FileCompiler:
     def find(self, fact: Fact, rid: str | None, key: str) -> tuple[int, int] | None:
         """The span of a fact's quote in this file's source, or None after recording why not."""
         if self.path.name == REFERENCE_FILE:
-            self.problem(Problem("a quote in the reference file", line=fact.line, record=rid, field=key,
-                                 expected="plain values: reference lists state no source", code="quote-in-reference"))
+            self.problem(
+                Problem(
+                    "a quote in the reference file",
+                    line=fact.line,
+                    record=rid,
+                    field=key,
+                    expected="plain values: reference lists state no source",
+                    code="quote-in-reference",
+                )
+            )
             return None
         if self.text is None:
             return None
@@ -431,10 +618,12 @@ class _FileCompiler:
 
 def _record_id(table: Table, record: Mapping) -> str | None:
     """How errors name a record: its id, or its key fields joined by '/'."""
-    if isinstance(record.get("id"), str):
-        return record["id"]
+    rid = record.get("id")
+    if isinstance(rid, str):
+        return rid
     parts = [record.get(k) for k in table.primary_key if k != "source_id"]
-    return "/".join(parts) if parts and all(isinstance(p, str) for p in parts) else None
+    texts = [p for p in parts if isinstance(p, str)]
+    return "/".join(texts) if parts and len(texts) == len(parts) else None
 
 
 def _writable(table: Table) -> list[str]:
@@ -449,7 +638,8 @@ def _writable(table: Table) -> list[str]:
 
 def _shape(value: Any) -> str:
     """Describe the YAML shape of a value."""
-    return {dict: "a mapping", Mapping: "a mapping", list: "a list"}.get(type(value), repr(value)[:40])
+    shapes: dict[type, str] = {dict: "a mapping", Mapping: "a mapping", list: "a list"}
+    return shapes.get(type(value), repr(value)[:40])
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -462,10 +652,13 @@ def display_path(path: Path, root: Path) -> str:
 
 def reference_rows() -> dict[str, list[dict[str, Any]]]:
     """Rows the code owns: the legal forms the normalizer knows, and the countries of ISO 3166-1."""
-    return {"countries": country_rows(), "legal_forms": [
-        {"code": f.code, "name_kk": f.name_kk, "name_ru": f.name_ru, "abbr_ru": f.abbr_ru, "name_en": f.name_en}
-        for f in normalize.LEGAL_FORMS.values()
-    ]}
+    return {
+        "countries": country_rows(),
+        "legal_forms": [
+            {"code": f.code, "name_kk": f.name_kk, "name_ru": f.name_ru, "abbr_ru": f.abbr_ru, "name_en": f.name_en}
+            for f in normalize.LEGAL_FORMS.values()
+        ],
+    }
 
 
 def key_of(values: tuple) -> Any:
@@ -601,11 +794,18 @@ class Compiler:
             if self._known(fk.resource, fk.reference_fields, value):
                 continue
             origin = self.origin(code)
-            self.problems.append(Problem(
-                f"unknown {fk.resource} reference", file=origin.file, line=origin.line,
-                record="/".join(str(k) for k in pk), field=",".join(fields),
-                value="/".join(str(v) for v in value),
-                expected=f"the id of a row of {fk.resource} defined in a facts file", code="foreign-key"))
+            self.problems.append(
+                Problem(
+                    f"unknown {fk.resource} reference",
+                    file=origin.file,
+                    line=origin.line,
+                    record="/".join(str(k) for k in pk),
+                    field=",".join(fields),
+                    value="/".join(str(v) for v in value),
+                    expected=f"the id of a row of {fk.resource} defined in a facts file",
+                    code="foreign-key",
+                )
+            )
         self.pending.clear()
         if self.problems:
             return

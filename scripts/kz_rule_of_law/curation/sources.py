@@ -40,9 +40,14 @@ def check_source_id(source_id: str, file_stem: str) -> list[Problem]:
     if not SOURCE_ID.fullmatch(source_id):
         problems.append(Problem("not a source id", value=source_id, expected=SOURCE_ID_RULE, code="source-id-form"))
     if file_stem != source_id:
-        problems.append(Problem("the facts file is not named for its source id", value=source_id,
-                                expected=f"facts/{source_id}.yml: a facts file is named <source id>.yml",
-                                code="source-id-file-name"))
+        problems.append(
+            Problem(
+                "the facts file is not named for its source id",
+                value=source_id,
+                expected=f"facts/{source_id}.yml: a facts file is named <source id>.yml",
+                code="source-id-file-name",
+            )
+        )
     return problems
 
 

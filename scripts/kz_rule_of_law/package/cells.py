@@ -67,8 +67,10 @@ def number(text: str) -> Decimal:
         significant = "".join(map(str, value.as_tuple().digits)).rstrip("0")  # exact, unlike normalize()
         if not significant or (len(significant) <= NUMBER_DIGITS and value.adjusted() in NUMBER_EXPONENTS):
             return value
-        raise OutOfRange(f"a number of at most {NUMBER_DIGITS} significant digits, with an exponent "
-                         f"from {NUMBER_EXPONENTS.start} to {NUMBER_EXPONENTS.stop - 1}")
+        raise OutOfRange(
+            f"a number of at most {NUMBER_DIGITS} significant digits, with an exponent "
+            f"from {NUMBER_EXPONENTS.start} to {NUMBER_EXPONENTS.stop - 1}"
+        )
     raise ValueError(text)
 
 
@@ -98,7 +100,12 @@ def boolean(text: str) -> bool:
 # The reader of every type a column may have; None: the text as it is. Other Table Schema types
 # (time, datetime, ...) are read as text by validation and the load, and refused by `cast`.
 READERS: dict[str, Callable[[str], Any] | None] = {
-    "string": None, "integer": integer, "number": number, "year": year, "date": date, "boolean": boolean,
+    "string": None,
+    "integer": integer,
+    "number": number,
+    "year": year,
+    "date": date,
+    "boolean": boolean,
 }
 
 # The SQLite types a column of each descriptor type may get. A number column is INTEGER when it has
@@ -141,8 +148,9 @@ def cast(field: Field, value: Any) -> Any:
     except OutOfRange as e:
         raise InputError("cannot be stored exactly", value=value, expected=str(e), code="not-storable") from None
     except ValueError:
-        raise InputError("wrong type", value=value, expected=f"{article(field.type)} {field.type}",
-                         code="wrong-type") from None
+        raise InputError(
+            "wrong type", value=value, expected=f"{article(field.type)} {field.type}", code="wrong-type"
+        ) from None
 
 
 def format_cell(value: Any) -> str:

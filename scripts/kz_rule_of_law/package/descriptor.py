@@ -12,20 +12,67 @@ from .cells import article, cast  # noqa: F401 - the curation and validation imp
 
 # Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
 PACKAGE_KEYS = {
-    "profile", "name", "id", "title", "description", "homepage", "version", "created",
-    "keywords", "image", "licenses", "sources", "contributors", "resources", "$schema",
+    "profile",
+    "name",
+    "id",
+    "title",
+    "description",
+    "homepage",
+    "version",
+    "created",
+    "keywords",
+    "image",
+    "licenses",
+    "sources",
+    "contributors",
+    "resources",
+    "$schema",
 }
 RESOURCE_KEYS = {
-    "profile", "name", "path", "data", "title", "description", "homepage", "format", "mediatype",
-    "encoding", "bytes", "hash", "schema", "sources", "licenses", "dialect", "scheme", "$schema",
+    "profile",
+    "name",
+    "path",
+    "data",
+    "title",
+    "description",
+    "homepage",
+    "format",
+    "mediatype",
+    "encoding",
+    "bytes",
+    "hash",
+    "schema",
+    "sources",
+    "licenses",
+    "dialect",
+    "scheme",
+    "$schema",
 }
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema"}
 FIELD_KEYS = {
-    "name", "title", "type", "format", "description", "example", "constraints", "rdfType",
-    "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar",
+    "name",
+    "title",
+    "type",
+    "format",
+    "description",
+    "example",
+    "constraints",
+    "rdfType",
+    "trueValues",
+    "falseValues",
+    "bareNumber",
+    "groupChar",
+    "decimalChar",
 }
 CONSTRAINT_KEYS = {
-    "required", "unique", "minLength", "maxLength", "minimum", "maximum", "pattern", "enum",
+    "required",
+    "unique",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "pattern",
+    "enum",
 }
 FOREIGN_KEY_KEYS = {"fields", "reference"}
 REFERENCE_KEYS = {"resource", "fields"}
@@ -33,8 +80,21 @@ LICENSE_KEYS = {"name", "path", "title"}
 SOURCE_KEYS = {"title", "path", "email", "description"}
 CONTRIBUTOR_KEYS = {"title", "path", "email", "role", "organization"}
 FIELD_TYPES = {
-    "string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
-    "year", "yearmonth", "duration", "geopoint", "geojson", "any",
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
 }
 
 
@@ -91,7 +151,8 @@ class Table:
 def load_descriptor(path: Path) -> dict[str, Any]:
     """Parse datapackage.json, raising InputError with the position of a syntax error."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        descriptor: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        return descriptor
     except FileNotFoundError:
         raise InputError(f"{path}: descriptor not found", code="file-not-found") from None
     except UnicodeDecodeError as e:
@@ -112,8 +173,13 @@ def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
             title=res.get("title", res["name"]),
             description=res.get("description", ""),
             fields=tuple(
-                Field(f["name"], f.get("type", "string"), f.get("title", f["name"]),
-                      f.get("description", ""), f.get("constraints", {}))
+                Field(
+                    f["name"],
+                    f.get("type", "string"),
+                    f.get("title", f["name"]),
+                    f.get("description", ""),
+                    f.get("constraints", {}),
+                )
                 for f in schema["fields"]
             ),
             primary_key=tuple([pk] if isinstance(pk, str) else pk),
@@ -153,55 +219,71 @@ def _as_list(value: str | list[str]) -> list[str]:
 def lint(descriptor: dict[str, Any]) -> list[Problem]:
     """Every key the Data Package specs do not define, and other structural mistakes (no file named)."""
     problems: list[Problem] = []
-
-    def check(obj: Any, allowed: set[str], where: str) -> None:
-        if not isinstance(obj, dict):
-            problems.append(Problem(f"{where}: expected an object, got {type(obj).__name__}",
-                                    code="descriptor-wrong-shape"))
-            return
-        for key in obj:
-            if key not in allowed:
-                problems.append(Problem(f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
-                                        code="descriptor-unknown-key"))
-
-    check(descriptor, PACKAGE_KEYS, "package")
-    for i, item in enumerate(descriptor.get("licenses", [])):
-        check(item, LICENSE_KEYS, f"licenses[{i}]")
-    for i, item in enumerate(descriptor.get("sources", [])):
-        check(item, SOURCE_KEYS, f"sources[{i}]")
-    for i, item in enumerate(descriptor.get("contributors", [])):
-        check(item, CONTRIBUTOR_KEYS, f"contributors[{i}]")
-    names = set()
-    for res in descriptor.get("resources", []):
-        rname = res.get("name", "?") if isinstance(res, dict) else "?"
-        names.add(rname)
-        check(res, RESOURCE_KEYS, f"resource {rname}")
-        schema = res.get("schema", {}) if isinstance(res, dict) else {}
-        check(schema, SCHEMA_KEYS, f"resource {rname}: schema")
-        columns = set()
-        for field in schema.get("fields", []):
-            fname = field.get("name", "?")
-            columns.add(fname)
-            check(field, FIELD_KEYS, f"resource {rname}: field {fname}")
-            if field.get("type", "string") not in FIELD_TYPES:
-                problems.append(Problem(f"resource {rname}: field {fname}: unknown type '{field.get('type')}'",
-                                        code="descriptor-unknown-type"))
-            check(field.get("constraints", {}), CONSTRAINT_KEYS, f"resource {rname}: field {fname}: constraints")
-        for key in _as_list(schema.get("primaryKey", [])):
-            if key not in columns:
-                problems.append(Problem(f"resource {rname}: primaryKey names unknown field '{key}'",
-                                        code="descriptor-unknown-field"))
-        for fk in schema.get("foreignKeys", []):
-            check(fk, FOREIGN_KEY_KEYS, f"resource {rname}: foreignKey")
-            check(fk.get("reference", {}), REFERENCE_KEYS, f"resource {rname}: foreignKey reference")
-            for key in _as_list(fk.get("fields", [])):
-                if key not in columns:
-                    problems.append(Problem(f"resource {rname}: foreignKey names unknown field '{key}'",
-                                            code="descriptor-unknown-field"))
+    _check_keys(problems, descriptor, PACKAGE_KEYS, "package")
+    for section, allowed in (("licenses", LICENSE_KEYS), ("sources", SOURCE_KEYS), ("contributors", CONTRIBUTOR_KEYS)):
+        for i, item in enumerate(descriptor.get(section, [])):
+            _check_keys(problems, item, allowed, f"{section}[{i}]")
+    names = {_lint_resource(problems, res) for res in descriptor.get("resources", [])}
     for res in descriptor.get("resources", []):
         for fk in res.get("schema", {}).get("foreignKeys", []):
             target = fk.get("reference", {}).get("resource")
             if target and target not in names:
-                problems.append(Problem(f"resource {res.get('name')}: foreignKey references unknown resource "
-                                        f"'{target}'", code="descriptor-unknown-resource"))
+                problems.append(
+                    Problem(
+                        f"resource {res.get('name')}: foreignKey references unknown resource '{target}'",
+                        code="descriptor-unknown-resource",
+                    )
+                )
     return problems
+
+
+def _check_keys(problems: list[Problem], obj: Any, allowed: set[str], where: str) -> None:
+    """Report `obj` if it is not an object, and each of its keys not in `allowed`."""
+    if not isinstance(obj, dict):
+        problems.append(
+            Problem(f"{where}: expected an object, got {type(obj).__name__}", code="descriptor-wrong-shape")
+        )
+        return
+    for key in obj:
+        if key not in allowed:
+            problems.append(
+                Problem(
+                    f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})",
+                    code="descriptor-unknown-key",
+                )
+            )
+
+
+def _lint_resource(problems: list[Problem], res: Any) -> object:
+    """Report the mistakes of one resource and its schema; return its name ('?' if it has none)."""
+    rname = res.get("name", "?") if isinstance(res, dict) else "?"
+    where = f"resource {rname}"
+    _check_keys(problems, res, RESOURCE_KEYS, where)
+    schema = res.get("schema", {}) if isinstance(res, dict) else {}
+    _check_keys(problems, schema, SCHEMA_KEYS, f"{where}: schema")
+    columns = set()
+    for field in schema.get("fields", []):
+        fname = field.get("name", "?")
+        columns.add(fname)
+        _lint_field(problems, field, f"{where}: field {fname}")
+    _unknown_fields(problems, _as_list(schema.get("primaryKey", [])), columns, f"{where}: primaryKey")
+    for fk in schema.get("foreignKeys", []):
+        _check_keys(problems, fk, FOREIGN_KEY_KEYS, f"{where}: foreignKey")
+        _check_keys(problems, fk.get("reference", {}), REFERENCE_KEYS, f"{where}: foreignKey reference")
+        _unknown_fields(problems, _as_list(fk.get("fields", [])), columns, f"{where}: foreignKey")
+    return rname
+
+
+def _lint_field(problems: list[Problem], field: dict[str, Any], where: str) -> None:
+    """Report a field's unknown keys, its unknown type and its unknown constraints."""
+    _check_keys(problems, field, FIELD_KEYS, where)
+    if field.get("type", "string") not in FIELD_TYPES:
+        problems.append(Problem(f"{where}: unknown type '{field.get('type')}'", code="descriptor-unknown-type"))
+    _check_keys(problems, field.get("constraints", {}), CONSTRAINT_KEYS, f"{where}: constraints")
+
+
+def _unknown_fields(problems: list[Problem], keys: list[str], columns: set[str], where: str) -> None:
+    """Report each key in `keys` that names no field of the resource."""
+    for key in keys:
+        if key not in columns:
+            problems.append(Problem(f"{where} names unknown field '{key}'", code="descriptor-unknown-field"))

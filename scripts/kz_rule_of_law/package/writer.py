@@ -36,7 +36,8 @@ class PackageWriter:
         for name, table in tables.items():
             path = root / table.path
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.handles[name] = open(path, "wb")
+            # Open for the writer's life, across write() calls; finishing or closing the writer closes them.
+            self.handles[name] = open(path, "wb")  # noqa: SIM115
             self.writer.writerow(table.columns)
             self._flush(name)
 
@@ -104,8 +105,11 @@ class PackageWriter:
 def source_entry(row: dict[str, Any]) -> dict[str, str]:
     """The descriptor's entry for a sources row: title, archived text and rights."""
     language = LANGUAGES.get(row["language"], row["language"])
-    return {"title": f"Press release: {row['title_en']}, {row['place_en']}, {row['date']} ({language})",
-            "path": row["path"], "description": f"Archived byte for byte. {row['rights']}"}
+    return {
+        "title": f"Press release: {row['title_en']}, {row['place_en']}, {row['date']} ({language})",
+        "path": row["path"],
+        "description": f"Archived byte for byte. {row['rights']}",
+    }
 
 
 def table_sources(entries: dict[str, dict[str, str]], sources_path: str) -> list[dict[str, str]]:

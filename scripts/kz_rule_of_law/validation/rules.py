@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from ..package.descriptor import Table
-from ..errors import Problem
 from ..curation.derive import DERIVED
+from ..errors import Problem
+from ..package.descriptor import Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
@@ -33,11 +34,13 @@ RULES: dict[str, Rule] = {}
 
 def rule(table: str) -> Callable[[Rule], Rule]:
     """Register a method of Checker as the rule on each row of `table`."""
+
     def register(method: Rule) -> Rule:
         if table in RULES:
             raise AssertionError(f"two rules for table {table}")
         RULES[table] = method
         return method
+
     return register
 
 
@@ -64,16 +67,20 @@ class Checker:
         self.source_texts: dict[str, Any] = {}  # sha256 -> the first source that records it
         self.line: int | None = None  # the CSV line of the row being checked, when rows come from a CSV
 
-    def fail(self, table: str, row: dict[str, Any], message: str, field: str, value: Any,
-             expected: str, code: str) -> Failure:
+    def fail(
+        self, table: str, row: dict[str, Any], message: str, field: str, value: Any, expected: str, code: str
+    ) -> Failure:
         """A failure of `row`, named by its primary key."""
         key = tuple(row.get(k) for k in self.tables[table].primary_key)
-        return Failure(table, key, Problem(message, value=value, expected=expected,
-                                           record="/".join(map(str, key)), field=field, code=code))
+        return Failure(
+            table,
+            key,
+            Problem(message, value=value, expected=expected, record="/".join(map(str, key)), field=field, code=code),
+        )
 
     def check(self, table: str, row: dict[str, Any]) -> list[Failure]:
         """The failures of one row; rules across tables are kept for `finish`."""
-        failures = []
+        failures: list[Failure] = []
         table_rule = RULES.get(table)
         self.line = None
         if table_rule is not None:
@@ -81,8 +88,9 @@ class Checker:
         failures.extend(self._text_failures(table, row))
         return failures
 
-    def check_chunk(self, table: str, columns: list[str], rows: list[tuple],
-                    lines: list[int] | None = None) -> list[tuple[int, Failure]]:
+    def check_chunk(
+        self, table: str, columns: list[str], rows: list[tuple], lines: list[int] | None = None
+    ) -> list[tuple[int, Failure]]:
         """The failures of rows given as tuples in `columns` order, each with the row's position:
         the same as `check` row by row, with the text rules screened over each column at once.
         With the rows' CSV `lines`, the failures `finish` finds later are located on them too."""
@@ -90,7 +98,7 @@ class Checker:
         texts_clean = self._texts_clean(table, columns, rows)
         if table_rule is None and texts_clean:
             return []
-        found = []
+        found: list[tuple[int, Failure]] = []
         for i, values in enumerate(rows):
             row = dict(zip(columns, values))
             self.line = lines[i] if lines is not None else None
@@ -119,12 +127,23 @@ class Checker:
             if not isinstance(value, str):
                 continue
             if value.startswith(FORMULA_PREFIXES):
-                failures.append(self.fail(table, row, "text begins like a spreadsheet formula", column, value,
-                                          "text that does not begin with =, +, -, @, tab or carriage return",
-                                          code="formula-prefix"))
+                failures.append(
+                    self.fail(
+                        table,
+                        row,
+                        "text begins like a spreadsheet formula",
+                        column,
+                        value,
+                        "text that does not begin with =, +, -, @, tab or carriage return",
+                        code="formula-prefix",
+                    )
+                )
             if MARKUP.search(value):
-                failures.append(self.fail(table, row, "markup in text", column, value,
-                                          "plain text without HTML tags", code="markup"))
+                failures.append(
+                    self.fail(
+                        table, row, "markup in text", column, value, "plain text without HTML tags", code="markup"
+                    )
+                )
         return failures
 
     @rule("budgets")
@@ -132,22 +151,46 @@ class Checker:
         """The EU part is within the total; derived values follow from the amounts."""
         total, eu = row["total_budget"], row["eu_contribution"]
         if eu > total:
-            yield self.fail("budgets", row, "EU contribution above the total budget", "eu_contribution", eu,
-                            f"at most the total budget {total} {row['currency']}", code="budget-eu-above-total")
+            yield self.fail(
+                "budgets",
+                row,
+                "EU contribution above the total budget",
+                "eu_contribution",
+                eu,
+                f"at most the total budget {total} {row['currency']}",
+                code="budget-eu-above-total",
+            )
         derived = DERIVED["budgets"](row)
         if row["cofinancing"] != derived["cofinancing"]:
-            yield self.fail("budgets", row, "co-financing is not total minus EU contribution", "cofinancing",
-                            row["cofinancing"], f"{derived['cofinancing']} (computed)",
-                            code="budget-cofinancing-mismatch")
+            yield self.fail(
+                "budgets",
+                row,
+                "co-financing is not total minus EU contribution",
+                "cofinancing",
+                row["cofinancing"],
+                f"{derived['cofinancing']} (computed)",
+                code="budget-cofinancing-mismatch",
+            )
         if row["eu_share_percent"] != derived["eu_share_percent"]:
-            yield self.fail("budgets", row, "EU share does not follow from the amounts", "eu_share_percent",
-                            row["eu_share_percent"], f"{derived['eu_share_percent']} (computed)",
-                            code="budget-eu-share-mismatch")
+            yield self.fail(
+                "budgets",
+                row,
+                "EU share does not follow from the amounts",
+                "eu_share_percent",
+                row["eu_share_percent"],
+                f"{derived['eu_share_percent']} (computed)",
+                code="budget-eu-share-mismatch",
+            )
         if row.get("derived_qualifier") != derived["derived_qualifier"]:
-            yield self.fail("budgets", row, "derived values marked exact from an approximate amount, or the reverse",
-                            "derived_qualifier", row.get("derived_qualifier"),
-                            f"{derived['derived_qualifier']} (computed from the amounts' qualifiers)",
-                            code="budget-eu-share-mismatch")
+            yield self.fail(
+                "budgets",
+                row,
+                "derived values marked exact from an approximate amount, or the reverse",
+                "derived_qualifier",
+                row.get("derived_qualifier"),
+                f"{derived['derived_qualifier']} (computed from the amounts' qualifiers)",
+                code="budget-eu-share-mismatch",
+            )
 
     @rule("projects")
     def _projects(self, row: dict[str, Any]) -> Iterable[Failure]:
@@ -155,12 +198,25 @@ class Checker:
         start, end, stated = row["start_year"], row["end_year"], row.get("duration_years")
         self.project_periods[row["project_id"]] = (start, end)
         if end < start:
-            yield self.fail("projects", row, "period ends before it starts", "end_year", end, f"a year from {start}",
-                            code="project-period-reversed")
+            yield self.fail(
+                "projects",
+                row,
+                "period ends before it starts",
+                "end_year",
+                end,
+                f"a year from {start}",
+                code="project-period-reversed",
+            )
         elif stated is not None and stated > end - start + 1:
-            yield self.fail("projects", row, f"stated duration is longer than the period {start}-{end}",
-                            "duration_years", stated, f"at most {end - start + 1} years",
-                            code="project-duration-too-long")
+            yield self.fail(
+                "projects",
+                row,
+                f"stated duration is longer than the period {start}-{end}",
+                "duration_years",
+                stated,
+                f"at most {end - start + 1} years",
+                code="project-duration-too-long",
+            )
 
     @rule("events")
     def _events(self, row: dict[str, Any]) -> Iterable[Failure]:
@@ -183,12 +239,25 @@ class Checker:
         """The quote stands in its source at the recorded span."""
         text = self.texts(row["source_id"])
         if text is None:
-            yield self.fail("quotes", row, "source text not available", "source_id", row["source_id"],
-                            "an archived source", code="source-text-unavailable")
-        elif text[row["char_start"]:row["char_end"]] != row["text_kk"]:
-            yield self.fail("quotes", row, "quote not found at its recorded span", "char_start",
-                            f"{row['char_start']}-{row['char_end']}",
-                            f"the span of '{row['text_kk'][:40]}' in the source", code="quote-span-mismatch")
+            yield self.fail(
+                "quotes",
+                row,
+                "source text not available",
+                "source_id",
+                row["source_id"],
+                "an archived source",
+                code="source-text-unavailable",
+            )
+        elif text[row["char_start"] : row["char_end"]] != row["text_kk"]:
+            yield self.fail(
+                "quotes",
+                row,
+                "quote not found at its recorded span",
+                "char_start",
+                f"{row['char_start']}-{row['char_end']}",
+                f"the span of '{row['text_kk'][:40]}' in the source",
+                code="quote-span-mismatch",
+            )
 
     @rule("organizations")
     def _organizations(self, row: dict[str, Any]) -> Iterable[Failure]:
@@ -198,17 +267,30 @@ class Checker:
             return
         self.parents[organization] = (parent, self.line)
         if parent == organization:
-            yield self.fail("organizations", row, "organization is its own parent", "parent_id", parent,
-                            "the id of another organization, or no parent_id", code="organization-parent-cycle")
+            yield self.fail(
+                "organizations",
+                row,
+                "organization is its own parent",
+                "parent_id",
+                parent,
+                "the id of another organization, or no parent_id",
+                code="organization-parent-cycle",
+            )
 
     @rule("sources")
     def _sources(self, row: dict[str, Any]) -> Iterable[Failure]:
         """An archived text is recorded by one source only (its sha256 by one row)."""
         first = self.source_texts.setdefault(row["sha256"], row["source_id"])
         if first != row["source_id"]:
-            yield self.fail("sources", row, f"the archived text of source {first} again", "sha256", row["sha256"],
-                            "each archived text recorded by one source (one release, one source id)",
-                            code="duplicate-source-text")
+            yield self.fail(
+                "sources",
+                row,
+                f"the archived text of source {first} again",
+                "sha256",
+                row["sha256"],
+                "each archived text recorded by one source (one release, one source id)",
+                code="duplicate-source-text",
+            )
 
     def _parent_cycles(self) -> list[Failure]:
         """A failure for each cycle of two or more organizations through their parents, on the
@@ -222,15 +304,21 @@ class Checker:
                 state[organization] = 1
                 path.append(organization)
                 organization = self.parents[organization][0]
-            cycle = path[path.index(organization):] if state.get(organization) == 1 else []
+            cycle = path[path.index(organization) :] if state.get(organization) == 1 else []
             state.update(dict.fromkeys(path, 2))
             if len(cycle) > 1:
                 first = min(cycle, key=order.__getitem__)
                 parent, line = self.parents[first]
-                loop = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
-                failure = self.fail("organizations", {"organization_id": first}, "organizations' parents form a cycle: "
-                                    + " -> ".join(map(str, loop)), "parent_id", parent,
-                                    "a parent that does not lead back to the organization", code="organization-parent-cycle")
+                loop = cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first]
+                failure = self.fail(
+                    "organizations",
+                    {"organization_id": first},
+                    "organizations' parents form a cycle: " + " -> ".join(map(str, loop)),
+                    "parent_id",
+                    parent,
+                    "a parent that does not lead back to the organization",
+                    code="organization-parent-cycle",
+                )
                 failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
         return failures
 
@@ -244,8 +332,14 @@ class Checker:
             if date is None or period is None or period[0] <= date.year <= period[1]:
                 continue
             row = dict(zip(names, key)) | {"project_id": project_id}
-            failure = self.fail("event_projects", row, f"event date {date} outside the project's period",
-                                "project_id", project_id, f"a project running in {date.year} "
-                                f"(it runs {period[0]}-{period[1]})", code="event-outside-project-period")
+            failure = self.fail(
+                "event_projects",
+                row,
+                f"event date {date} outside the project's period",
+                "project_id",
+                project_id,
+                f"a project running in {date.year} (it runs {period[0]}-{period[1]})",
+                code="event-outside-project-period",
+            )
             failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
         return failures

@@ -31,8 +31,11 @@ def facet_columns(table: Table, schema: dict[str, Table]) -> list[str]:
         if table.primary_key == (field.name,):
             continue
         fk = next((fk for fk in table.foreign_keys if fk.fields == (field.name,)), None)
-        is_code = fk is not None and not schema[fk.resource].foreign_keys and not any(
-            key.endswith("_id") for key in schema[fk.resource].primary_key)
+        is_code = (
+            fk is not None
+            and not schema[fk.resource].foreign_keys
+            and not any(key.endswith("_id") for key in schema[fk.resource].primary_key)
+        )
         if "enum" in field.constraints or is_code:
             columns.append(field.name)
     return columns
@@ -45,11 +48,11 @@ def render_metadata(descriptor: dict[str, Any], sources_rows: Iterable[Mapping[s
     sources = list(sources_rows)
     license_ = descriptor["licenses"][0]
     resources = {r["name"]: r for r in descriptor["resources"]}
-    table_metadata: dict[str, Any] = {table.name: _table_entry(table, schema, resources[table.name], name)
-                                      for table in schema.values()}
+    table_metadata: dict[str, Any] = {
+        table.name: _table_entry(table, schema, resources[table.name], name) for table in schema.values()
+    }
     for view in views(schema):
-        table_metadata[view.name] = {"title": view.title, "description": view.description,
-                                     "columns": view.columns}
+        table_metadata[view.name] = {"title": view.title, "description": view.description, "columns": view.columns}
     for table in schema.values():
         if searchable_columns(table):
             table_metadata[f"{table.name}_fts"] = {"hidden": True}
@@ -84,8 +87,7 @@ def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
 
 def _table_entry(table: Table, schema: dict[str, Table], resource: dict[str, Any], name: str) -> dict[str, Any]:
     """A table's metadata: title, description, where its rows come from, label, sort, facets, columns."""
-    entry: dict[str, Any] = {"title": table.title, "description": table.description,
-                             **_table_source(resource, name)}
+    entry: dict[str, Any] = {"title": table.title, "description": table.description, **_table_source(resource, name)}
     if resource.get("sources") and table.name not in ("sources", "quotes"):
         entry["description_html"] = _claims_html(table, name)
     label = label_column(table)
@@ -102,9 +104,11 @@ def _table_entry(table: Table, schema: dict[str, Table], resource: dict[str, Any
 def _claims_html(table: Table, name: str) -> str:
     """A table's description, and where its rows' press releases are listed (on its row pages too)."""
     link = html.escape(f"/{name}/{RECORD_CLAIMS}?table={table.name}", quote=True)
-    return (f"<p>{html.escape(table.description, quote=False)}</p>\n<p>The press releases behind a row's "
-            f"values, with their quotes: <a href=\"{link}\">the press releases behind a record</a> "
-            "(give the row's id).</p>")
+    return (
+        f"<p>{html.escape(table.description, quote=False)}</p>\n<p>The press releases behind a row's "
+        f'values, with their quotes: <a href="{link}">the press releases behind a record</a> '
+        "(give the row's id).</p>"
+    )
 
 
 def _table_source(resource: dict[str, Any], name: str) -> dict[str, str]:
@@ -126,11 +130,22 @@ def _table_source(resource: dict[str, Any], name: str) -> dict[str, str]:
 def _home_html(descriptor: dict[str, Any], schema: dict[str, Table], sources: list[Mapping[str, Any]]) -> str:
     """The home page's introduction (home.html): what the data is, where it comes from, where to get it."""
     latest = sorted(sources, key=lambda s: (str(s["date"]), s["source_id"]), reverse=True)[:HOME_SOURCES]
-    return _templates().get_template("home.html").render(
-        description=descriptor["description"], name=database_name(descriptor), latest=latest,
-        total=len(sources), queries=canned_queries(schema), funding_chart=FUNDING_CHART,
-        zip=zip_name(descriptor), dictionary=DICTIONARY, downloads_url=downloads_url,
-        tables=[{"path": t.path, "file": Path(t.path).name} for t in schema.values()])
+    return (
+        _templates()
+        .get_template("home.html")
+        .render(
+            description=descriptor["description"],
+            name=database_name(descriptor),
+            latest=latest,
+            total=len(sources),
+            queries=canned_queries(schema),
+            funding_chart=FUNDING_CHART,
+            zip=zip_name(descriptor),
+            dictionary=DICTIONARY,
+            downloads_url=downloads_url,
+            tables=[{"path": t.path, "file": Path(t.path).name} for t in schema.values()],
+        )
+    )
 
 
 def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
@@ -144,8 +159,12 @@ def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
             sql = sql_file.read_text(encoding="utf-8")
         else:
             sql = _templates().get_template(f"{QUERIES.name}/{name}.sql.j2").render(**_query_context(schema))
-        queries[name] = {"title": options["title"], "description": options["description"], "sql": sql,
-                         **{key: value for key, value in options.items() if key not in ("title", "description")}}
+        queries[name] = {
+            "title": options["title"],
+            "description": options["description"],
+            "sql": sql,
+            **{key: value for key, value in options.items() if key not in ("title", "description")},
+        }
     return queries
 
 
@@ -156,9 +175,14 @@ def _query_context(schema: dict[str, Table]) -> dict[str, Any]:
     for name in SEARCH_TABLES:
         table = schema[name]
         columns = searchable_columns(table)
-        searched.append({"name": name, "key": table.primary_key[0],
-                         "kk": next(c for c in columns if c.endswith("_kk")),
-                         "en": next(c for c in columns if c.endswith("_en"))})
+        searched.append(
+            {
+                "name": name,
+                "key": table.primary_key[0],
+                "kk": next(c for c in columns if c.endswith("_kk")),
+                "en": next(c for c in columns if c.endswith("_en")),
+            }
+        )
     return {"tables": searched, "ranked": SEARCH_RANKED}
 
 
@@ -166,9 +190,13 @@ def _query_context(schema: dict[str, Table]) -> dict[str, Any]:
 def _templates() -> jinja2.Environment:
     """The Jinja templates beside this module: HTML escaped, SQL as written."""
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent), undefined=jinja2.StrictUndefined,
+        loader=jinja2.FileSystemLoader(Path(__file__).parent),
+        undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html"], default_for_string=False, default=False),
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     environment.filters["text"] = lambda value: markupsafe.Markup(html.escape(str(value), quote=False))
     environment.filters["attr"] = lambda value: markupsafe.Markup(html.escape(str(value), quote=True))
     return environment
@@ -188,7 +216,9 @@ _Dumper.add_representer(str, _str)
 
 def _yaml(data: dict[str, Any]) -> bytes:
     """Deterministic YAML: keys in insertion order, UTF-8 text kept as is."""
-    header = ("# Generated from datapackage.json by scripts/kz_rule_of_law/web/metadata.py (render_metadata),\n"
-              "# with the queries of web/queries/ and the home page of web/home.html. Do not edit.\n")
+    header = (
+        "# Generated from datapackage.json by scripts/kz_rule_of_law/web/metadata.py (render_metadata),\n"
+        "# with the queries of web/queries/ and the home page of web/home.html. Do not edit.\n"
+    )
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return (header + body).encode("utf-8")
