@@ -69,6 +69,7 @@ from benchmarks.load import (
     drive,
     free_port,
     machine,
+    scale_mix,
     stop,
     urls,
     warm_up,
@@ -584,6 +585,12 @@ def main() -> None:
         default="KILL",
         help="how the replica is stopped half-way (default KILL: a crash)",
     )
+    parser.add_argument(
+        "--mix",
+        choices=("default", "scale"),
+        default="default",
+        help="the pages: load.py's mix of the seed, or its scale mix chosen from the database at hand",
+    )
     parser.add_argument("--root", type=Path, help="serve this project in place instead of a built temporary copy")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the report")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -611,7 +618,7 @@ def main() -> None:
             replicas.append(server)
             ports[str(port)] = name
             print(f"{name} on {server.url} ({seconds:.1f} s)", flush=True)
-        paths = urls(root, "ours")
+        paths = urls(root, "ours", mix=scale_mix(root) if args.mix == "scale" else None)
         template = TEMPLATE.read_text(encoding="utf-8")
         for cache in {"on": [True], "off": [False], "both": [True, False]}[args.proxy_cache]:
             prefix = scratch / f"nginx-cache-{'on' if cache else 'off'}"

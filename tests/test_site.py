@@ -492,3 +492,25 @@ def test_errors_are_never_cached(get):
     path = "/kz-rule-of-law/no_such_table_for_the_cache_test"
     assert [get(path).headers.get("x-kz-cache") for _ in range(2)] == ["miss", "miss"]
     assert get(path).status_code == 404
+
+
+def test_row_page_names_the_releases_behind_its_values_and_the_fields_each_states(get, csv_rows):
+    seed = next(s for s in csv_rows("sources") if s["source_id"] == SEED)
+    claims = [
+        q
+        for q in csv_rows("quotes")
+        if (q["table_name"], q["record_id"]) == ("budgets", "coordinated-actions-rule-of-law")
+    ]
+    page = get(f"/{DB}/budgets/coordinated-actions-rule-of-law")
+    assert page.status_code == 200
+    section = page.text.split('<section class="kz-releases"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/{DB}/sources/{SEED}"' in section and seed["title_kk"] in section
+    assert {q["source_id"] for q in claims} == {SEED}
+    for claim in claims:
+        assert claim["field"] in section
+    assert f"record_id=coordinated-actions-rule-of-law&amp;source_id={SEED}" in section
+
+
+def test_a_row_of_a_code_list_names_no_release(get):
+    page = get(f"/{DB}/iati_organisation_roles/1")
+    assert page.status_code == 200 and 'class="kz-releases"' not in page.text

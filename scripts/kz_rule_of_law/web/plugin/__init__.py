@@ -10,6 +10,7 @@ entry point; one concern a module:
 - sqlguard: no huge value, no endless printf();
 - search: full-text search by word beginnings;
 - labels: foreign keys labelled on row pages;
+- provenance: row pages name the press releases behind their values;
 - chart: the funding chart at /-/funding;
 - patches: every use of a Datasette private, and the workarounds that replace its methods.
 """
@@ -27,6 +28,7 @@ from .chart import register_routes
 from .errors import handle_exception
 from .labels import render_cell
 from .patches import patch_datasette
+from .provenance import extra_template_vars
 from .search import register_escape_fts
 from .sqlguard import cap_values
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
 __all__ = [
     "asgi_wrapper",
     "cap_values",
+    "extra_template_vars",
     "handle_exception",
     "patch_datasette",
     "register_escape_fts",
