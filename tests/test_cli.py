@@ -29,6 +29,7 @@ from workspace import ROOT, SEED, cli, copy_project, run_process
                 "name_ru": "общественный фонд",
                 "abbr_ru": "ОФ",
                 "name_en": "Public Foundation",
+                "abbr_en": "PF",
             },
         ),
     ],

@@ -414,6 +414,7 @@ def test_seed_legal_form_public_foundation():
         "name_ru": "общественный фонд",
         "abbr_ru": "ОФ",
         "name_en": "Public Foundation",
+        "abbr_en": "PF",
     }
 
 
@@ -460,8 +461,8 @@ def test_unknown_legal_form_raises_input_error(text):
 
 
 def test_legal_form_table_is_complete_and_frozen():
-    assert set(LEGAL_FORMS) == {"ҚҚ", "ҚБ", "РҚБ", "ЖШС", "АҚ", "КЕАҚ", "РМК"}
-    assert [lf.abbr_ru for lf in LEGAL_FORMS.values()] == ["ОФ", "ОО", "РОО", "ТОО", "АО", "НАО", "РГП"]
+    assert set(LEGAL_FORMS) == {"ҚҚ", "ҚБ", "РҚБ", "ЖШС", "АҚ", "КЕАҚ", "РМК", "ЗТБ"}
+    assert [lf.abbr_ru for lf in LEGAL_FORMS.values()] == ["ОФ", "ОО", "РОО", "ТОО", "АО", "НАО", "РГП", "ОЮЛ"]
     with pytest.raises(AttributeError):
         LEGAL_FORMS["ҚҚ"].code = "x"  # type: ignore[misc]
     assert isinstance(LEGAL_FORMS["ҚҚ"], LegalForm)

@@ -11,10 +11,11 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from decimal import Decimal, localcontext
 
 from ..errors import InputError
+from .legal_forms import LEGAL_FORMS, LegalForm
 from .values import DateValue, Money
 
 # ---------------------------------------------------------------------------------------------------
@@ -806,53 +807,7 @@ def duration_json(text: str) -> dict:
 # Legal forms
 
 
-@dataclass(frozen=True)
-class LegalForm:
-    """A Kazakhstan legal form of organization, in Kazakh, Russian and English."""
-
-    code: str
-    name_kk: str
-    name_ru: str
-    abbr_ru: str
-    name_en: str
-
-
-LEGAL_FORMS: dict[str, LegalForm] = {
-    lf.code: lf
-    for lf in (
-        LegalForm("ҚҚ", "қоғамдық қор", "общественный фонд", "ОФ", "Public Foundation"),
-        LegalForm("ҚБ", "қоғамдық бірлестік", "общественное объединение", "ОО", "Public Association"),
-        LegalForm(
-            "РҚБ",
-            "республикалық қоғамдық бірлестік",
-            "республиканское общественное объединение",
-            "РОО",
-            "Republican Public Association",
-        ),
-        LegalForm(
-            "ЖШС",
-            "жауапкершілігі шектеулі серіктестік",
-            "товарищество с ограниченной ответственностью",
-            "ТОО",
-            "Limited Liability Partnership",
-        ),
-        LegalForm("АҚ", "акционерлік қоғам", "акционерное общество", "АО", "Joint-Stock Company"),
-        LegalForm(
-            "КЕАҚ",
-            "коммерциялық емес акционерлік қоғам",
-            "некоммерческое акционерное общество",
-            "НАО",
-            "Non-profit Joint-Stock Company",
-        ),
-        LegalForm(
-            "РМК",
-            "республикалық мемлекеттік кәсіпорын",
-            "республиканское государственное предприятие",
-            "РГП",
-            "Republican State Enterprise",
-        ),
-    )
-}
+# One table of legal forms for every language's normalizer (curation/legal_forms.py).
 _LEGAL_EXPECTED = "a legal form such as 'ҚҚ', 'қоғамдық қоры', 'ЖШС' or 'ТОО'"
 _IRREGULAR_POSSESSIVE = {"кәсіпорын": "кәсіпорн"}  # кәсіпорын + ы -> кәсіпорны
 _LEGAL_ABBREVIATIONS = {k.casefold(): lf for lf in LEGAL_FORMS.values() for k in (lf.code, lf.abbr_ru)}
