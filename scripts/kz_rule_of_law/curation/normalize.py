@@ -16,7 +16,7 @@ from decimal import Decimal, localcontext
 
 from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
-from .values import DateValue, Money
+from .values import DateValue, Money, checked_period
 
 # ---------------------------------------------------------------------------------------------------
 # Text clean-up and Kazakh noun declension
@@ -571,28 +571,12 @@ def _check_period_words(m: re.Match[str], text: str) -> None:
         )
 
 
-def _check_period_years(start: int, end: int, text: str) -> None:
-    """Refuse years outside 1900..2100 and a range that ends before it starts."""
-    for year in (start, end):
-        if not 1900 <= year <= 2100:
-            raise InputError(
-                f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED, code="year-out-of-range"
-            )
-    if end < start:
-        raise InputError(
-            f"end year {end} is before start year {start}",
-            value=text,
-            expected=_PERIOD_EXPECTED,
-            code="end-before-start",
-        )
-
-
 def parse_period(text: str) -> tuple[int, int]:
     """Parse a year range ('2024-2026 жж.', '(2024–2026 жылдары)') into (start_year, end_year)."""
     m = _period_match(text)
     _check_period_words(m, text)
     start, end = int(m["a"]), int(m["b"])
-    _check_period_years(start, end, text)
+    checked_period(start, end, text, _PERIOD_EXPECTED)
     return start, end
 
 

@@ -19,7 +19,7 @@ from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
 from .normalize import _MONTHS_EN, _clean
 from .numbers import read_number, scale, take_prefix
-from .values import QUALIFIERS, Count, DateValue, Duration, Money, Period
+from .values import QUALIFIERS, Count, DateValue, Duration, Money, Period, checked_period
 
 # ---------------------------------------------------------------------------------------------------
 # Dates
@@ -462,19 +462,7 @@ def parse_period(text: str) -> Period:
     start = int(m["a"])
     # '2024–26' is the usual English short form: the end keeps the start's century.
     end = int(m["b"]) if len(m["b"]) == 4 else start - start % 100 + int(m["b"])
-    for year in (start, end):
-        if not 1900 <= year <= 2100:
-            raise InputError(
-                f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED, code="year-out-of-range"
-            )
-    if end < start:
-        raise InputError(
-            f"end year {end} is before start year {start}",
-            value=text,
-            expected=_PERIOD_EXPECTED,
-            code="end-before-start",
-        )
-    return Period(start, end)
+    return checked_period(start, end, text, _PERIOD_EXPECTED)
 
 
 def period_json(text: str) -> dict:

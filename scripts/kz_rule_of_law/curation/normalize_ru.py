@@ -20,7 +20,7 @@ from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
 from .normalize import _MONTHS_EN, _clean
 from .numbers import read_number, scale, take_prefix
-from .values import QUALIFIERS, Count, DateValue, Duration, Money, Period
+from .values import QUALIFIERS, Count, DateValue, Duration, Money, Period, checked_period
 
 CASES = ("nom", "gen", "dat", "acc", "ins", "prep")
 
@@ -829,24 +829,7 @@ def parse_period(text: str) -> Period:
             code="unknown-word",
         )
     start, end = int(m["a"]), int(m["b"])
-    _check_period_years(start, end, text)
-    return Period(start, end)
-
-
-def _check_period_years(start: int, end: int, text: str) -> None:
-    """Refuse years outside 1900..2100 and a range that ends before it starts."""
-    for year in (start, end):
-        if not 1900 <= year <= 2100:
-            raise InputError(
-                f"year {year} is outside 1900..2100", value=text, expected=_PERIOD_EXPECTED, code="year-out-of-range"
-            )
-    if end < start:
-        raise InputError(
-            f"end year {end} is before start year {start}",
-            value=text,
-            expected=_PERIOD_EXPECTED,
-            code="end-before-start",
-        )
+    return checked_period(start, end, text, _PERIOD_EXPECTED)
 
 
 def period_json(text: str) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..errors import InputError
+
 PRECISIONS = ("day", "month", "year")
 QUALIFIERS = ("exact", "more_than", "at_least", "about", "up_to", "less_than")
 
@@ -48,6 +50,21 @@ class Period:
     def to_json(self) -> dict:
         """Return {'start_year', 'end_year'}."""
         return {"start_year": self.start_year, "end_year": self.end_year}
+
+
+def checked_period(start: int, end: int, text: str, expected: str) -> Period:
+    """The period from `start` to `end` as a release states it in `text`: InputError for a year
+    outside 1900..2100 or a range that ends before it starts, in every language alike."""
+    for year in (start, end):
+        if not 1900 <= year <= 2100:
+            raise InputError(
+                f"year {year} is outside 1900..2100", value=text, expected=expected, code="year-out-of-range"
+            )
+    if end < start:
+        raise InputError(
+            f"end year {end} is before start year {start}", value=text, expected=expected, code="end-before-start"
+        )
+    return Period(start, end)
 
 
 @dataclass(frozen=True)
