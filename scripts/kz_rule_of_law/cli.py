@@ -242,6 +242,28 @@ def normalize(
 
 
 @app.command()
+def draft(
+    text_file: Path = typer.Argument(..., help="The archived text, e.g. archive/<id>.txt."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per line."),
+) -> None:
+    """List every date, amount, period, count, duration and legal form the normalizers find in a text."""
+    from .curation.draft import candidates
+    from .curation.facts import read_text
+    from .curation.sources import MAX_SOURCE_BYTES
+
+    def body() -> None:
+        text = read_text(text_file, "source text", MAX_SOURCE_BYTES)
+        for found in candidates(text):
+            if as_json:
+                sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False) + "\n")
+            else:
+                at = "" if found.at is None else f" (at: {found.at})"
+                out.print(f"{found.kind}: {' '.join(found.quote.split())}{at}", markup=False)
+
+    run(body)
+
+
+@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8001, "--port", help="Port to listen on."),
