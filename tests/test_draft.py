@@ -12,7 +12,6 @@ import pytest
 from kz_rule_of_law.curation import facts, quotes
 from kz_rule_of_law.curation.draft import Candidate, candidates, value
 from kz_rule_of_law.curation.rows import KIND_BY_FIELD
-
 from workspace import ROOT, cli, copy_project
 
 RELEASES = ROOT / "tests" / "releases"
@@ -94,7 +93,10 @@ def test_draft_takes_the_longest_value_and_never_cuts_a_number() -> None:
 
 def test_draft_numbers_a_repeated_quote_and_leaves_record_and_field_empty() -> None:
     drafted = candidates("«ҚБ» және ҚБ-ның өкілдері")
-    assert [(c.quote, c.at, c.record, c.field) for c in drafted] == [("ҚБ", 1, None, None), ("ҚБ-ның", None, None, None)]
+    assert [(c.quote, c.at, c.record, c.field) for c in drafted] == [
+        ("ҚБ", 1, None, None),
+        ("ҚБ-ның", None, None, None),
+    ]
     assert drafted[0] == Candidate("legal-form", "ҚБ", 1, 1, 3, drafted[0].value)
 
 
