@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
-from workspace import ROOT, SEED, cli, copy_project, run_process
+from workspace import ROOT, SEED, _env, cli, copy_project, default_signals, run_process
 
 
 @pytest.mark.parametrize(
@@ -131,3 +133,26 @@ def test_a_source_of_another_size_is_reported_on_its_bytes_field(tmp_path):
         (p["code"], p["file"], p["line"], p["record"], p["field"], p["value"])
         for p in json.loads(result.stdout)["problems"]
     ] == [("size-mismatch", f"facts/{SEED}.yml", 13, SEED, "bytes", 6761)]
+
+
+def test_a_reader_that_stops_early_gets_no_error_line(tmp_path):
+    # A real pipe is the point: `draft --json TEXT | head -1` closes it after the first line.
+    months = ["қаңтарда", "ақпанда", "наурызда", "сәуірде", "мамырда", "маусымда"]
+    dates = [f"{1950 + y} жылғы {d} {m} жиын болды." for y in range(40) for m in months for d in range(1, 6)]
+    text = tmp_path / "many-dates.txt"
+    text.write_text("\n".join(dates) + "\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kz_rule_of_law", "draft", "--json", str(text)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+        preexec_fn=default_signals,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = json.loads(process.stdout.readline())
+    process.stdout.close()  # the reader goes away while the command still has lines to write
+    errors = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 1
+    assert first["quote"] == "1950 жылғы 1 қаңтарда"
+    assert errors == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -73,6 +74,11 @@ def run(action: Callable[[], T], output: Format = Format.text) -> T:
         raise typer.Exit(e.exit_code) from None
     except typer.Exit:
         raise
+    except BrokenPipeError:
+        # The reader went away (`... | head`): nothing is wrong with the input, and there is no one
+        # to tell; stdout goes to devnull so that Python's own flush at exit stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
     except Exception as e:
         if STATE["debug"]:
             traceback.print_exc()
