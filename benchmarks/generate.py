@@ -51,20 +51,6 @@ RIGHTS = (
     "release, no real publisher, no rights reserved."
 )
 SEPARATORS = (" ", "\u00a0", "\u202f")
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 NUMBER_WORDS = ("бір", "екі", "үш", "төрт", "бес", "алты", "жеті")
 NUMBER_WORDS_EN = ("one", "two", "three", "four", "five", "six", "seven")
 
@@ -607,7 +593,7 @@ def _date_kk(rng: random.Random, d: dt.date) -> str:
 
 def _date_en(d: dt.date) -> str:
     """A date in English."""
-    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+    return f"{d.day} {nz._MONTHS_EN[d.month - 1]} {d.year}"
 
 
 def _last_numeral(n: int) -> str:

@@ -17,8 +17,9 @@ from typing import TypedDict
 
 from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
+from .normalize import _CURRENCY_SIGNS as CURRENCY_SIGNS
 from .normalize import _MONTHS_EN, _clean
-from .numbers import read_number, scale, take_prefix
+from .numbers import count_noun, read_number, scale, take_prefix
 from .values import QUALIFIERS, Count, DateValue, Duration, Money, Period, checked_period
 
 # ---------------------------------------------------------------------------------------------------
@@ -313,17 +314,7 @@ QUALIFIER_WORDS = {q: tuple(w for w, q2 in _QUALIFIER_WORDS.items() if q2 == q) 
 
 CURRENCIES = {"EUR": "euros", "KZT": "tenge", "USD": "US dollars", "RUB": "roubles"}
 _MONEY_EXPECTED = "an amount with a currency such as 'EUR 777,895', '€1.2 million' or '1.2 million euros'"
-_CURRENCY_SIGNS = {
-    "€": "EUR",
-    "$": "USD",
-    "us$": "USD",
-    "₸": "KZT",
-    "₽": "RUB",
-    "eur": "EUR",
-    "usd": "USD",
-    "kzt": "KZT",
-    "rub": "RUB",
-}
+_CURRENCY_SIGNS = {**CURRENCY_SIGNS, "us$": "USD"}
 _CURRENCY_WORDS = {
     **_CURRENCY_SIGNS,
     "euro": "EUR",
@@ -524,6 +515,9 @@ def _lemma(word: str, value: int) -> str | None:
     return None
 
 
+_NOUN = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+
 def parse_count(text: str) -> Count:
     """Parse a count ('80', 'more than 80', 'some 150 participants') into a Count."""
     t = _clean(text, _COUNT_EXPECTED)
@@ -533,21 +527,10 @@ def parse_count(text: str) -> Count:
             f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED, code="malformed-number"
         )
     value, _, rest = read_number(t, ",", ".", text, _COUNT_EXPECTED, "unrecognised-count")
-    words = rest.split(" ") if rest else []
-    if len(words) > 1:
-        raise InputError(
-            f"unexpected words after the count: {' '.join(words[1:])!r}",
-            value=text,
-            expected=_COUNT_EXPECTED,
-            code="unexpected-words",
-        )
-    if not words:
+    noun = count_noun(rest, text, _COUNT_EXPECTED, _NOUN, "an English")
+    if noun is None:
         return Count(int(value), qualifier or "exact")
-    if not re.fullmatch(r"[a-z]+(?:-[a-z]+)?", words[0]):
-        raise InputError(
-            f"{words[0]!r} is not an English noun", value=text, expected=_COUNT_EXPECTED, code="unexpected-words"
-        )
-    return Count(int(value), qualifier or "exact", _lemma(words[0], int(value)), True)
+    return Count(int(value), qualifier or "exact", _lemma(noun, int(value)), True)
 
 
 def count_json(text: str) -> dict:

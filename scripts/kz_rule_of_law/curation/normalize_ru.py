@@ -18,8 +18,8 @@ from typing import TypedDict
 
 from ..errors import InputError
 from .legal_forms import LEGAL_FORMS, LegalForm
-from .normalize import _MONTHS_EN, _clean
-from .numbers import read_number, scale, take_prefix
+from .normalize import _CURRENCY_SIGNS, _MONTHS_EN, _clean
+from .numbers import count_noun, read_number, scale, take_prefix
 from .values import QUALIFIERS, Count, DateValue, Duration, Money, Period, checked_period
 
 CASES = ("nom", "gen", "dat", "acc", "ins", "prep")
@@ -652,16 +652,6 @@ QUALIFIER_WORDS = {q: tuple(w for w, (q2, _) in _QUALIFIER_WORDS.items() if q2 =
 
 CURRENCIES = {"EUR": "евро", "KZT": "тенге", "USD": "доллар США", "RUB": "рубль"}
 _MONEY_EXPECTED = "an amount with a currency such as '777 895 евро', '1,2 млн евро' or 'около 300 000 долларов США'"
-_CURRENCY_SIGNS = {
-    "€": "EUR",
-    "$": "USD",
-    "₸": "KZT",
-    "₽": "RUB",
-    "eur": "EUR",
-    "usd": "USD",
-    "kzt": "KZT",
-    "rub": "RUB",
-}
 _CURRENCY_WORDS = {
     **_CURRENCY_SIGNS,
     "евро": "EUR",
@@ -924,6 +914,9 @@ def _counted_form(value: int, governs: bool) -> str:
     return "nom_sg" if one else "gen_sg" if few else "gen_pl"
 
 
+_NOUN = re.compile(r"[а-я]+(?:-[а-я]+)?")
+
+
 def parse_count(text: str) -> Count:
     """Parse a count ('80', 'более 80 участников', 'около 50 человек') into a Count."""
     qualifier, governs, t = _count_qualifier(_text(text, _COUNT_EXPECTED))
@@ -932,21 +925,10 @@ def parse_count(text: str) -> Count:
             f"{t.split(' ')[0]!r} is not a whole number", value=text, expected=_COUNT_EXPECTED, code="malformed-number"
         )
     value, _, rest = read_number(t, " ", ",", text, _COUNT_EXPECTED, "unrecognised-count")
-    words = rest.split(" ") if rest else []
-    if len(words) > 1:
-        raise InputError(
-            f"unexpected words after the count: {' '.join(words[1:])!r}",
-            value=text,
-            expected=_COUNT_EXPECTED,
-            code="unexpected-words",
-        )
-    if not words:
+    noun = count_noun(rest, text, _COUNT_EXPECTED, _NOUN, "a Russian")
+    if noun is None:
         return Count(int(value), qualifier or "exact")
-    if not re.fullmatch(r"[а-я]+(?:-[а-я]+)?", words[0]):
-        raise InputError(
-            f"{words[0]!r} is not a Russian noun", value=text, expected=_COUNT_EXPECTED, code="unexpected-words"
-        )
-    return Count(int(value), qualifier or "exact", _lemma(words[0], _counted_form(int(value), governs)), True)
+    return Count(int(value), qualifier or "exact", _lemma(noun, _counted_form(int(value), governs)), True)
 
 
 def _count_qualifier(t: str) -> tuple[str | None, bool, str]:

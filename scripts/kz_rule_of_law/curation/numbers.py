@@ -55,3 +55,21 @@ def take_prefix(t: str, table: dict[str, str]) -> tuple[str | None, str]:
         if t.startswith(words + " "):
             return table[words], t[len(words) + 1 :]
     return None, t
+
+
+def count_noun(rest: str, text: str, expected: str, noun: re.Pattern[str], language: str) -> str | None:
+    """The one noun a count may have after its number ('80 участников', '150 participants'), or None;
+    InputError for more words, or for a word that is not a noun of the language."""
+    words = rest.split(" ") if rest else []
+    if len(words) > 1:
+        raise InputError(
+            f"unexpected words after the count: {' '.join(words[1:])!r}",
+            value=text,
+            expected=expected,
+            code="unexpected-words",
+        )
+    if not words:
+        return None
+    if not noun.fullmatch(words[0]):
+        raise InputError(f"{words[0]!r} is not {language} noun", value=text, expected=expected, code="unexpected-words")
+    return words[0]
