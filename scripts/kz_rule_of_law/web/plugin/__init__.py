@@ -11,24 +11,24 @@ entry point; one concern a module:
 - search: full-text search by word beginnings;
 - labels: foreign keys labelled on row pages;
 - provenance: row pages name the press releases behind their values;
+- language: the page's language and the translation of the interface's strings (`_`);
 - chart: the funding chart at /-/funding;
 - patches: every use of a Datasette private, and the workarounds that replace its methods.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, limits, static
+from . import cache, csvsafe, guard, language, limits, provenance, static
 from .asgi import App
 from .chart import register_routes
 from .errors import handle_exception
 from .labels import render_cell
 from .patches import patch_datasette
-from .provenance import extra_template_vars
 from .search import register_escape_fts
 from .sqlguard import cap_values
 
@@ -59,3 +59,19 @@ def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
         return guard.wrap(datasette, limits.wrap_facets(datasette, responses.wrap(inner)))
 
     return wrap
+
+
+@hookimpl
+def extra_template_vars(
+    view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
+) -> Callable[[], Awaitable[dict[str, Any]]]:
+    """Every page's language (`kz_lang`, `_`); on row pages, the releases behind the row (provenance)."""
+    rows = provenance.extra_template_vars(view_name, database, table, request, datasette)
+
+    async def variables() -> dict[str, Any]:
+        found = language.template_vars(request)
+        if rows is not None:
+            found.update(await rows())
+        return found
+
+    return variables

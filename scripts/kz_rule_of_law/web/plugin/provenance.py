@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from datasette import hookimpl
 from datasette.utils import urlsafe_components
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
@@ -21,7 +20,6 @@ ORDER BY s.date, q.source_id
 """
 
 
-@hookimpl
 def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]] | None:
