@@ -13,6 +13,10 @@ entry point; one concern a module:
 - provenance: row pages name the press releases behind their values;
 - language: the page's language and the translation of the interface's strings (`_`);
 - chart: the funding chart at /-/funding;
+- release_page, quote_page: each press release to read (/-/releases/<source id>), its quoted spans
+  highlighted (marked_text), and each quote's page (/-/quotes/<quote id>) with its sentence
+  (sentences) and how to cite it (citation); release_data reads what they show;
+- quote_links: values in canned queries link to their quotes;
 - patches: every use of a Datasette private, and the workarounds that replace its methods.
 """
 
@@ -23,9 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, language, limits, provenance, static
+from . import cache, chart, csvsafe, guard, language, limits, provenance, quote_page, release_page, static
 from .asgi import App
-from .chart import register_routes
 from .errors import handle_exception
 from .labels import render_cell
 from .patches import patch_datasette
@@ -75,3 +78,9 @@ def extra_template_vars(
         return found
 
     return variables
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
+    """The site's own pages: the funding chart, the press releases and the quotes."""
+    return [*chart.register_routes(), *release_page.routes(), *quote_page.routes()]

@@ -66,6 +66,11 @@ def static_mounts(datasette: Datasette) -> list[str]:
     return [mount for mount, _ in datasette.static_mounts]
 
 
+def static_folder(datasette: Datasette, mount: str) -> str | None:
+    """The folder served under a static mount (`--static mount:folder`), if there is one."""
+    return next((str(folder) for name, folder in datasette.static_mounts if name == mount), None)
+
+
 def cors(datasette: Datasette) -> bool:
     """Whether the site was started with --cors."""
     return bool(datasette.cors)
