@@ -392,3 +392,66 @@ CSL_VARIABLES = {
     "custom",
     "issued",
 }
+
+
+# Every value leads to its sentence
+
+
+def claims_on(project: Path, table_name: str, record_id: str, field: str) -> list[dict[str, str]]:
+    """The claims (quotes) on one field of one record."""
+    return [
+        q
+        for q in table(project, "quotes")
+        if (q["table_name"], q["record_id"], q["field"]) == (table_name, record_id, field)
+    ]
+
+
+def test_a_row_page_links_each_value_to_every_quote_that_states_it(site: Datasette, project: Path):
+    budget = "coordinated-actions-rule-of-law"
+    html = fetch(site, f"/{DB}/budgets/{budget}").text
+    section = html.split('<table class="kz-claims">', 1)[1].split("</table>", 1)[0]
+    links = Page(section).links
+    for field in ("total_budget", "eu_contribution"):
+        claims = claims_on(project, "budgets", budget, field)
+        assert claims and all(quote_path(q["quote_id"]) in links for q in claims), field
+    assert len(claims_on(project, "budgets", budget, "eu_contribution")) == 2  # the seed and the restatement
+    all_claims = [q for q in table(project, "quotes") if (q["table_name"], q["record_id"]) == ("budgets", budget)]
+    assert sorted(link for link in links if link.startswith("/-/quotes/")) == sorted(
+        quote_path(q["quote_id"]) for q in all_claims
+    )
+    organization = fetch(site, f"/{DB}/organizations/lprc").text
+    (legal_form,) = claims_on(project, "organizations", "lprc", "legal_form")
+    assert quote_path(legal_form["quote_id"]) in Page(organization).links
+
+
+def test_the_funding_chart_links_each_stated_amount_to_its_quotes(site: Datasette, project: Path):
+    page = fetch(site, "/-/funding")
+    assert page.status_code == 200
+    links = Page(page.text).links
+    budgets = {b["project_id"] for b in table(project, "budgets")}
+    assert budgets
+    for project_id in budgets:
+        for field in ("total_budget", "eu_contribution"):
+            claims = claims_on(project, "budgets", project_id, field)
+            assert all(quote_path(q["quote_id"]) in links for q in claims), (project_id, field)
+
+
+def test_canned_query_values_link_to_their_quotes(site: Datasette, project: Path):
+    funding = Page(fetch(site, f"/{DB}/eu_funding_per_project").text).links
+    for budget in table(project, "budgets"):
+        for q in claims_on(project, "budgets", budget["project_id"], "total_budget"):
+            assert quote_path(q["quote_id"]) in funding
+    forum = Page(fetch(site, f"/{DB}/forum_at_a_glance").text).links
+    for event in table(project, "events"):
+        for q in claims_on(project, "events", event["event_id"], "participants"):
+            assert quote_path(q["quote_id"]) in forum
+    record = fetch(site, f"/{DB}/releases_behind_a_record?table=budgets&record=breaking-the-vicious-cycle").text
+    for q in [
+        q
+        for q in table(project, "quotes")
+        if (q["table_name"], q["record_id"]) == ("budgets", "breaking-the-vicious-cycle")
+    ]:
+        assert quote_path(q["quote_id"]) in Page(record).links
+    # a value that no release states (co-financing is computed) links to nothing
+    cells = fetch(site, f"/{DB}/eu_funding_per_project").text.split('class="col-cofinancing')[1:]
+    assert cells and not any("kz-quote-link" in cell.split("</td>")[0] for cell in cells)

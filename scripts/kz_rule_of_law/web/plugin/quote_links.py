@@ -70,10 +70,12 @@ class Claims:
         self.records: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
 
     async def tables_keyed_by(self, db: Database) -> dict[str, list[str]]:
-        """Each column that is the whole primary key of tables, with those tables (read once: immutable)."""
+        """Each column that is the whole primary key of tables, with those tables; none if the database
+        has no claims (read once: the database is immutable)."""
         if self.keyed_by is None:
             keyed: dict[str, list[str]] = {}
-            for table in await db.table_names():
+            names = await db.table_names()
+            for table in names if {"quotes", "sources"} <= set(names) else []:
                 keys = await db.primary_keys(table)
                 if len(keys) == 1:
                     keyed.setdefault(keys[0], []).append(table)
@@ -110,9 +112,10 @@ def render_cell(
 
     async def linked() -> Markup | None:
         db = datasette.get_database(database)
-        if not {"quotes", "sources"} <= set(await db.table_names()):
-            return None
-        ids = await _quote_ids(db, dict(zip(columns, row)), column, known(datasette, database))
+        claims = known(datasette, database)
+        if not await claims.tables_keyed_by(db):
+            return None  # no claims in this database
+        ids = await _quote_ids(db, dict(zip(columns, row)), column, claims)
         return with_links(datasette, value, ids) if ids else None
 
     return linked
