@@ -1,5 +1,5 @@
 """Links from published values to their quotes: the addresses of the release and quote pages and of
-a claim's row, and, in canned-query results, each value taken from a release followed by links to
+a claim's row, and, in canned-query results, each value taken from a release as a link to
 its quotes.
 
 A canned query's row says which record a value belongs to by its columns: `quote_id`; or
@@ -105,7 +105,7 @@ def known(datasette: Datasette, database: str) -> Claims:
 def render_cell(
     row: Any, value: object, column: str, database: str, datasette: Datasette
 ) -> Callable[[], Awaitable[Markup | None]] | None:
-    """In a canned query's results, a value taken from a release followed by links to its quotes."""
+    """In a canned query's results, a value taken from a release as a link to its quotes."""
     if value in (None, "") or isinstance(value, (bytes, dict)) or row is None:
         return None
     columns = list(row.keys())
@@ -159,11 +159,12 @@ def field_names(column: str, id_column: str) -> set[str]:
 
 
 def with_links(datasette: Datasette, value: object, quote_ids: list[str]) -> Markup:
-    """A value followed by a link to each of its quotes."""
-    links = Markup(" ").join(
-        Markup('<a class="kz-quote-link" href="{}" title="{}">{}</a>').format(
-            quote_url(datasette, quote_id), quote_id, f"[{n}]" if len(quote_ids) > 1 else "quote"
-        )
-        for n, quote_id in enumerate(quote_ids, 1)
+    """A value as a link to its first quote, followed by a numbered link to each other quote."""
+    first, *others = quote_ids
+    link = Markup('<a class="kz-quote-link" href="{}" title="{}">{}</a>')
+    return Markup(" ").join(
+        [
+            link.format(quote_url(datasette, first), first, value),
+            *(link.format(quote_url(datasette, other), other, f"[{n}]") for n, other in enumerate(others, 2)),
+        ]
     )
-    return Markup('{} <span class="kz-quotes">({})</span>').format(value, links)
