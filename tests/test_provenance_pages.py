@@ -455,3 +455,14 @@ def test_canned_query_values_link_to_their_quotes(site: Datasette, project: Path
     # a value that no release states (co-financing is computed) links to nothing
     cells = fetch(site, f"/{DB}/eu_funding_per_project").text.split('class="col-cofinancing')[1:]
     assert cells and not any("kz-quote-link" in cell.split("</td>")[0] for cell in cells)
+
+
+def test_the_provenance_pages_go_through_the_sites_guard_and_cache(site: Datasette):
+    for path in (f"/-/releases/{SEED}", quote_path(f"events/forum-2025-penitentiary-system/participants/{SEED}")):
+        first = asyncio.run(site.client.get(path, headers={"cache-control": "no-cache"}))  # answered afresh
+        second = fetch(site, path)
+        assert (first.status_code, second.status_code) == (200, 200)
+        assert (first.headers["x-kz-cache"], second.headers["x-kz-cache"]) == ("miss", "hit"), path
+        assert second.text == first.text
+        refused = asyncio.run(site.client.post(path))
+        assert refused.status_code == 405, path

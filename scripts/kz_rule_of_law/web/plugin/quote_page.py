@@ -20,11 +20,12 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
 
 View = Callable[["Datasette", Request], Awaitable[Response]]
 # The other claims on the same value: the same table, record and field, in other releases.
-SAME_VALUE_SQL = f"""
-SELECT {release_data.QUOTE_COLUMNS} FROM quotes
-WHERE quote_id > :prefix AND quote_id < :upper AND quote_id != :quote
-  AND table_name = :table AND record_id = :record AND field = :field
-ORDER BY quote_id
+SAME_VALUE_SQL = """
+SELECT q.quote_id, q.source_id, q.value, q.text_kk, s.language, s.date
+FROM quotes AS q JOIN sources AS s ON s.source_id = q.source_id
+WHERE q.quote_id > :prefix AND q.quote_id < :upper AND q.quote_id != :quote
+  AND q.table_name = :table AND q.record_id = :record AND q.field = :field
+ORDER BY s.date, q.source_id
 """
 
 
