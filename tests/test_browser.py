@@ -171,3 +171,14 @@ def test_a_quote_leads_to_its_highlighted_span_in_the_release(page, server, csv_
     assert marks == claim["text_kk"].replace("\n", "")
     assert anchor.evaluate("a => a.getBoundingClientRect().top") < page.viewport_size["height"]  # scrolled to it
     assert page.locator(f"#h{highlight}").inner_text().count(claim["table_name"]) >= 1
+
+
+def test_release_and_quote_pages_fit_a_phone(browser, server, csv_rows):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    opened = context.new_page()
+    (claim, *_) = csv_rows("quotes")
+    for path in (f"/-/releases/{claim['source_id']}", quote_page_path(claim["quote_id"]), "/-/releases"):
+        opened.goto(server + path)
+        assert opened.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert opened.locator("main").count() == 1, path
+    context.close()

@@ -466,3 +466,16 @@ def test_the_provenance_pages_go_through_the_sites_guard_and_cache(site: Dataset
         assert second.text == first.text
         refused = asyncio.run(site.client.post(path))
         assert refused.status_code == 405, path
+
+
+@given(
+    text=st.text(alphabet="Аа бБ.!?…\n«»ж", min_size=1, max_size=60),
+    start=st.integers(0, 59),
+    size=st.integers(1, 10),
+)
+def test_the_sentence_around_a_span_holds_it_and_starts_and_ends_on_no_space(text: str, start: int, size: int):
+    start, end = min(start, len(text) - 1), min(start + size, len(text))
+    first, last = sentences.sentence_bounds(text, start, end)
+    assert 0 <= first <= start and end <= last <= len(text)
+    assert first == start or not text[first].isspace()
+    assert last == end or not text[last - 1].isspace()
