@@ -22,7 +22,7 @@ def render_cell(
     row: Any, value: object, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Callable[[], Awaitable[Any]] | None:
     """A raw foreign key value (row pages) as a link labelled with the row it points to; in canned
-    queries, a value taken from a release with links to its quotes (quote_links)."""
+    queries, a value taken from a release as a link to its quotes (quote_links)."""
     if table is None:
         return quote_links.render_cell(row, value, column, database, datasette)
     if value is None or isinstance(value, (dict, bytes)):
