@@ -410,7 +410,7 @@ def test_trailing_slash_still_redirects_on_site(get):
     assert (response.status_code, response.headers["location"]) == (302, f"/{DB}")
 
 
-def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root):
+def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root, descriptor):
     result = workspace.cli(root, "publish", "cloudrun", "--dry-run")
     assert result.returncode == 0, result.stderr
     wheel, publish = result.stdout.splitlines()
@@ -423,7 +423,7 @@ def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root):
         "--static dist:build/dist",
         "--install datasette==0.65.5",
         "--install datasette-search-all==1.1.4",
-        "--install dist/kz_rule_of_law-0.1.0-py3-none-any.whl",
+        f"--install dist/kz_rule_of_law-{descriptor['version']}-py3-none-any.whl",  # pyproject's version is the data's
         "--extra-options '--setting sql_time_limit_ms 1000 ",
         "--setting suggest_facets off",
     ):

@@ -269,6 +269,70 @@ def draft(
     run(body)
 
 
+@app.command("diff")
+def diff_command(
+    ref: str = typer.Argument(..., help="A git ref: a release tag (v1.2.0), a branch or a commit."),
+    output: Format = typer.Option(
+        Format.text, "--format", help="json: the diff as one JSON object on stdout, every row and value whole."
+    ),
+) -> None:
+    """Print what changed in the data since REF: rows added and removed, fields changed, by primary key."""
+    from . import build as building
+    from .versions import diff, release, report, semver
+
+    def body() -> None:
+        root = project_root()
+        with building.locked(root, shared=True):
+            found = release.diff_since(root, ref)
+        if output is Format.json:
+            step, reason = semver.implied_step(found)
+            document = {"ref": ref, "implied_step": step.name, "reason": reason, **diff.as_json(found)}
+            sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+            return
+        for line in report.render_text(found, ref, "the working tree"):
+            out.print(line, markup=False)
+
+    run(body)
+
+
+class ReleaseStep(StrEnum):
+    """How far a release moves the version (semver)."""
+
+    major = "major"
+    minor = "minor"
+    patch = "patch"
+
+
+@app.command("release")
+def release_command(
+    step: ReleaseStep = typer.Argument(..., help="major, minor or patch: refused if smaller than the changes need."),
+    date: str = typer.Option("", "--date", help="Date of the release, YYYY-MM-DD (default: today, UTC)."),
+) -> None:
+    """Write a data release: version in the descriptor, pyproject, CITATION.cff and .zenodo.json; CHANGELOG.md entry."""
+    from datetime import UTC, datetime
+
+    from . import build as building
+    from .versions import release, semver
+
+    def body() -> None:
+        root = project_root()
+        day = date or datetime.now(UTC).date().isoformat()
+        if not release.DATE.fullmatch(day):
+            raise InputError("not a date", value=day, expected="YYYY-MM-DD", code="bad-date")
+        with building.locked(root):
+            made = release.plan(root, semver.Step[step.value], day)
+            written = release.write(root, made)
+        out.print(
+            f"release {made.version} ({made.step.name}; the changes need {made.implied.name}: {made.reason})",
+            markup=False,
+        )
+        out.print(f"wrote {', '.join(written)}; then run:", markup=False)
+        for line in release.next_steps(made):
+            out.print(f"  {line}", markup=False)
+
+    run(body)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
