@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from kz_rule_of_law.versions.citation import citation, render_citation, render_zenodo, zenodo
+from kz_rule_of_law.web.downloads import write_downloads
 
 ROOT = Path(__file__).resolve().parent.parent
 CFF_SCHEMA = Path(__file__).parent / "reference" / "cff" / "schema-1.2.0.json"
@@ -118,3 +120,17 @@ def test_the_readme_says_how_to_cite() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## How to cite" in readme
     assert "CITATION.cff" in readme
+
+
+def test_the_download_bundle_carries_the_licences_citation_and_changelog(tmp_path: Path) -> None:
+    write_downloads(ROOT, tmp_path)
+    d = descriptor()
+    with zipfile.ZipFile(tmp_path / f"{d['name']}.zip") as bundle:
+        names = set(bundle.namelist())
+        for name in ("README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md", "datapackage.json"):
+            assert bundle.read(name) == (ROOT / name).read_bytes()
+        assert {r["path"] for r in d["resources"]} <= names
+        archived = [s["path"] for s in d["sources"] if s["path"].startswith("archive/")]
+        assert archived and all(bundle.read(path) == (ROOT / path).read_bytes() for path in archived)
+    for name in ("CHANGELOG.md", "CITATION.cff", "LICENSE-DATA"):  # served beside the zip too
+        assert (tmp_path / name).read_bytes() == (ROOT / name).read_bytes()
