@@ -6,18 +6,21 @@ import csv
 import io
 import json
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from kz_rule_of_law.versions import changelog
 from kz_rule_of_law.versions.citation import render_citation, render_zenodo
 from kz_rule_of_law.versions.diff import diff_packages
 from kz_rule_of_law.versions.semver import Step, bump, is_rendering, parse_version
 from kz_rule_of_law.versions.state import PackageState, working_tree
-from workspace import cli
+from kz_rule_of_law.web.plugin.changes import atom, release_id
+from workspace import ROOT, cli
 
 # Hand-made tables: name -> (primary key, columns). project_organizations has a composite key.
 TABLES = {
@@ -300,3 +303,77 @@ def test_descriptor_texts_are_a_patch_and_come_and_go_with_their_tables(repo: Pa
         "implied step: patch (descriptor text changed: title)",
     ]
     assert diff_packages(PackageState(), working_tree(repo)).texts == []  # all new: its texts come with it
+
+
+# The site: the version and date of the data on every page, the releases' page and their feed.
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def root_entries() -> list[changelog.Entry]:
+    return changelog.parse((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/kz-rule-of-law", "/kz-rule-of-law/budgets", "/-/funding", "/-/changes", "/no-such-page"]
+)
+def test_every_page_shows_the_version_and_date_of_the_data(get, descriptor, path: str) -> None:
+    page = get(path).text
+    date = descriptor["created"][:10]
+    assert f'Data version\n<a href="/-/changes">{descriptor["version"]}</a>' in page
+    assert f'of <time datetime="{date}">{date}</time>' in page
+    if not path.startswith(("/-/", "/no-")):  # Datasette's own part of the footer stays on its pages
+        assert 'href="https://creativecommons.org/licenses/by/4.0/">CC-BY-4.0</a>' in page
+
+
+def test_the_changes_page_shows_every_release_of_the_changelog(get) -> None:
+    response = get("/-/changes")
+    assert response.status_code == 200
+    entries = root_entries()
+    assert entries, "CHANGELOG.md has at least the first release"
+    for entry in entries:
+        assert f'<section class="kz-release" id="v{entry.version}">' in response.text
+        assert f'<time datetime="{entry.date}">{entry.date}</time>' in response.text
+        for table, added, removed, changed in entry.counts:
+            assert f"<tr><td>{table}</td><td>{added}</td><td>{removed}</td><td>{changed}</td></tr>" in response.text
+        for line in entry.notable:
+            assert f"<li>{escape(line)}</li>" in response.text
+    assert '<link rel="alternate" type="application/atom+xml"' in response.text
+
+
+def test_each_release_has_its_page(get) -> None:
+    entry = root_entries()[-1]
+    response = get(f"/-/changes/{entry.version}")
+    assert response.status_code == 200
+    assert response.text.count('<section class="kz-release"') == 1
+    assert f'id="v{entry.version}"' in response.text
+    assert get("/-/changes/999.0.0").status_code == 404
+
+
+def test_the_feed_is_atom_with_an_entry_per_release(get, descriptor) -> None:
+    response = get("/-/changes.atom")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{required}") is not None
+    assert feed.findtext(f"{ATOM}id", "").startswith("urn:uuid:")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href").endswith("/-/changes.atom")
+    found = feed.findall(f"{ATOM}entry")
+    entries = root_entries()
+    assert [e.findtext(f"{ATOM}id") for e in found] == [release_id(descriptor["name"], x.version) for x in entries]
+    assert [e.findtext(f"{ATOM}updated") for e in found] == [f"{x.date}T00:00:00Z" for x in entries]
+    assert feed.findtext(f"{ATOM}updated") == f"{entries[0].date}T00:00:00Z"
+    assert all(e.findtext(f"{ATOM}summary") and e.find(f"{ATOM}link").get("href") for e in found)
+    assert get("/-/changes.atom").content == response.content
+
+
+def test_feed_ids_are_stable_whatever_the_host_and_differ_per_release(descriptor) -> None:
+    entries = [changelog.Entry("0.3.0", "2027-01-02", ["Patch."]), changelog.Entry("0.2.0", "2026-12-02", ["Minor."])]
+    one = ET.fromstring(atom(descriptor, entries, "http://a.example/-/changes", "http://a.example/-/changes.atom"))
+    two = ET.fromstring(atom(descriptor, entries, "https://b.example/-/changes", "https://b.example/-/changes.atom"))
+    ids = [e.findtext(f"{ATOM}id") for e in one.findall(f"{ATOM}entry")]
+    assert ids == [e.findtext(f"{ATOM}id") for e in two.findall(f"{ATOM}entry")]
+    assert len(set(ids)) == 2 and one.findtext(f"{ATOM}id") == two.findtext(f"{ATOM}id")
+    assert one.find(f"{ATOM}entry/{ATOM}link").get("href") == "http://a.example/-/changes/0.3.0"

@@ -13,6 +13,8 @@ entry point; one concern a module:
 - provenance: row pages name the press releases behind their values;
 - language: the page's language and the translation of the interface's strings (`_`);
 - chart: the funding chart at /-/funding;
+- version: the version and date of the data on every page;
+- changes: what changed in each release (/-/changes, from CHANGELOG.md) and their Atom feed (/-/changes.atom);
 - patches: every use of a Datasette private, and the workarounds that replace its methods.
 """
 
@@ -21,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
+from datasette.utils.asgi import Request
 
-from . import cache, csvsafe, guard, language, limits, provenance, static
+from . import cache, changes, chart, csvsafe, guard, language, limits, provenance, static, version
 from .asgi import App
-from .chart import register_routes
 from .errors import handle_exception
 from .labels import render_cell
 from .patches import patch_datasette
@@ -62,14 +64,22 @@ def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
 
 
 @hookimpl
+def register_routes() -> list[tuple[str, Callable[[Datasette, Request], Awaitable[Response]]]]:
+    """The funding chart, and what changed in each release of the data with its feed."""
+    return [*chart.register_routes(), *changes.routes()]
+
+
+@hookimpl
 def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]]:
-    """Every page's language (`kz_lang`, `_`); on row pages, the releases behind the row (provenance)."""
+    """Every page's language (`kz_lang`, `_`) and data version (`kz_version`, `kz_data_date`); on row pages,
+    the releases behind the row (provenance)."""
     rows = provenance.extra_template_vars(view_name, database, table, request, datasette)
 
     async def variables() -> dict[str, Any]:
         found = language.template_vars(request)
+        found.update(version.template_vars(datasette))
         if rows is not None:
             found.update(await rows())
         return found
