@@ -15,6 +15,7 @@ import yaml
 
 from kz_rule_of_law.versions.citation import citation, render_citation, render_zenodo, zenodo
 from kz_rule_of_law.web.downloads import write_downloads
+from workspace import cli, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 CFF_SCHEMA = Path(__file__).parent / "reference" / "cff" / "schema-1.2.0.json"
@@ -134,3 +135,27 @@ def test_the_download_bundle_carries_the_licences_citation_and_changelog(tmp_pat
         assert archived and all(bundle.read(path) == (ROOT / path).read_bytes() for path in archived)
     for name in ("CHANGELOG.md", "CITATION.cff", "LICENSE-DATA"):  # served beside the zip too
         assert (tmp_path / name).read_bytes() == (ROOT / name).read_bytes()
+
+
+def test_cite_prints_the_reference_and_writes_the_files(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    d = descriptor()
+    ran = cli(project, "cite", "--write")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == (
+        f"kz-rule-of-law contributors ({d['created'][:4]}). {d['title']} (version {d['version']}) [Data set]. "
+        "CC-BY-4.0."
+    )
+    assert (project / "CITATION.cff").read_bytes() == (ROOT / "CITATION.cff").read_bytes()
+    assert (project / ".zenodo.json").read_bytes() == (ROOT / ".zenodo.json").read_bytes()
+
+
+def test_a_homepage_and_a_uri_id_go_into_the_citation() -> None:
+    d = {**descriptor(), "homepage": "https://example.org/kz", "id": "https://example.org/kz/datapackage.json"}
+    found = citation(d)
+    assert found["url"] == "https://example.org/kz"
+    assert found["identifiers"] == [
+        {"type": "url", "value": "https://example.org/kz/datapackage.json", "description": "The package's id."}
+    ]
+    assert list(cff_validator().iter_errors(found)) == []
+    assert "url" not in citation({**descriptor(), "homepage": "not a url"})

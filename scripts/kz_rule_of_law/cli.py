@@ -295,6 +295,25 @@ def diff_command(
     run(body)
 
 
+@app.command()
+def cite(
+    write: bool = typer.Option(False, "--write", help="Rewrite CITATION.cff and .zenodo.json from the descriptor."),
+) -> None:
+    """Print how to cite the data (its version, date, creators and licence, from the descriptor)."""
+    from .package.descriptor import load_descriptor
+    from .versions import citation, release
+
+    def body() -> None:
+        root = project_root()
+        descriptor = load_descriptor(root / "datapackage.json")
+        if write:
+            release.write_citation(root, descriptor)
+            err.print(f"wrote {citation.CITATION} and {citation.ZENODO} from datapackage.json", markup=False)
+        out.print(citation.reference(descriptor), markup=False)
+
+    run(body)
+
+
 class ReleaseStep(StrEnum):
     """How far a release moves the version (semver)."""
 

@@ -58,7 +58,7 @@ def release_date(descriptor: dict[str, Any]) -> str:
 
 def citation(descriptor: dict[str, Any]) -> dict[str, Any]:
     """CITATION.cff (CFF 1.2.0) as a mapping, every value taken from the descriptor."""
-    return {
+    found = {
         "cff-version": CFF_VERSION,
         "message": MESSAGE,
         "type": "dataset",
@@ -70,6 +70,27 @@ def citation(descriptor: dict[str, Any]) -> dict[str, Any]:
         "keywords": list(descriptor.get("keywords", [])),
         "authors": [{"name": name} for name in creators(descriptor)],
     }
+    if _is_url(descriptor.get("homepage")):
+        found["url"] = descriptor["homepage"]
+    if _is_url(descriptor.get("id")):
+        found["identifiers"] = [{"type": "url", "value": descriptor["id"], "description": "The package's id."}]
+    return found
+
+
+def _is_url(value: object) -> bool:
+    """Whether a descriptor value is a web address CFF accepts as a URL."""
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
+
+
+def reference(descriptor: dict[str, Any]) -> str:
+    """The citation as one line of text: creators (year). Title (version X) [Data set]. Licence."""
+    names = "; ".join(creators(descriptor))
+    year = release_date(descriptor)[:4]
+    where = f" {descriptor['homepage']}" if _is_url(descriptor.get("homepage")) else ""
+    return (
+        f"{names} ({year}). {descriptor['title']} (version {descriptor['version']}) [Data set]. "
+        f"{data_license(descriptor)}.{where}"
+    )
 
 
 def render_citation(descriptor: dict[str, Any]) -> str:

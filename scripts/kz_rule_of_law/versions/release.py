@@ -6,8 +6,9 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..atomic import write_bytes
+from ..atomic import atomic_write, write_bytes
 from ..errors import InputError
 from ..package.writer import descriptor_bytes
 from . import changelog, git
@@ -90,12 +91,18 @@ def write(root: Path, release: Release) -> list[str]:
     descriptor["created"] = f"{release.date}T00:00:00Z"
     write_bytes(root / "datapackage.json", descriptor_bytes(descriptor))
     _set_pyproject_version(root / "pyproject.toml", release.version)
-    write_bytes(root / CITATION, render_citation(descriptor).encode("utf-8"))
-    write_bytes(root / ZENODO, render_zenodo(descriptor).encode("utf-8"))
+    write_citation(root, descriptor)
     text = changelog.add_entry(_read(root / changelog.CHANGELOG), release.entry())
     write_bytes(root / changelog.CHANGELOG, text.encode("utf-8"))
     written = ["datapackage.json", CITATION, ZENODO, changelog.CHANGELOG]
     return written[:1] + (["pyproject.toml"] if (root / "pyproject.toml").is_file() else []) + written[1:]
+
+
+def write_citation(root: Path, descriptor: dict[str, Any]) -> None:
+    """Write CITATION.cff and .zenodo.json from the descriptor (only where they change)."""
+    for name, text in ((CITATION, render_citation(descriptor)), (ZENODO, render_zenodo(descriptor))):
+        with atomic_write(root / name, keep_same=True) as out:
+            out.write(text.encode("utf-8"))
 
 
 def _set_pyproject_version(path: Path, version: str) -> None:
