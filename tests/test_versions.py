@@ -230,7 +230,10 @@ def test_release_writes_the_version_everywhere_and_the_changelog_entry(repo: Pat
     assert (repo / ".zenodo.json").read_text(encoding="utf-8") == render_zenodo(package)
     [entry] = changelog.parse((repo / "CHANGELOG.md").read_text(encoding="utf-8"))
     assert (entry.version, entry.date) == ("1.0.0", "2026-12-01")
-    assert entry.paragraphs[0] == "Major release, compared with v0.1.0: rows removed from budgets: 1 (first: p2)."
+    assert (
+        entry.paragraphs[0]
+        == "Major release after 0.1.0, compared with v0.1.0: rows removed from budgets: 1 (first: p2)."
+    )
     assert entry.counts == [
         ["sources", "1", "0", "0"],
         ["budgets", "0", "1", "1"],
@@ -258,9 +261,29 @@ def test_release_twice_needs_the_tag_then_adds_an_entry_on_top(repo: Path) -> No
     entries = changelog.parse((repo / "CHANGELOG.md").read_text(encoding="utf-8"))
     assert [(e.version, e.date) for e in entries] == [("0.2.1", "2026-12-02"), ("0.2.0", "2026-12-01")]
     assert entries[1].paragraphs[0] == (
-        "Minor release, the first release: compared with an empty package: rows added to sources: 1."
+        "Minor release after 0.1.0, compared with an empty package (the first release): rows added to sources: 1."
     )
     assert entries[0].notable == ['budgets: p1: equivalent_en: "about KZT 500,000" -> "about KZT 0.5 million"']
+
+
+def test_release_redo_makes_the_untagged_release_again_with_its_note(repo: Path) -> None:
+    assert cli(repo, "release", "minor", "--redo").returncode == 2  # nothing written yet
+    git(repo, "tag", "-d", "v0.1.0")
+    assert cli(repo, "release", "minor", "--date", "2026-12-01").returncode == 0
+    write_package(repo, edited(sources=AFTER["sources"]), "0.2.0")  # a merge adds a release
+    assert "is written but not tagged" in cli(repo, "release", "minor").stderr
+    note = "Why 0.2.0: the first release."
+    ran = cli(repo, "release", "minor", "--redo", "--note", note, "--date", "2026-12-03")
+    assert ran.returncode == 0, ran.stderr
+    [entry] = changelog.parse((repo / "CHANGELOG.md").read_text(encoding="utf-8"))
+    assert (entry.version, entry.date, entry.previous) == ("0.2.0", "2026-12-03", "0.1.0")
+    assert entry.paragraphs[1] == note
+    assert entry.counts[0] == ["sources", "2", "0", "0"]
+    assert json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
+    commit(repo, "release 0.2.0", tag="v0.2.0")
+    tagged = cli(repo, "release", "minor", "--redo")
+    assert tagged.returncode == 2
+    assert "no untagged entry of the current version 0.2.0 to make again" in tagged.stderr
 
 
 def test_release_date_must_be_a_date(repo: Path) -> None:

@@ -326,6 +326,10 @@ class ReleaseStep(StrEnum):
 def release_command(
     step: ReleaseStep = typer.Argument(..., help="major, minor or patch: refused if smaller than the changes need."),
     date: str = typer.Option("", "--date", help="Date of the release, YYYY-MM-DD (default: today, UTC)."),
+    note: list[str] = typer.Option([], "--note", help="A paragraph for the CHANGELOG.md entry (why, what to know)."),
+    redo: bool = typer.Option(
+        False, "--redo", help="Make the newest, untagged release again (after a merge), from the version it followed."
+    ),
 ) -> None:
     """Write a data release: version in the descriptor, pyproject, CITATION.cff and .zenodo.json; CHANGELOG.md entry."""
     from datetime import UTC, datetime
@@ -339,7 +343,7 @@ def release_command(
         if not release.DATE.fullmatch(day):
             raise InputError("not a date", value=day, expected="YYYY-MM-DD", code="bad-date")
         with building.locked(root):
-            made = release.plan(root, semver.Step[step.value], day)
+            made = release.plan(root, semver.Step[step.value], day, tuple(note), redo)
             written = release.write(root, made)
         out.print(
             f"release {made.version} ({made.step.name}; the changes need {made.implied.name}: {made.reason})",

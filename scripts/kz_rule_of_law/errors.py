@@ -147,6 +147,7 @@ SECTIONS: dict[str, dict[str, str]] = {
             "`release` was asked for a smaller step than the changes since the last release need (semver)."
         ),
         "release-not-tagged": "`release` found the current version in CHANGELOG.md without its git tag.",
+        "nothing-to-redo": "`release --redo` found no untagged entry of the current version on top of CHANGELOG.md.",
     },
     "Project rules": {
         "formula-prefix": "A text that begins like a spreadsheet formula (=, +, -, @, tab, carriage return).",

@@ -33,11 +33,20 @@ class Entry:
     counts: list[list[str]] = field(default_factory=list)  # [table, added, removed, changed]
     notable: list[str] = field(default_factory=list)
 
+    @property
+    def previous(self) -> str | None:
+        """The version this release followed, as its first paragraph states it."""
+        found = AFTER.match(self.paragraphs[0]) if self.paragraphs else None
+        return found["previous"] if found else None
 
-def render_entry(version: str, date: str, step: Step, reason: str, since: str | None, diff: PackageDiff) -> str:
-    """The Markdown of one release's entry: why its step, counts per table, the notable changes."""
-    against = f"compared with {since}" if since else "the first release: compared with an empty package"
-    lines = [f"## {version} ({date})", "", f"{step.name.capitalize()} release, {against}: {reason}.", ""]
+
+AFTER = re.compile(r"^[A-Z][a-z]+ release after (?P<previous>[0-9]+\.[0-9]+\.[0-9]+)\b")
+
+
+def render_entry(version: str, date: str, summary: str, diff: PackageDiff, notes: list[str]) -> str:
+    """The Markdown of one release's entry: its summary and notes, counts per table, the notable changes."""
+    lines = [f"## {version} ({date})", "", summary, ""]
+    lines += [line for note in notes for line in (note.strip(), "")]
     if diff.tables:
         lines += ["| table | added | removed | changed |", "| --- | ---: | ---: | ---: |"]
         lines += [f"| {t.name} | {len(t.added)} | {len(t.removed)} | {t.changed_records()} |" for t in diff.tables]
@@ -47,6 +56,12 @@ def render_entry(version: str, date: str, step: Step, reason: str, since: str | 
     if notable:
         lines += ["Notable changes:", "", *(f"- {line}" for line in notable), ""]
     return "\n".join(lines)
+
+
+def summary_line(step: Step, previous: str, since: str | None, reason: str) -> str:
+    """An entry's first paragraph: the step, the version it follows, what it is compared with, and why."""
+    against = f"compared with {since}" if since else "compared with an empty package (the first release)"
+    return f"{step.name.capitalize()} release after {previous}, {against}: {reason}."
 
 
 def notable_changes(diff: PackageDiff) -> list[str]:
@@ -98,6 +113,15 @@ def add_entry(text: str, entry: str) -> str:
     if at < 0:
         return f"{text.rstrip()}\n\n{entry}"
     return f"{text[: at + 1]}{entry}\n{text[at + 1 :]}"
+
+
+def without_top_entry(text: str) -> str:
+    """CHANGELOG.md's text without its newest entry."""
+    start = text.find("\n## ")
+    if start < 0:
+        return text
+    end = text.find("\n## ", start + 1)
+    return text[: start + 1] if end < 0 else text[: start + 1] + text[end + 1 :]
 
 
 def parse(text: str) -> list[Entry]:

@@ -27,12 +27,15 @@ class Release:
     """A release to make: its version and date, the step asked and the one the diff implies, and the entry."""
 
     version: str
+    previous: str
     date: str
     step: Step
     implied: Step
     reason: str
     since: str | None
     diff: PackageDiff
+    notes: tuple[str, ...] = ()
+    redo: bool = False
 
     @property
     def tag(self) -> str:
@@ -41,7 +44,8 @@ class Release:
 
     def entry(self) -> str:
         """Its CHANGELOG.md entry."""
-        return changelog.render_entry(self.version, self.date, self.step, self.reason, self.since, self.diff)
+        summary = changelog.summary_line(self.step, self.previous, self.since, self.reason)
+        return changelog.render_entry(self.version, self.date, summary, self.diff, list(self.notes))
 
 
 def last_release(root: Path) -> str | None:
@@ -55,12 +59,19 @@ def diff_since(root: Path, ref: str | None) -> PackageDiff:
     return diff_packages(before, working_tree(root))
 
 
-def plan(root: Path, step: Step, date: str) -> Release:
-    """The release `step` makes on `date`; InputError if the diff since the last release needs a larger step."""
+def plan(root: Path, step: Step, date: str, notes: tuple[str, ...] = (), redo: bool = False) -> Release:
+    """The release `step` makes on `date`; InputError if the diff since the last release needs a larger step.
+
+    With `redo`, the newest entry of CHANGELOG.md, written but not tagged, is made again (after a merge,
+    say) from the version it followed."""
     git.require_repository(root)
     since = last_release(root)
     diff = diff_since(root, since)
-    _refuse_untagged(root, diff.after)
+    if redo:
+        previous = _untagged_entry(root, diff.after).previous
+    else:
+        _refuse_untagged(root, diff.after)
+        previous = since[1:] if since else diff.after
     implied, reason = implied_step(diff)
     if step < implied:
         raise InputError(
@@ -69,8 +80,26 @@ def plan(root: Path, step: Step, date: str) -> Release:
             expected=f"{implied.name} (or larger); `kz-rule-of-law diff {since or 'REF'}` lists the changes",
             code="release-step-too-small",
         )
-    base = parse_version(since[1:], f"tag {since}") if since else parse_version(diff.after, "datapackage.json: version")
-    return Release(bump(base, step), date, step, implied, reason, since, diff)
+    base = parse_version(previous, "the version before the release")
+    return Release(bump(base, step), str(previous), date, step, implied, reason, since, diff, notes, redo)
+
+
+def _untagged_entry(root: Path, version: str | None) -> changelog.Entry:
+    """The newest entry of CHANGELOG.md when it is `version`'s and not tagged; InputError otherwise."""
+    entries = changelog.parse(_read(root / changelog.CHANGELOG))
+    if entries and entries[0].version == version and entries[0].previous is None:
+        raise InputError(
+            f"{changelog.CHANGELOG}: the entry of {version} does not say the version it followed",
+            expected="its first paragraph to start '<Step> release after X.Y.Z'",
+            code="nothing-to-redo",
+        )
+    if not entries or entries[0].version != version or f"v{version}" in git.release_tags(root):
+        raise InputError(
+            f"{changelog.CHANGELOG}: no untagged entry of the current version {version} to make again",
+            expected="`release` without --redo",
+            code="nothing-to-redo",
+        )
+    return entries[0]
 
 
 def _refuse_untagged(root: Path, version: str | None) -> None:
@@ -79,7 +108,7 @@ def _refuse_untagged(root: Path, version: str | None) -> None:
     if version in written and f"v{version}" not in git.release_tags(root):
         raise InputError(
             f"{changelog.CHANGELOG}: release {version} is written but not tagged",
-            expected=f"its tag first (git tag -a v{version} -m 'Release {version}'), or its entry removed",
+            expected=f"its tag first (git tag -a v{version}), or `release --redo` to make it again",
             code="release-not-tagged",
         )
 
@@ -92,7 +121,8 @@ def write(root: Path, release: Release) -> list[str]:
     write_bytes(root / "datapackage.json", descriptor_bytes(descriptor))
     _set_pyproject_version(root / "pyproject.toml", release.version)
     write_citation(root, descriptor)
-    text = changelog.add_entry(_read(root / changelog.CHANGELOG), release.entry())
+    text = _read(root / changelog.CHANGELOG)
+    text = changelog.add_entry(changelog.without_top_entry(text) if release.redo else text, release.entry())
     write_bytes(root / changelog.CHANGELOG, text.encode("utf-8"))
     written = ["datapackage.json", CITATION, ZENODO, changelog.CHANGELOG]
     return written[:1] + (["pyproject.toml"] if (root / "pyproject.toml").is_file() else []) + written[1:]
