@@ -344,7 +344,7 @@ def test_every_page_shows_the_version_and_date_of_the_data(get, descriptor, path
     page = get(path).text
     date = descriptor["created"][:10]
     assert f'Data version\n<a href="/-/changes">{descriptor["version"]}</a>' in page
-    assert f'of <time datetime="{date}">{date}</time>' in page
+    assert f'(released <time datetime="{date}">{date}</time>)' in page
     if not path.startswith(("/-/", "/no-")):  # Datasette's own part of the footer stays on its pages
         assert 'href="https://creativecommons.org/licenses/by/4.0/">CC-BY-4.0</a>' in page
 
@@ -400,3 +400,33 @@ def test_feed_ids_are_stable_whatever_the_host_and_differ_per_release(descriptor
     assert ids == [e.findtext(f"{ATOM}id") for e in two.findall(f"{ATOM}entry")]
     assert len(set(ids)) == 2 and one.findtext(f"{ATOM}id") == two.findtext(f"{ATOM}id")
     assert one.find(f"{ATOM}entry/{ATOM}link").get("href") == "http://a.example/-/changes/0.3.0"
+
+
+def test_tables_and_columns_added_and_removed(repo: Path) -> None:
+    changed = descriptor("0.1.0")
+    budgets = changed["resources"][1]["schema"]
+    budgets["fields"].append({"name": "note_en", "type": "string"})
+    changed["resources"] = [r for r in changed["resources"] if r["name"] != "quotes"]
+    changed["resources"].append(
+        {
+            "name": "events",
+            "path": "data/events.csv",
+            "schema": {"fields": [{"name": "event_id", "type": "string"}], "primaryKey": "event_id"},
+        }
+    )
+    (repo / "datapackage.json").write_text(json.dumps(changed), encoding="utf-8")
+    (repo / "data" / "events.csv").write_text("event_id\nforum\n", encoding="utf-8")
+    (repo / "data" / "budgets.csv").write_text(
+        'project_id,total_budget,currency,equivalent_en,note_en\np1,1000,EUR,"about KZT 500,000",x\np2,500,EUR,,\n',
+        encoding="utf-8",
+    )
+    assert cli(repo, "diff", "v0.1.0").stdout.splitlines() == [
+        "data diff: v0.1.0 (version 0.1.0) -> the working tree (version 0.1.0)",
+        "budgets: +0 -0 ~0 (columns added: note_en)",
+        "events: +1 -0 ~0 (new table)",
+        "  + forum",
+        "quotes: +0 -1 ~0 (table removed)",
+        "  - budgets/p1/total_budget/synthetic-one",
+        "claims added: 0",
+        "implied step: major (rows removed from quotes: 1 (first: budgets/p1/total_budget/synthetic-one))",
+    ]
