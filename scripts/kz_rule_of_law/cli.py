@@ -1,4 +1,4 @@
-"""The kz-rule-of-law command line: build, check, validate, normalize."""
+"""The kz-rule-of-law command line: build, check, validate, normalize, draft, diff, cite, release, serve, publish."""
 
 from __future__ import annotations
 
