@@ -58,8 +58,6 @@ def test_static_mounts_are_mount_and_folder_pairs(tmp_path):
     site = Datasette(memory=True, static_mounts=[("package", str(tmp_path))])
     assert site.static_mounts == [("package", str(tmp_path))]
     assert patches.static_mounts(site) == ["package"]
-    assert patches.static_folder(site, "package") == str(tmp_path)
-    assert patches.static_folder(site, "other") is None
 
 
 def test_cors_is_an_attribute():
@@ -252,3 +250,9 @@ def test_a_parameter_starting_with_facet_takes_the_type_of_the_one_before():
         {"simple": "a"},
         {"simple": "b"},
     ]
+
+
+def test_static_folder_is_the_folder_of_a_mount(tmp_path):
+    site = Datasette(memory=True, static_mounts=[("package", str(tmp_path))])
+    assert patches.static_folder(site, "package") == tmp_path
+    assert patches.static_folder(site, "other") is None

@@ -21,6 +21,7 @@ import functools
 import sqlite3
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
@@ -66,9 +67,9 @@ def static_mounts(datasette: Datasette) -> list[str]:
     return [mount for mount, _ in datasette.static_mounts]
 
 
-def static_folder(datasette: Datasette, mount: str) -> str | None:
-    """The folder served under a static mount (`--static mount:folder`), if there is one."""
-    return next((str(folder) for name, folder in datasette.static_mounts if name == mount), None)
+def static_folder(datasette: Datasette, mount: str) -> Path | None:
+    """The folder served at `/{mount}/` (`--static mount:folder`), or None if there is no such mount."""
+    return next((Path(folder) for name, folder in datasette.static_mounts if name == mount), None)
 
 
 def cors(datasette: Datasette) -> bool:
