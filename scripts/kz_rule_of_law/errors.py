@@ -158,6 +158,10 @@ SECTIONS: dict[str, dict[str, str]] = {
         "descriptor-unknown-type": "A field type the Table Schema spec does not define.",
         "descriptor-unknown-field": "A primary or foreign key names a field its table does not have.",
         "descriptor-unknown-resource": "A foreign key references a resource the package does not have.",
+        "descriptor-not-v2": (
+            "datapackage.json is not Data Package v2: no v2 `$schema`, an `id` that is not a URI, or a resource"
+            " without `type: table`."
+        ),
         "foreign-key-cycle": "The tables' foreign keys form a cycle.",
         "frictionless:<type>": "An error frictionless reports; <type> is frictionless's own error type.",
     },
