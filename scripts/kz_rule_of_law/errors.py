@@ -172,6 +172,11 @@ SECTIONS: dict[str, dict[str, str]] = {
         "cannot-listen": "The server cannot listen on the address or port.",
         "unknown-publish-target": "`publish` was given a target it does not know.",
     },
+    "Exports": {
+        "iati-schema-invalid": (
+            "An IATI activity file is not valid against IATI's 2.03 activity schema (the XSD's own message)."
+        ),
+    },
 }
 CODES: dict[str, str] = {code: meaning for section in SECTIONS.values() for code, meaning in section.items()}
 FRICTIONLESS = "frictionless:"
