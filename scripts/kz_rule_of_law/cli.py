@@ -317,9 +317,12 @@ def export_iati(
 
     def body() -> None:
         root = project_root()
-        written = iati.export(root, output or root / "build" / "iati", reporting_org_ref)
-        for path in written:
-            out.print(str(path), markup=False)
+        folder = output or root / "build" / "iati"
+        made = iati.export(root, folder, reporting_org_ref)
+        for pid in made.files:
+            out.print(str(folder / f"{pid}.xml"), markup=False)
+        for pid, reason in made.skipped.items():
+            err.print(f"left out {pid}: {reason}", markup=False)
 
     run(body)
 

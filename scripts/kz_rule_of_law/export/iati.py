@@ -58,22 +58,34 @@ def read_package(root: Path) -> Package:
     return Package(rows)
 
 
-def activities(package: Package, reporting_ref: str = "") -> dict[str, bytes]:
-    """Each project's IATI activity file, by project id, in project id order."""
+@dataclass(frozen=True)
+class Activities:
+    """The activity file of each project IATI can hold, by project id, and why each other one is left out."""
+
+    files: dict[str, bytes]
+    skipped: dict[str, str]
+
+
+def activities(package: Package, reporting_ref: str = "") -> Activities:
+    """Each project's IATI activity file, by project id, in project id order; a project with no
+    organization stated is left out, since IATI requires at least one participating-org."""
     organizations = package.by_key("organizations", "organization_id")
     budgets = package.by_key("budgets", "project_id")
     sources = package.by_key("sources", "source_id")
     sectors = package.by_key("dac_sectors", "code")
-    files = {}
+    files, skipped = {}, {}
     for project in sorted(package.rows["projects"], key=lambda p: str(p["project_id"])):
         pid = str(project["project_id"])
         links = [r for r in package.rows["project_organizations"] if r["project_id"] == pid]
+        if not links:
+            skipped[pid] = "no organization is stated for it (project_organizations); IATI requires a participating-org"
+            continue
         shares = [r for r in package.rows["project_sectors"] if r["project_id"] == pid]
         parts = Parts(
             project, links, shares, organizations, budgets.get(pid), sources[str(project["source_id"])], sectors
         )
         files[pid] = document(activity(parts, reporting_ref))
-    return files
+    return Activities(files, skipped)
 
 
 @dataclass(frozen=True)
@@ -229,16 +241,13 @@ def problems(log: Iterable[Any], name: str) -> list[Problem]:
     ]
 
 
-def export(root: Path, output: Path, reporting_ref: str = "") -> list[Path]:
+def export(root: Path, output: Path, reporting_ref: str = "") -> Activities:
     """Write every project's activity file, `<project id>.xml`, under `output`, each checked against
     the XSD first: nothing is written unless every file is valid."""
-    files = activities(read_package(root), reporting_ref)
-    for pid, data in files.items():
+    made = activities(read_package(root), reporting_ref)
+    for pid, data in made.files.items():
         validate(data, f"{pid}.xml")
     output.mkdir(parents=True, exist_ok=True)
-    written = []
-    for pid, data in files.items():
-        path = output / f"{pid}.xml"
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    for pid, data in made.files.items():
+        (output / f"{pid}.xml").write_bytes(data)
+    return made
