@@ -3,10 +3,20 @@ unprefixed), links that keep the language, a language switch, `<html lang>`, the
 
 from __future__ import annotations
 
+import ast
+import copy
+import datetime as dt
+import html
 import re
+from pathlib import Path
 
 import pytest
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
+from kz_rule_of_law.package.descriptor import lint, tables
+from kz_rule_of_law.web.metadata import render_metadata
 from kz_rule_of_law.web.plugin import cache, language, localize
 
 DB = "kz-rule-of-law"
@@ -137,3 +147,147 @@ def test_split_takes_only_a_whole_language_segment():
     assert localize.split("/kk") == ("kk", "")
     assert localize.split("/kkx/db") == (None, "/kkx/db")
     assert localize.split("/db/kk") == (None, "/db/kk")
+
+
+# The catalogs: every string of the interface in Kazakh and Russian
+
+WEB = Path(language.__file__).resolve().parents[1]
+PACKAGE = WEB.parent
+TEMPLATE_MSGID = re.compile(r"""\b_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def template_msgids() -> set[str]:
+    """Every `_("...")` string of the site's templates (web/templates, web/home.html)."""
+    found = set()
+    for path in [*WEB.glob("templates/*.html"), *WEB.glob("*.html")]:
+        for match in TEMPLATE_MSGID.finditer(path.read_text(encoding="utf-8")):
+            found.add(match.group(1) if match.group(1) is not None else match.group(2))
+    return found
+
+
+def python_msgids() -> set[str]:
+    """Every string literal passed to `_()` in the package's code."""
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    found.add(node.args[0].value)
+    return found
+
+
+def test_the_msgid_scan_finds_strings_in_templates_and_code():
+    assert {"Next page", "Skip to content", "Where it comes from:"} <= template_msgids()
+    assert {"1 row", "{count} rows", "the press releases behind a record"} <= python_msgids()
+
+
+@pytest.mark.parametrize("code", ["kk", "ru"])
+def test_every_interface_string_has_a_translation(code):
+    wanted = template_msgids() | python_msgids() | set(language.FILTER_NAMES)
+    translations = language.catalog(code)
+    missing = sorted(wanted - set(translations))
+    assert not missing, f"web/i18n/{code}.yml lacks: {missing}"
+    for msgid in wanted:
+        assert set(PLACEHOLDER.findall(translations[msgid])) == set(PLACEHOLDER.findall(msgid)), msgid
+
+
+@pytest.mark.parametrize("code", ["kk", "ru"])
+def test_catalog_entries_are_strings_of_the_interface(code):
+    raw = yaml.safe_load((WEB / "i18n" / f"{code}.yml").read_text(encoding="utf-8"))
+    assert all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items())
+
+
+def test_a_string_without_a_translation_stays_english():
+    assert language.translator("kk")("A string no catalog has") == "A string no catalog has"
+    assert language.translator("kk")("Next page") == "Келесі бет"
+    assert language.translator("en")("Next page") == "Next page"
+
+
+# Titles and descriptions from the descriptor
+
+
+def test_every_table_and_column_has_kazakh_and_russian_titles(descriptor):
+    schema = tables(descriptor)
+    assert set(descriptor["titles"]) == set(descriptor["descriptions"]) == {"kk", "ru"}
+    for table in schema.values():
+        assert set(table.titles) == set(table.descriptions) == {"kk", "ru"}, table.name
+        for field in table.fields:
+            assert set(field.titles) == {"kk", "ru"}, f"{table.name}.{field.name}"
+            suffix = re.search(r"_(kk|ru|en)$", field.name)
+            if suffix:  # a column named for its language says it in the descriptor
+                assert field.language == suffix.group(1), f"{table.name}.{field.name}"
+
+
+def test_the_lint_refuses_malformed_translations(descriptor):
+    broken = copy.deepcopy(descriptor)
+    broken["resources"][0]["titles"] = {"de": "Quellen", "kk": ""}
+    broken["resources"][0]["schema"]["fields"][0]["language"] = "kazakh"
+    broken["resources"][1]["descriptions"] = "Елдер"
+    messages = [(p.code, p.message) for p in lint(broken)]
+    assert ("descriptor-unknown-key", "resource sources: titles: unknown key 'de' (expected one of: kk, ru)") in messages
+    assert any(code == "descriptor-wrong-shape" and "titles: every text" in m for code, m in messages)
+    assert any("unknown language 'kazakh'" in m for _, m in messages)
+    assert any(code == "descriptor-wrong-shape" and "descriptions" in m for code, m in messages)
+    assert lint(descriptor) == []
+
+
+def test_metadata_carries_titles_languages_and_formats_of_columns(descriptor, csv_rows):
+    metadata = yaml.safe_load(render_metadata(descriptor, csv_rows("sources")))
+    schema = tables(descriptor)
+    budgets = metadata["databases"][DB]["tables"]["budgets"]
+    assert budgets["titles"] == schema["budgets"].titles
+    assert budgets["column_titles"]["ru"]["total_budget"] == schema["budgets"].field("total_budget").titles["ru"]
+    assert budgets["column_formats"]["total_budget"] == "number"
+    assert "project_id" not in budgets["column_formats"]  # a key is never written as a number
+    assert metadata["databases"][DB]["tables"]["events"]["column_formats"]["date"] == "date"
+    assert budgets["column_languages"]["equivalent_kk"] == "kk"
+    assert "Келесі бет" not in metadata["descriptions_html"]["kk"]
+    assert "Where it comes from:" not in metadata["descriptions_html"]["kk"]
+
+
+# Pages in each language
+
+
+def test_table_pages_show_column_titles_and_mark_cells_with_their_language(get, descriptor, csv_rows):
+    schema = tables(descriptor)
+    text = get(f"/kk/{DB}/organizations").text
+    assert f"<h1>{schema['organizations'].titles['kk']}</h1>" in text
+    assert schema["organizations"].field("name_kk").titles["kk"] in text
+    named = [row for row in csv_rows("organizations") if row["name_kk"]]
+    assert named
+    for row in named:
+        assert re.search(rf'<td class="col-name_kk[^"]*" lang="kk">{re.escape(html.escape(row["name_kk"]))}</td>', text)
+    ru = get(f"/ru/{DB}/organizations").text
+    assert 'class="col-name_ru type-str" lang="ru"' in ru or 'class="col-name_ru type-none" lang="ru"' in ru
+
+
+@pytest.mark.parametrize(("code", "separator"), [("en", ","), ("kk", "\xa0"), ("ru", "\xa0")])
+def test_amounts_and_dates_are_written_for_the_language(get, csv_rows, code, separator):
+    budget = max(csv_rows("budgets"), key=lambda row: int(row["total_budget"]))
+    text = get(prefixed(code, f"/{DB}/budgets/{budget['project_id']}")).text
+    written = format_decimal(int(budget["total_budget"]), locale=code)
+    assert separator in written and written in html.unescape(text)
+    event = csv_rows("events")[0]
+    page = html.unescape(get(prefixed(code, f"/{DB}/events/{event['event_id']}")).text)
+    assert format_date(dt.date.fromisoformat(event["date"]), format="long", locale=code) in page
+
+
+@pytest.mark.parametrize("code", ["kk", "ru"])
+def test_home_database_and_error_pages_speak_the_language(get, code):
+    _ = language.translator(code)
+    home = get(f"/{code}/").text
+    assert _("Where it comes from:") in home and _("All tables") in home
+    assert _("Tables") in get(f"/{code}/{DB}").text
+    missing = get(f"/{code}/{DB}/no_such_table")
+    assert missing.status_code == 404
+    assert html_lang(missing.text) == code
+    assert _("Error {status}").format(status=404) in missing.text
+    assert f'href="/{code}/"' in missing.text  # a way home, in the language
+
+
+def test_the_filter_menus_are_labelled_and_translated(get):
+    text = get(f"/ru/{DB}/organizations").text
+    for select in re.findall(r"<select\b[^>]*>", text):
+        assert "aria-label=" in select, select
+    assert ">содержит</option>" in text

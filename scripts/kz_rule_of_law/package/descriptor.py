@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,10 @@ from ..errors import InputError, Problem
 from .cells import article, cast  # noqa: F401 - the curation and validation import them from here
 
 # Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
+# The package adds three, for the site's Kazakh and Russian pages: `titles` (of the package, a
+# resource, a field) and `descriptions` (of the package, a resource), each an object of TRANSLATED
+# languages to text, beside the English `title` and `description`; and a field's `language`, the
+# one language of its text values, one of LANGUAGES (`name_kk`: kk), so that pages mark them.
 PACKAGE_KEYS = {
     "profile",
     "name",
@@ -27,6 +32,8 @@ PACKAGE_KEYS = {
     "contributors",
     "resources",
     "$schema",
+    "titles",
+    "descriptions",
 }
 RESOURCE_KEYS = {
     "profile",
@@ -47,6 +54,8 @@ RESOURCE_KEYS = {
     "dialect",
     "scheme",
     "$schema",
+    "titles",
+    "descriptions",
 }
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema"}
 FIELD_KEYS = {
@@ -63,6 +72,8 @@ FIELD_KEYS = {
     "bareNumber",
     "groupChar",
     "decimalChar",
+    "titles",
+    "language",
 }
 CONSTRAINT_KEYS = {
     "required",
@@ -79,6 +90,10 @@ REFERENCE_KEYS = {"resource", "fields"}
 LICENSE_KEYS = {"name", "path", "title"}
 SOURCE_KEYS = {"title", "path", "email", "description"}
 CONTRIBUTOR_KEYS = {"title", "path", "email", "role", "organization"}
+# The languages of the package's texts, and those its English titles are translated into.
+LANGUAGES = ("en", "kk", "ru")
+TRANSLATED = ("kk", "ru")
+TRANSLATIONS = {"titles", "descriptions"}
 FIELD_TYPES = {
     "string",
     "number",
@@ -107,6 +122,12 @@ class Field:
     title: str
     description: str
     constraints: dict[str, Any]
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)  # in TRANSLATED languages
+    language: str | None = None  # the language of its text values, if they have one
+
+    def title_in(self, language: str) -> str:
+        """The field's title in `language` (English where it has none)."""
+        return self.titles.get(language, self.title)
 
     @property
     def required(self) -> bool:
@@ -134,6 +155,16 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)  # in TRANSLATED languages
+    descriptions: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        """The table's title in `language` (English where it has none)."""
+        return self.titles.get(language, self.title)
+
+    def description_in(self, language: str) -> str:
+        """The table's description in `language` (English where it has none)."""
+        return self.descriptions.get(language, self.description)
 
     @property
     def columns(self) -> list[str]:
@@ -179,6 +210,8 @@ def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
                     f.get("title", f["name"]),
                     f.get("description", ""),
                     f.get("constraints", {}),
+                    dict(f.get("titles", {})),
+                    f.get("language"),
                 )
                 for f in schema["fields"]
             ),
@@ -191,6 +224,8 @@ def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
                 )
                 for fk in schema.get("foreignKeys", [])
             ),
+            titles=dict(res.get("titles", {})),
+            descriptions=dict(res.get("descriptions", {})),
         )
     return result
 
@@ -220,6 +255,7 @@ def lint(descriptor: dict[str, Any]) -> list[Problem]:
     """Every key the Data Package specs do not define, and other structural mistakes (no file named)."""
     problems: list[Problem] = []
     _check_keys(problems, descriptor, PACKAGE_KEYS, "package")
+    _lint_translations(problems, descriptor, "package")
     for section, allowed in (("licenses", LICENSE_KEYS), ("sources", SOURCE_KEYS), ("contributors", CONTRIBUTOR_KEYS)):
         for i, item in enumerate(descriptor.get(section, [])):
             _check_keys(problems, item, allowed, f"{section}[{i}]")
@@ -259,6 +295,7 @@ def _lint_resource(problems: list[Problem], res: Any) -> object:
     rname = res.get("name", "?") if isinstance(res, dict) else "?"
     where = f"resource {rname}"
     _check_keys(problems, res, RESOURCE_KEYS, where)
+    _lint_translations(problems, res, where)
     schema = res.get("schema", {}) if isinstance(res, dict) else {}
     _check_keys(problems, schema, SCHEMA_KEYS, f"{where}: schema")
     columns = set()
@@ -277,9 +314,30 @@ def _lint_resource(problems: list[Problem], res: Any) -> object:
 def _lint_field(problems: list[Problem], field: dict[str, Any], where: str) -> None:
     """Report a field's unknown keys, its unknown type and its unknown constraints."""
     _check_keys(problems, field, FIELD_KEYS, where)
+    _lint_translations(problems, field, where)
+    if "language" in field and field["language"] not in LANGUAGES:
+        problems.append(
+            Problem(
+                f"{where}: unknown language '{field['language']}' (expected one of: {', '.join(LANGUAGES)})",
+                code="descriptor-unknown-key",
+            )
+        )
     if field.get("type", "string") not in FIELD_TYPES:
         problems.append(Problem(f"{where}: unknown type '{field.get('type')}'", code="descriptor-unknown-type"))
     _check_keys(problems, field.get("constraints", {}), CONSTRAINT_KEYS, f"{where}: constraints")
+
+
+def _lint_translations(problems: list[Problem], obj: Any, where: str) -> None:
+    """Report `titles` and `descriptions` that are not objects of TRANSLATED languages to text."""
+    if not isinstance(obj, dict):
+        return
+    for key in sorted(TRANSLATIONS & set(obj)):
+        texts = obj[key]
+        _check_keys(problems, texts, set(TRANSLATED), f"{where}: {key}")
+        if isinstance(texts, dict) and not all(isinstance(t, str) and t.strip() for t in texts.values()):
+            problems.append(
+                Problem(f"{where}: {key}: every text must be a non-empty string", code="descriptor-wrong-shape")
+            )
 
 
 def _unknown_fields(problems: list[Problem], keys: list[str], columns: set[str], where: str) -> None:

@@ -7,24 +7,38 @@ to translation. A string a catalog lacks is shown in English (a test requires ev
 
 from __future__ import annotations
 
-import datetime
 import functools
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-import yaml
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
-# The interface's languages, the default first: English pages keep the site's unprefixed URLs,
-# the others are under /kk/ and /ru/ (localize.py).
-LANGUAGES = ("en", "kk", "ru")
-DEFAULT = LANGUAGES[0]
+from ..i18n import DEFAULT, LANGUAGES, catalog, date, number, translator
+
+# English pages keep the site's unprefixed URLs, the others are under /kk/ and /ru/ (localize.py).
 NAMES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
 # Where the middleware puts the language of a request in its ASGI scope.
 SCOPE_KEY = "kz_lang"
-CATALOGS = Path(__file__).resolve().parent.parent / "i18n"
+# Datasette's names of its filters, which the table page's filter menus show (`_(display)`).
+FILTER_NAMES = (
+    "=",
+    "!=",
+    "contains",
+    "ends with",
+    "starts with",
+    "like",
+    "not like",
+    "glob",
+    "in",
+    "not in",
+    "array contains",
+    "array does not contain",
+    "date",
+    "is null",
+    "is not null",
+    "is blank",
+    "is not blank",
+)
 
 
 def language_of(request: Any) -> str:
@@ -34,40 +48,9 @@ def language_of(request: Any) -> str:
     return language if language in LANGUAGES else DEFAULT
 
 
-@functools.cache
-def catalog(language: str) -> dict[str, str]:
-    """The translations of the interface's strings into `language` (none for English)."""
-    if language == DEFAULT:
-        return {}
-    loaded = yaml.safe_load((CATALOGS / f"{language}.yml").read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in loaded.items() if v}
-
-
-def translator(language: str) -> Callable[[str], str]:
-    """`_` for templates and code: the interface's English string in `language`."""
-    translations = catalog(language)
-    return lambda text: translations.get(text, text)
-
-
 def gettext(language: str, text: str) -> str:
     """One interface string in `language`."""
     return catalog(language).get(text, text)
-
-
-def number(language: str, value: Any) -> str:
-    """A number as people reading `language` write it (1,200,000 / 1 200 000); other values as they are."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "" if value is None else str(value)
-    return str(format_decimal(value, locale=language))
-
-
-def date(language: str, value: Any) -> str:
-    """An ISO date (2025-11-21) as people reading `language` write it; other values as they are."""
-    try:
-        day = datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return "" if value is None else str(value)
-    return str(format_date(day, format="long", locale=language))
 
 
 def url_in(language: str, path: str) -> str:
@@ -86,13 +69,65 @@ def switch(request: Any, language: str) -> list[dict[str, Any]]:
     ]
 
 
+def rows(language: str, count: int) -> str:
+    """`count` rows, in `language`."""
+    _ = translator(language)
+    return _("1 row") if count == 1 else _("{count} rows").format(count=number(language, count))
+
+
+def title(language: str, metadata: Mapping[str, Any] | None, fallback: str) -> str:
+    """The title a page's metadata (the site's, a database's, a table's) gives in `language`."""
+    metadata = metadata or {}
+    return str((metadata.get("titles") or {}).get(language) or metadata.get("title") or fallback)
+
+
+def description_html(language: str, metadata: Mapping[str, Any] | None) -> Markup:
+    """The description a page's metadata gives in `language`, as HTML (English where it has none)."""
+    metadata = metadata or {}
+    for html_key, text_key in (("descriptions_html", "descriptions"), ("description_html", "description")):
+        translated = html_key == "descriptions_html"
+        found_html = (metadata.get(html_key) or {}).get(language) if translated else metadata.get(html_key)
+        if found_html:
+            return Markup(found_html)  # generated from the descriptor, escaped there
+        found = (metadata.get(text_key) or {}).get(language) if translated else metadata.get(text_key)
+        if found:
+            return escape(found)
+    return Markup("")
+
+
+def column(language: str, metadata: Mapping[str, Any] | None, name: str) -> dict[str, str | None]:
+    """A column's title in `language`, the language of its values and how they are formatted, from the
+    table's metadata (generated from the descriptor)."""
+    metadata = metadata or {}
+    titles = (metadata.get("column_titles") or {}).get(language) or {}
+    return {
+        "title": titles.get(name) or name,
+        "lang": (metadata.get("column_languages") or {}).get(name),
+        "format": (metadata.get("column_formats") or {}).get(name),
+    }
+
+
+def cell(language: str, value: Any, shown: Any, format_: str | None) -> Any:
+    """A cell as shown in `language`: a number or date of a column with a format, written for the
+    language; anything a plugin rendered (a link, a label) as it is."""
+    if format_ is None or value is None or str(shown) != str(value):
+        return shown
+    return number(language, value) if format_ == "number" else date(language, value)
+
+
 def template_vars(request: Any) -> dict[str, Any]:
-    """`kz_lang`, `_`, `kz_number`, `kz_date` and the language switch `kz_languages` for every page."""
+    """`kz_lang`, `_`, the language switch `kz_languages`, and the helpers that write numbers, dates,
+    titles, descriptions and columns in the page's language, for every page."""
     language = language_of(request)
     return {
         "kz_lang": language,
         "_": translator(language),
+        "kz_languages": switch(request, language),
         "kz_number": functools.partial(number, language),
         "kz_date": functools.partial(date, language),
-        "kz_languages": switch(request, language),
+        "kz_rows": functools.partial(rows, language),
+        "kz_title": functools.partial(title, language),
+        "kz_description_html": functools.partial(description_html, language),
+        "kz_column": functools.partial(column, language),
+        "kz_cell": functools.partial(cell, language),
     }
