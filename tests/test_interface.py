@@ -171,10 +171,21 @@ def python_msgids() -> set[str]:
     found = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
-                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                    found.add(node.args[0].value)
+            if _is_translated_literal(node):
+                found.add(node.args[0].value)
     return found
+
+
+def _is_translated_literal(node: ast.AST) -> bool:
+    """Whether `node` is a call `_("a literal string")`."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_"
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
 
 
 def test_the_msgid_scan_finds_strings_in_templates_and_code():
@@ -225,7 +236,8 @@ def test_the_lint_refuses_malformed_translations(descriptor):
     broken["resources"][0]["schema"]["fields"][0]["language"] = "kazakh"
     broken["resources"][1]["descriptions"] = "Елдер"
     messages = [(p.code, p.message) for p in lint(broken)]
-    assert ("descriptor-unknown-key", "resource sources: titles: unknown key 'de' (expected one of: kk, ru)") in messages
+    unknown = "resource sources: titles: unknown key 'de' (expected one of: kk, ru)"
+    assert ("descriptor-unknown-key", unknown) in messages
     assert any(code == "descriptor-wrong-shape" and "titles: every text" in m for code, m in messages)
     assert any("unknown language 'kazakh'" in m for _, m in messages)
     assert any(code == "descriptor-wrong-shape" and "descriptions" in m for code, m in messages)
