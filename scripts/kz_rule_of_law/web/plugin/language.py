@@ -39,6 +39,15 @@ FILTER_NAMES = (
     "is blank",
     "is not blank",
 )
+# The messages of the error pages people meet, Datasette's and the site's (error.html: `_(error)`).
+ERROR_MESSAGES = (
+    "Not found",
+    "Database not found",
+    "Table not found",
+    "Record not found",
+    "Row not found (too few primary key values)",
+    "Internal server error",
+)
 
 
 def language_of(request: Any) -> str:
