@@ -11,6 +11,7 @@ import csv
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page
@@ -40,6 +41,7 @@ def _word(text: str) -> str:
 
 
 ORGANIZATION = _first("organizations")
+QUOTE = _first("quotes")
 # The page types of the site, by name: the path of one page of each (unprefixed: English).
 PAGES = {
     "home": "/",
@@ -51,6 +53,10 @@ PAGES = {
     "search": f"/{DB}/search?q={_word(ORGANIZATION['name_kk'])}",
     "chart": "/-/funding",
     "not-found": "/no-such-page",
+    "releases": "/-/releases",
+    "release": f"/-/releases/{QUOTE['source_id']}",
+    "quote": f"/-/quotes/{quote(QUOTE['quote_id'], safe='/')}",
+    "changes": "/-/changes",
 }
 # axe rules whose findings the site takes as failures: every rule, at these impacts.
 FAILING_IMPACTS = ("critical", "serious")
