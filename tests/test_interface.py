@@ -100,6 +100,14 @@ def test_cached_pages_are_kept_per_language(get):
         assert html_lang(get(prefixed(code, f"/{DB}/people")).text) == code
 
 
+def test_a_page_from_the_cache_keeps_its_language_in_its_links(get):
+    first, second = (get(f"/ru/{DB}/countries", _sort="name_ru") for _ in range(2))
+    assert (first.headers["x-kz-cache"], second.headers["x-kz-cache"]) == ("miss", "hit")
+    assert first.content == second.content
+    assert f'href="/ru/{DB}/countries?' in second.text
+    assert int(second.headers["content-length"]) == len(second.content)
+
+
 def test_the_cache_key_includes_the_language():
     scope = {"method": "GET", "scheme": "http", "path": f"/{DB}", "raw_path": f"/{DB}".encode(), "query_string": b""}
     keys = {cache.cache_key({**scope, language.SCOPE_KEY: code}, []) for code in LANGUAGES}
