@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 
-.PHONY: serve test lint build chromium nginx clean
+.PHONY: serve test lint build chromium nginx npm clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,18 @@ chromium:
 nginx:
 	@test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
+# The browser tests inject axe-core (the accessibility checker) from npm, pinned in package.json and
+# package-lock.json; Node and npm come from Debian's packages when the machine has none.
+npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Everything, lint first. A quick loop while editing: .venv/bin/python -m pytest -m 'not slow and not browser and not server'
 # (markers in pyproject.toml); screenshots go to $KZ_TEST_OUTPUT, else a pytest temp folder it prints.
-test: $(VENV)/.installed chromium nginx lint
+test: $(VENV)/.installed chromium nginx npm lint
 	$(BIN)/kz-rule-of-law build --check
 	$(BIN)/frictionless validate datapackage.json
 	$(BIN)/kz-rule-of-law validate
@@ -42,4 +51,4 @@ lint: $(VENV)/.installed
 	RADON=$(BIN)/radon .ci/complexity
 
 clean:
-	rm -rf $(VENV) build test-output .pytest_cache .hypothesis
+	rm -rf $(VENV) build test-output .pytest_cache .hypothesis node_modules

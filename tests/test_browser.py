@@ -59,6 +59,7 @@ def test_table_page_shows_kazakh_and_english_names(page, server):
     page.goto(f"{server}/{DB}/organizations")
     assert visible(page, "Құқықтық саясатты зерттеу орталығы")
     assert visible(page, "Legal Policy Research Centre")
+    page.get_by_text("What each column means").click()  # the columns' descriptions, one click away
     assert visible(page, "IATI OrganisationType code.")  # column description from the descriptor
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -15,6 +16,10 @@ from .cells import article, cast  # noqa: F401 - the curation and validation imp
 # keys the v2 profiles define, per level. Anything else is a typo frictionless ignores, so the lint
 # fails on it; v1's `profile` and a contributor's `role` are not v2 keys (`$schema`, `type`, `roles`).
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+# The package adds three keys, for the site's Kazakh and Russian pages: `titles` (of the package, a
+# resource, a field) and `descriptions` (of the package, a resource), each an object of TRANSLATED
+# languages to text, beside the English `title` and `description`; and a field's `language`, the
+# one language of its text values, one of LANGUAGES (`name_kk`: kk), so that pages mark them.
 PACKAGE_KEYS = {
     "$schema",
     "name",
@@ -30,6 +35,8 @@ PACKAGE_KEYS = {
     "sources",
     "contributors",
     "resources",
+    "titles",
+    "descriptions",
 }
 RESOURCE_KEYS = {
     "$schema",
@@ -49,6 +56,8 @@ RESOURCE_KEYS = {
     "sources",
     "licenses",
     "dialect",
+    "titles",
+    "descriptions",
 }
 SCHEMA_KEYS = {"$schema", "fields", "fieldsMatch", "primaryKey", "uniqueKeys", "foreignKeys", "missingValues"}
 FIELD_KEYS = {
@@ -70,6 +79,8 @@ FIELD_KEYS = {
     "decimalChar",
     "itemType",
     "itemKeys",
+    "titles",
+    "language",
 }
 CONSTRAINT_KEYS = {
     "required",
@@ -89,6 +100,10 @@ REFERENCE_KEYS = {"resource", "fields"}
 LICENSE_KEYS = {"name", "path", "title"}
 SOURCE_KEYS = {"title", "path", "email", "version"}
 CONTRIBUTOR_KEYS = {"title", "givenName", "familyName", "path", "email", "roles", "organization"}
+# The languages of the package's texts, and those its English titles are translated into.
+LANGUAGES = ("en", "kk", "ru")
+TRANSLATED = ("kk", "ru")
+TRANSLATIONS = {"titles", "descriptions"}
 FIELD_TYPES = {
     "string",
     "number",
@@ -118,6 +133,12 @@ class Field:
     title: str
     description: str
     constraints: dict[str, Any]
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)  # in TRANSLATED languages
+    language: str | None = None  # the language of its text values, if they have one
+
+    def title_in(self, language: str) -> str:
+        """The field's title in `language` (English where it has none)."""
+        return self.titles.get(language, self.title)
 
     @property
     def required(self) -> bool:
@@ -145,6 +166,16 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)  # in TRANSLATED languages
+    descriptions: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        """The table's title in `language` (English where it has none)."""
+        return self.titles.get(language, self.title)
+
+    def description_in(self, language: str) -> str:
+        """The table's description in `language` (English where it has none)."""
+        return self.descriptions.get(language, self.description)
 
     @property
     def columns(self) -> list[str]:
@@ -190,6 +221,8 @@ def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
                     f.get("title", f["name"]),
                     f.get("description", ""),
                     f.get("constraints", {}),
+                    dict(f.get("titles", {})),
+                    f.get("language"),
                 )
                 for f in schema["fields"]
             ),
@@ -202,6 +235,8 @@ def tables(descriptor: dict[str, Any]) -> dict[str, Table]:
                 )
                 for fk in schema.get("foreignKeys", [])
             ),
+            titles=dict(res.get("titles", {})),
+            descriptions=dict(res.get("descriptions", {})),
         )
     return result
 
@@ -232,6 +267,7 @@ def lint(descriptor: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     _check_keys(problems, descriptor, PACKAGE_KEYS, "package")
     _lint_v2(problems, descriptor)
+    _lint_translations(problems, descriptor, "package")
     for section, allowed in (("licenses", LICENSE_KEYS), ("sources", SOURCE_KEYS), ("contributors", CONTRIBUTOR_KEYS)):
         for i, item in enumerate(descriptor.get(section, [])):
             _check_keys(problems, item, allowed, f"{section}[{i}]")
@@ -297,6 +333,7 @@ def _lint_resource(problems: list[Problem], res: Any) -> object:
     rname = res.get("name", "?") if isinstance(res, dict) else "?"
     where = f"resource {rname}"
     _check_keys(problems, res, RESOURCE_KEYS, where)
+    _lint_translations(problems, res, where)
     schema = res.get("schema", {}) if isinstance(res, dict) else {}
     _check_keys(problems, schema, SCHEMA_KEYS, f"{where}: schema")
     columns = set()
@@ -315,9 +352,30 @@ def _lint_resource(problems: list[Problem], res: Any) -> object:
 def _lint_field(problems: list[Problem], field: dict[str, Any], where: str) -> None:
     """Report a field's unknown keys, its unknown type and its unknown constraints."""
     _check_keys(problems, field, FIELD_KEYS, where)
+    _lint_translations(problems, field, where)
+    if "language" in field and field["language"] not in LANGUAGES:
+        problems.append(
+            Problem(
+                f"{where}: unknown language '{field['language']}' (expected one of: {', '.join(LANGUAGES)})",
+                code="descriptor-unknown-key",
+            )
+        )
     if field.get("type", "string") not in FIELD_TYPES:
         problems.append(Problem(f"{where}: unknown type '{field.get('type')}'", code="descriptor-unknown-type"))
     _check_keys(problems, field.get("constraints", {}), CONSTRAINT_KEYS, f"{where}: constraints")
+
+
+def _lint_translations(problems: list[Problem], obj: Any, where: str) -> None:
+    """Report `titles` and `descriptions` that are not objects of TRANSLATED languages to text."""
+    if not isinstance(obj, dict):
+        return
+    for key in sorted(TRANSLATIONS & set(obj)):
+        texts = obj[key]
+        _check_keys(problems, texts, set(TRANSLATED), f"{where}: {key}")
+        if isinstance(texts, dict) and not all(isinstance(t, str) and t.strip() for t in texts.values()):
+            problems.append(
+                Problem(f"{where}: {key}: every text must be a non-empty string", code="descriptor-wrong-shape")
+            )
 
 
 def _unknown_fields(problems: list[Problem], keys: list[str], columns: set[str], where: str) -> None:

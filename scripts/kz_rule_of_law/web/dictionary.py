@@ -7,7 +7,7 @@ from typing import Any
 
 from ..database.load import searchable_columns, views
 from ..package.cells import SQLITE_TYPES
-from ..package.descriptor import tables
+from ..package.descriptor import TRANSLATED, Table, tables
 
 
 def render_dictionary(descriptor: dict[str, Any]) -> bytes:
@@ -36,43 +36,23 @@ def render_dictionary(descriptor: dict[str, Any]) -> bytes:
         "Validation and the load refuse other forms that Python or frictionless would read, such as "
         "' 3', '1_000' or '٣'; in a facts file, whitespace around a value is trimmed first.",
         "",
+        "Titles and descriptions are given in English, Kazakh (kk) and Russian (ru), as the site shows them "
+        "in each language; a column whose text is in one language says which (its values are marked so on "
+        "the site's pages).",
+        "",
         "## Tables",
         "",
-        "| table | title | file | primary key |",
-        "| --- | --- | --- | --- |",
+        "| table | title | title (kk) | title (ru) | file | primary key |",
+        "| --- | --- | --- | --- | --- | --- |",
         *(
-            f"| [{t.name}](#{t.name}) | {_cell(t.title)} | `{t.path}` | {_code(t.primary_key)} |"
+            f"| [{t.name}](#{t.name}) | {_cell(t.title)} | {_cell(t.title_in('kk'))} | {_cell(t.title_in('ru'))} "
+            f"| `{t.path}` | {_code(t.primary_key)} |"
             for t in schema.values()
         ),
         "",
     ]
     for table in schema.values():
-        lines += [
-            f"## {table.name}",
-            "",
-            f"**{_cell(table.title)}.** {table.description}",
-            "",
-            f"- File: `{table.path}`",
-            f"- Primary key: {_code(table.primary_key)}",
-        ]
-        lines += [
-            f"- Foreign key: {_code(fk.fields)} → [{fk.resource}](#{fk.resource}) {_code(fk.reference_fields)}"
-            for fk in table.foreign_keys
-        ]
-        searchable = searchable_columns(table)
-        if searchable:
-            lines.append(f"- Full-text search (SQLite): {_code(searchable)}")
-        lines += [
-            "",
-            "| field | title | type | SQLite | required | constraints | description |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for f in table.fields:
-            lines.append(
-                f"| `{f.name}` | {_cell(f.title)} | {f.type} | {_sqlite_type_name(f.type)} | "
-                f"{'yes' if f.required else ''} | {_constraints(f.constraints)} | {_cell(f.description)} |"
-            )
-        lines.append("")
+        lines += _table_lines(table)
     lines += ["## Views (SQLite)", ""]
     for view in views(schema):
         lines += [
@@ -86,6 +66,33 @@ def render_dictionary(descriptor: dict[str, Any]) -> bytes:
             "",
         ]
     return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _table_lines(table: Table) -> list[str]:
+    """One table's section: its titles and descriptions, file, keys, search, and a row per field."""
+    lines = [f"## {table.name}", "", f"**{_cell(table.title)}.** {table.description}", ""]
+    for lang in TRANSLATED if table.titles else ():
+        lines += [f"**{_cell(table.title_in(lang))}.** {table.description_in(lang)}", ""]
+    lines += [f"- File: `{table.path}`", f"- Primary key: {_code(table.primary_key)}"]
+    lines += [
+        f"- Foreign key: {_code(fk.fields)} → [{fk.resource}](#{fk.resource}) {_code(fk.reference_fields)}"
+        for fk in table.foreign_keys
+    ]
+    searchable = searchable_columns(table)
+    if searchable:
+        lines.append(f"- Full-text search (SQLite): {_code(searchable)}")
+    lines += [
+        "",
+        "| field | title | title (kk) | title (ru) | type | SQLite | language | required | constraints | description |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in table.fields:
+        lines.append(
+            f"| `{f.name}` | {_cell(f.title)} | {f.type} | {_sqlite_type_name(f.type)} | "
+            f"{'yes' if f.required else ''} | {_constraints(f.constraints)} | {_cell(f.description)} | "
+            f"{_cell(f.title_in('kk'))} | {_cell(f.title_in('ru'))} | {f.language or ''} |"
+        )
+    return [*lines, ""]
 
 
 def _sqlite_type_name(field_type: str) -> str:

@@ -13,8 +13,9 @@ import markupsafe
 import yaml
 
 from ..database.load import database_name, label_column, searchable_columns, views
-from ..package.descriptor import Table, tables
+from ..package.descriptor import TRANSLATED, Table, tables
 from .downloads import DICTIONARY, downloads_url, zip_name
+from .i18n import DEFAULT, LANGUAGES, date, number, translator
 
 FUNDING_CHART = "/-/funding"
 SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", "topics", "statements")
@@ -59,7 +60,9 @@ def render_metadata(descriptor: dict[str, Any], sources_rows: Iterable[Mapping[s
     metadata = {
         "title": descriptor["title"],
         "description": descriptor["description"],
-        "description_html": _home_html(descriptor, schema, sources),
+        "description_html": _home_html(descriptor, schema, sources, DEFAULT),
+        **_translations(descriptor),
+        "descriptions_html": {language: _home_html(descriptor, schema, sources, language) for language in TRANSLATED},
         "license": license_["name"],
         "license_url": license_["path"],
         **_source(descriptor, name),
@@ -69,12 +72,18 @@ def render_metadata(descriptor: dict[str, Any], sources_rows: Iterable[Mapping[s
             name: {
                 "title": descriptor["title"],
                 "description": descriptor["description"],
+                **_translations(descriptor),  # (copies: YAML writes no anchors)
                 "tables": table_metadata,
                 "queries": canned_queries(schema),
             }
         },
     }
     return _yaml(metadata)
+
+
+def _translations(descriptor: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The descriptor's Kazakh and Russian `titles` and `descriptions` of the package (none if it has none)."""
+    return {key: dict(descriptor[key]) for key in ("titles", "descriptions") if descriptor.get(key)}
 
 
 def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
@@ -88,8 +97,10 @@ def _source(descriptor: dict[str, Any], name: str) -> dict[str, str]:
 def _table_entry(table: Table, schema: dict[str, Table], resource: dict[str, Any], name: str) -> dict[str, Any]:
     """A table's metadata: title, description, where its rows come from, label, sort, facets, columns."""
     entry: dict[str, Any] = {"title": table.title, "description": table.description, **_table_source(resource, name)}
+    entry.update({"titles": table.titles, "descriptions": table.descriptions} if table.titles else {})
     if resource.get("sources") and table.name not in ("sources", "quotes"):
-        entry["description_html"] = _claims_html(table, name)
+        entry["description_html"] = _claims_html(table, name, DEFAULT)
+        entry["descriptions_html"] = {language: _claims_html(table, name, language) for language in TRANSLATED}
     label = label_column(table)
     if label:
         entry["label_column"] = label
@@ -97,17 +108,47 @@ def _table_entry(table: Table, schema: dict[str, Table], resource: dict[str, Any
     facets = facet_columns(table, schema)
     if facets:
         entry["facets"] = facets
-    entry["columns"] = {f.name: f.description for f in table.fields}
-    return entry
+    return {**entry, **_column_entries(table)}
 
 
-def _claims_html(table: Table, name: str) -> str:
-    """A table's description, and where its rows' press releases are listed (on its row pages too)."""
+def _column_entries(table: Table) -> dict[str, Any]:
+    """What a table's metadata says of its columns: descriptions, and for the site's pages each one's
+    title in every language, the language of its values and how its values are written."""
+    return {
+        "columns": {f.name: f.description for f in table.fields},
+        "column_titles": {language: {f.name: f.title_in(language) for f in table.fields} for language in LANGUAGES},
+        "column_languages": {f.name: f.language for f in table.fields if f.language},
+        "column_formats": column_formats(table),
+    }
+
+
+def column_formats(table: Table) -> dict[str, str]:
+    """The columns whose values pages write for their language: amounts and counts (`number`; not keys,
+    codes or years) and dates (`date`)."""
+    keys = {name for fk in table.foreign_keys for name in fk.fields} | set(table.primary_key)
+    formats = {}
+    for field in table.fields:
+        if field.name in keys:
+            continue
+        if field.type in ("integer", "number"):
+            formats[field.name] = "number"
+        elif field.type == "date":
+            formats[field.name] = "date"
+    return formats
+
+
+def _claims_html(table: Table, name: str, language: str) -> str:
+    """A table's description, and where its rows' press releases are listed (on its row pages too), in `language`."""
+    _ = translator(language)
     link = html.escape(f"/{name}/{RECORD_CLAIMS}?table={table.name}", quote=True)
     return (
-        f"<p>{html.escape(table.description, quote=False)}</p>\n<p>The press releases behind a row's "
-        f'values, with their quotes: <a href="{link}">the press releases behind a record</a> '
-        "(give the row's id).</p>"
+        f"<p>{html.escape(table.description_in(language), quote=False)}</p>\n<p>"
+        + html.escape(_("The press releases behind a row's values, with their quotes:"), quote=False)
+        + f' <a href="{link}">'
+        + html.escape(_("the press releases behind a record"), quote=False)
+        + "</a> "
+        + html.escape(_("(give the row's id)."), quote=False)
+        + "</p>"
     )
 
 
@@ -127,14 +168,21 @@ def _table_source(resource: dict[str, Any], name: str) -> dict[str, str]:
     return {}
 
 
-def _home_html(descriptor: dict[str, Any], schema: dict[str, Table], sources: list[Mapping[str, Any]]) -> str:
-    """The home page's introduction (home.html): what the data is, where it comes from, where to get it."""
+def _home_html(
+    descriptor: dict[str, Any], schema: dict[str, Table], sources: list[Mapping[str, Any]], language: str
+) -> str:
+    """The home page's introduction (home.html) in `language`: what the data is, where it comes from,
+    where to get it."""
     latest = sorted(sources, key=lambda s: (str(s["date"]), s["source_id"]), reverse=True)[:HOME_SOURCES]
     return (
         _templates()
         .get_template("home.html")
         .render(
-            description=descriptor["description"],
+            description=descriptor.get("descriptions", {}).get(language, descriptor["description"]),
+            language=language,
+            _=translator(language),
+            number=functools.partial(number, language),
+            date=functools.partial(date, language),
             name=database_name(descriptor),
             latest=latest,
             total=len(sources),

@@ -1,6 +1,7 @@
 """The Datasette plugin of the kz-rule-of-law site, registered through the package's `datasette`
 entry point; one concern a module:
 
+- localize: each page in each language at its own URL (`/kk/`, `/ru/`), its links in that language;
 - guard: read-only, URL length cap, off-site paths, unknown formats, no client-set `_ttl`;
 - limits: bounded work per request: facets deduplicated and capped, arbitrary SQL capped per client;
 - cache: complete responses kept in memory (the database is immutable);
@@ -37,6 +38,7 @@ from . import (
     guard,
     language,
     limits,
+    localize,
     provenance,
     quote_page,
     release_page,
@@ -67,14 +69,15 @@ __all__ = [
 
 @hookimpl
 def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
-    """The site's middleware, outermost first: guard, facet cap, response cache, SQL caps (on what
+    """The site's middleware, outermost first: language prefix, guard, facet cap, response cache, SQL caps (on what
     the cache does not answer), static charset, CSV escaping."""
     responses = cache.from_environment()
     sql = limits.SqlLimits.for_site(datasette)
 
     def wrap(app: App) -> App:
         inner = sql.wrap(datasette, static.wrap(datasette, csvsafe.wrap(datasette, app)))
-        return guard.wrap(datasette, limits.wrap_facets(datasette, responses.wrap(inner)))
+        guarded = guard.wrap(datasette, limits.wrap_facets(datasette, responses.wrap(inner)))
+        return localize.wrap(datasette, guarded)
 
     return wrap
 

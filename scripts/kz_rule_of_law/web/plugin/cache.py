@@ -1,7 +1,8 @@
 """Complete 200 responses to GET and HEAD, kept in memory: the database is immutable and the
 metadata read once, so a page does not change while the server runs.
 
-- A page depends on the request's method, scheme, Host header, path and query string (Datasette
+- A page depends on the request's method, scheme, Host header, path, query string and language
+  (the prefix `/kk/`, `/ru/` the language middleware took off the path; Datasette
   builds absolute links, such as `next_url` and facet links, from the scheme and Host), so all of
   them make the key: a request naming another host gets its own entry, never another visitor's.
 - The bound (64 MiB) counts everything an entry holds: its key, status, headers, body and the
@@ -20,6 +21,7 @@ import sys
 from collections import OrderedDict
 
 from .asgi import App, Message, Receive, Scope, Send
+from .language import SCOPE_KEY
 
 CACHE_BYTES = 64 * 1024 * 1024
 CACHE_ITEM_BYTES = 1024 * 1024
@@ -157,7 +159,7 @@ class _Capture:
 
 
 def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
-    """A digest of what a page depends on: method, scheme, Host, path and query string."""
+    """A digest of what a page depends on: method, scheme, Host, path, query string and language."""
     digest = hashlib.sha256()
     keyed = {k: v for k, v in headers if k in KEYED_HEADERS}  # the last one, as Datasette reads it
     parts = [
@@ -166,6 +168,7 @@ def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
         *(keyed.get(name, b"") for name in KEYED_HEADERS),
         scope.get("raw_path") or scope.get("path", "").encode("utf-8"),
         scope.get("query_string") or b"",
+        str(scope.get(SCOPE_KEY, "")).encode("ascii"),
     ]
     for part in parts:
         digest.update(len(part).to_bytes(8, "big") + part)
