@@ -87,7 +87,9 @@ def test_every_quote_stands_at_its_span_in_its_own_release(project: Path):
     assert SEED in sources
     for quote in rows(project, "quotes"):
         text = (project / sources[quote["source_id"]]["path"]).read_text(encoding="utf-8")
-        assert text[int(quote["char_start"]) : int(quote["char_end"])] == quote["text_kk"], quote["quote_id"]
+        exact = quote[f"text_{quote['language']}"]
+        assert quote["language"] == sources[quote["source_id"]]["language"], quote["quote_id"]
+        assert text[int(quote["char_start"]) : int(quote["char_end"])] == exact, quote["quote_id"]
         assert quote["quote_id"] == "/".join(
             (quote["table_name"], quote["record_id"], quote["field"], quote["source_id"])
         )
@@ -98,7 +100,7 @@ def test_every_claim_of_a_normalized_field_has_the_normalizers_value(project: Pa
     assert {SEED, *CORPUS} <= {q["source_id"] for q in claims}
     for quote in claims:
         kind = KIND_BY_FIELD[quote["field"]]
-        fact = Fact(quote["text_kk"], quote["text_en"], None, 0)
+        fact = Fact(quote[f"text_{quote['language']}"], quote["text_en"], None, 0, quote["language"])
         assert quote["value"] == claim_value(kind, normalized_columns(kind, quote["field"], fact)), quote["quote_id"]
 
 
@@ -449,6 +451,7 @@ def test_an_outcome_of_an_existing_event_is_counted(project: Path):
         "count_qualifier": "exact",
         "about_kk": "қылмыстық-атқару жүйесін жаңғырту бойынша",
         "about_en": "on modernizing the penitentiary system",
+        "about_ru": "",
     }
     (claim,) = [
         q
@@ -566,4 +569,5 @@ def test_funding_announced_for_a_programme_that_is_not_a_project(project: Path):
         "amount": "2000000",
         "currency": "EUR",
         "amount_qualifier": "exact",
+        "title_ru": "",
     }

@@ -17,8 +17,10 @@ from .claims import RESOLUTIONS, RESTATES, Claim, Claims, claim_value, restated_
 from .countries import country_rows
 from .derive import DERIVED, DERIVED_COLUMNS
 from .facts import Fact, Mapping, is_fact, load, to_fact
+from .languages import LANGUAGE_NAMES, LANGUAGES, normalizers
 from .quotes import collapse, locate
 from .sources import check_source_id, field_of, read_source
+from .values import Duration
 
 REFERENCE_FILE = "reference.yml"
 REFERENCE_SECTIONS = ("iati_organisation_types", "iati_organisation_roles")
@@ -62,29 +64,46 @@ class FileRows:
 
 
 def normalized_columns(kind: str, name: str, fact: Fact, columns: frozenset[str] | None = None) -> dict[str, Any]:
-    """The columns a normalizer fills from one quote (of a table with `columns`, when given)."""
+    """The columns a normalizer of the fact's language fills from its quote (of a table with
+    `columns`, when given)."""
+    parse = normalizers(fact.language)
     if kind == "date":
         return _date_columns(name, fact, columns)
     if kind == "period":
-        start, end = normalize.parse_period(fact.kk)
-        return {"start_year": start, "end_year": end}
+        period = parse.period(fact.quote)
+        return {"start_year": period.start_year, "end_year": period.end_year}
     if kind == "duration":
-        return {"duration_years": normalize.parse_duration(fact.kk)}
+        return {"duration_years": _years(parse.duration(fact.quote), fact)}
     if kind == "count":
-        value, qualifier = normalize.parse_count(fact.kk)
-        return {name: value, f"{name}_qualifier": qualifier}
+        count = parse.count(fact.quote)
+        return {name: count.value, f"{name}_qualifier": count.qualifier}
     if kind == "legal-form":
-        return {name: normalize.parse_legal_form(fact.kk).code}
+        return {name: parse.legal_form(fact.quote).code}
     if kind == "money":
-        money = normalize.parse_money_qualified(fact.kk)
+        money = parse.money(fact.quote)
         return {name: money.amount, "currency": money.currency, f"{name}_qualifier": money.qualifier}
     raise AssertionError(kind)
+
+
+def _years(duration: Duration, fact: Fact) -> int:
+    """A duration in whole years (24 months is 2 years); InputError for one that is not."""
+    if duration.years is not None:
+        return duration.years
+    months = duration.months or 0
+    if months % 12:
+        raise InputError(
+            f"{months} months is not a whole number of years",
+            value=fact.quote,
+            expected="a duration in whole years (durations are published in years)",
+            code="duration-not-whole-years",
+        )
+    return months // 12
 
 
 def _date_columns(name: str, fact: Fact, columns: frozenset[str] | None) -> dict[str, Any]:
     """A date's columns: the first day, its precision and the last day of a range, where the table
     records them; elsewhere a date must be one day."""
-    value = normalize.parse_date_value(fact.kk)
+    value = normalizers(fact.language).date(fact.quote)
     first = dt.date.fromisoformat(value.date)
     if columns is None or "date_precision" in columns:
         end = dt.date.fromisoformat(value.end_date) if value.end_date else None
@@ -92,11 +111,17 @@ def _date_columns(name: str, fact: Fact, columns: frozenset[str] | None) -> dict
     if value.precision != "day" or value.end_date:
         raise InputError(
             "not a single day",
-            value=fact.kk,
+            value=fact.quote,
             code="date-not-a-day",
             expected="a date to the day: this table records no month, year or range of days",
         )
     return {name: first}
+
+
+def text_columns(key: str, fact: Fact) -> dict[str, str]:
+    """The columns a text fact fills: `<key>_<language>` with the quote, and `<key>_en` with its
+    English rendering (the quote itself in an English source)."""
+    return {f"{key}_{fact.language}": collapse(fact.quote), f"{key}_en": collapse(fact.en)}
 
 
 class _FileCompiler:
@@ -108,6 +133,9 @@ class _FileCompiler:
         self.compiler, self.chunk, self.name = compiler, chunk, chunk.name
         self.source_id: str | None = None
         self.text: str | None = None
+        # The source's language (kk, ru, en); None until read, or when the record gives none the
+        # build knows (the fact's own quote key says then, and the language field is reported).
+        self.language: str | None = None
 
     def problem(self, problem: Problem | InputError, **where: Any) -> None:
         """Record one or more problems, located in this file."""
@@ -197,6 +225,8 @@ class _FileCompiler:
             return
         sid = record.get("id")
         self.source_id = sid if isinstance(sid, str) and sid else None
+        language = record.get("language")
+        self.language = language if language in LANGUAGES else None
         if self.source_id is not None:
             for problem in check_source_id(self.source_id, self.path.stem):
                 self.problem(problem, line=record.lines.get("id", record.line), record=sid, field="id")
@@ -343,7 +373,7 @@ class _FileCompiler:
             )
             return
         try:
-            fact = to_fact(value)
+            fact = to_fact(value, self.language)
         except InputError as e:
             self.problem(e, record=rid, field=key)
             return
@@ -357,9 +387,10 @@ class _FileCompiler:
                     self._put(row, column, cell, fact.line, key, rid)
             except InputError as e:
                 self.problem(e, line=fact.line, record=rid, field=key)
-        elif f"{key}_kk" in columns and f"{key}_en" in columns:
-            self._put(row, f"{key}_kk", collapse(fact.kk), fact.line, key, rid)
-            self._put(row, f"{key}_en", fact.en, fact.line, key, rid, overridable=True)
+        elif f"{key}_{fact.language}" in columns and f"{key}_en" in columns:
+            self._put_text(key, fact, rid, row)
+        elif f"{key}_en" in columns:
+            self.problem(_no_language_column(table, key, fact, line, rid))
         else:
             self.problem(
                 Problem(
@@ -372,6 +403,13 @@ class _FileCompiler:
                 )
             )
 
+    def _put_text(self, key: str, fact: Fact, rid: str | None, row: dict[str, Any]) -> None:
+        """Set a text field's columns: the quote in its language's column, the English rendering
+        beside it (which a curated English name overrides)."""
+        for column, text in text_columns(key, fact).items():
+            rendering = column == f"{key}_en" and fact.language != "en"
+            self._put(row, column, fact.en if rendering else text, fact.line, key, rid, overridable=rendering)
+
     def _read_plain(self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any]) -> None:
         """Read a field written as a plain value into its column, cast to the column's type."""
         refused = self._refuse_plain(table, key, value)
@@ -383,7 +421,8 @@ class _FileCompiler:
         except InputError as e:
             self.problem(e, line=line, record=rid, field=key)
             return
-        if key in row and f"{key[:-3]}_kk" in row and key.endswith("_en"):
+        quoted = any(f"{key[:-3]}_{language}" in row for language in ("kk", "ru"))
+        if key in row and quoted and key.endswith("_en"):
             row[key] = value  # a curated English name wins over the rendering of the quote
         else:
             self._put(row, key, value, line, key, rid)
@@ -405,6 +444,14 @@ class _FileCompiler:
                 value=_shape(value),
                 expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like else "a single value",
                 code="wrong-shape",
+            )
+        if key.endswith("_ru") and f"{key[:-3]}_en" in columns:
+            return Problem(
+                "a Russian text typed in, not quoted",
+                value=value,
+                expected=f"{key[:-3]}: {{ru: <the quote>, en: <English>}} in the facts file of a Russian source "
+                "(a name in Russian comes from a Russian release's own words, never a translation)",
+                code="typed-russian-text",
             )
         if key not in columns:
             return Problem(
@@ -485,8 +532,11 @@ class _FileCompiler:
                     "record_id": record_id,
                     "field": key_name,
                     "value": self._claim_value(table, key_name, fact),
-                    "text_kk": self.text[start:end],
+                    "language": fact.language,
+                    "text_kk": None,
+                    "text_ru": None,
                     "text_en": fact.en,
+                    f"text_{fact.language}": self.text[start:end],
                     "char_start": start,
                     "char_end": end,
                 }
@@ -516,7 +566,7 @@ class _FileCompiler:
                 )
                 continue
             try:
-                fact = to_fact(value)
+                fact = to_fact(value, self.language)
                 claim = Claim(
                     table.name,
                     rid,
@@ -524,7 +574,7 @@ class _FileCompiler:
                     self.source_id,
                     self.name,
                     fact.line,
-                    collapse(fact.kk),
+                    collapse(fact.quote),
                     self._claim_value(table, key, fact),
                     self._columns(table, key, fact),
                 )
@@ -566,7 +616,7 @@ class _FileCompiler:
                     self.source_id,
                     self.name,
                     fact.line,
-                    collapse(fact.kk),
+                    collapse(fact.quote),
                     self._claim_value(table, key, fact),
                     columns,
                 )
@@ -578,8 +628,8 @@ class _FileCompiler:
         kind = KIND_BY_FIELD.get(key)
         if kind:
             return normalized_columns(kind, key, fact, self.compiler.columns[table.name])
-        if f"{key}_kk" in self.compiler.columns[table.name]:
-            return {f"{key}_kk": collapse(fact.kk), f"{key}_en": fact.en}
+        if f"{key}_{fact.language}" in self.compiler.columns[table.name]:
+            return text_columns(key, fact)
         return None
 
     def _claim_value(self, table: Table, key: str, fact: Fact) -> str | None:
@@ -610,10 +660,24 @@ class _FileCompiler:
         if self.text is None:
             return None
         try:
-            return locate(self.text, fact.kk, fact.at)
+            return locate(self.text, fact.quote, fact.at)
         except InputError as e:
             self.problem(e, line=fact.line, record=rid, field=key)
             return None
+
+
+def _no_language_column(table: Table, key: str, fact: Fact, line: int, rid: str | None) -> Problem:
+    """The problem of a text field whose table has no column for the quote's language."""
+    return Problem(
+        f"table {table.name} has no {LANGUAGE_NAMES[fact.language]} column for '{key}'",
+        line=line,
+        record=rid,
+        field=key,
+        value=f"{key}_{fact.language}",
+        expected=f"a field the table keeps in {LANGUAGE_NAMES[fact.language]} (a column {key}_{fact.language} "
+        "in datapackage.json)",
+        code="no-column-for-language",
+    )
 
 
 def _record_id(table: Table, record: Mapping) -> str | None:
