@@ -186,14 +186,18 @@ class Claims:
         """Publish the held rows with the values their claims agree on (or the resolutions keep) into
         `chunk`, reporting conflicts no resolution settles."""
         published: dict[tuple[str, str, str], Claim] = {}
+        texts: dict[tuple[str, str], list[Claim]] = {}  # (table, record) -> its text claims, every language
         for key, claims in self.by_field.items():
             kept = self._published(key, claims, compiler.problems)
             if kept is not None:
                 published[key] = kept
+            texts.setdefault(key[:2], []).extend(c for c in claims if c.value is None)
         for (table, key), (row, code) in self.held.items():
             record = "/".join(str(k) for k in key)
             for field in {f for (t, r, f) in published if t == table and r == record}:
                 _apply(row, published[(table, record, field)])
+            for claim in texts.get((table, record), []):
+                _apply(row, claim)  # each language version fills its own language's columns
             row.update(DERIVED.get(table, lambda r: {})(row))
             chunk.rows[table].append(row)
             chunk.origins[(table, key)] = code
@@ -202,7 +206,10 @@ class Claims:
         self.by_field.clear()
 
     def _published(self, key: tuple[str, str, str], claims: list[Claim], problems: list[Problem]) -> Claim | None:
-        """The claim whose value is published: the first, when they agree; else the resolved one."""
+        """The claim whose value is published: the first, when they agree; else the resolved one.
+
+        Claims in different languages compare by their normalized values, so a Russian version's
+        '739 тыс. евро' agrees with a Kazakh '739 мың еуро' and disagrees with '730 мың еуро'."""
         valued = [c for c in claims if c.value is not None]
         if len({c.value for c in valued}) <= 1:
             return claims[0]
