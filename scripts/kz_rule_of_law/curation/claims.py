@@ -185,13 +185,7 @@ class Claims:
     def settle(self, chunk: FileRows, compiler: Compiler) -> None:
         """Publish the held rows with the values their claims agree on (or the resolutions keep) into
         `chunk`, reporting conflicts no resolution settles."""
-        published: dict[tuple[str, str, str], Claim] = {}
-        texts: dict[tuple[str, str], list[Claim]] = {}  # (table, record) -> its text claims, every language
-        for key, claims in self.by_field.items():
-            kept = self._published(key, claims, compiler.problems)
-            if kept is not None:
-                published[key] = kept
-            texts.setdefault(key[:2], []).extend(c for c in claims if c.value is None)
+        published, texts = self._every_published(compiler.problems)
         for (table, key), (row, code) in self.held.items():
             record = "/".join(str(k) for k in key)
             for field in {f for (t, r, f) in published if t == table and r == record}:
@@ -204,6 +198,20 @@ class Claims:
         self._resolution_rows(chunk, published, compiler.problems)
         self.held.clear()
         self.by_field.clear()
+
+    def _every_published(
+        self, problems: list[Problem]
+    ) -> tuple[dict[tuple[str, str, str], Claim], dict[tuple[str, str], list[Claim]]]:
+        """The published claim of each field (reporting conflicts), and each record's text claims in
+        every language."""
+        published: dict[tuple[str, str, str], Claim] = {}
+        texts: dict[tuple[str, str], list[Claim]] = {}
+        for key, claims in self.by_field.items():
+            kept = self._published(key, claims, problems)
+            if kept is not None:
+                published[key] = kept
+            texts.setdefault(key[:2], []).extend(c for c in claims if c.value is None)
+        return published, texts
 
     def _published(self, key: tuple[str, str, str], claims: list[Claim], problems: list[Problem]) -> Claim | None:
         """The claim whose value is published: the first, when they agree; else the resolved one.
