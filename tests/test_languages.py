@@ -1,0 +1,389 @@
+"""Releases in Russian and English beside the Kazakh ones: quotes under the source's language, the
+normalizers of that language, names in each language from its own source, values that must agree
+across language versions, and versions linked to the release they translate.
+
+The fixtures are tests/releases/synthetic-round-table-ru (the Russian version of
+synthetic-restated-budget) and synthetic-mediation-workshop-en (a release in English).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kz_rule_of_law.build import build, compile_package
+from kz_rule_of_law.curation.facts import Fact, parse_yaml, to_fact
+from kz_rule_of_law.curation.languages import LANGUAGES, normalizers
+from kz_rule_of_law.curation.rows import normalized_columns
+from kz_rule_of_law.curation.values import Count, Money, Period
+from kz_rule_of_law.errors import InputError
+from kz_rule_of_law.package.descriptor import load_descriptor, tables
+from kz_rule_of_law.validation.rules import Checker
+from workspace import ROOT, SEED, cli, copy_project, copy_tree
+
+RELEASES = Path(__file__).parent / "releases"
+KAZAKH, GRANT = "synthetic-restated-budget", "synthetic-approximate-grant"
+RUSSIAN, ENGLISH = "synthetic-round-table-ru", "synthetic-mediation-workshop-en"
+CORPUS = (GRANT, KAZAKH, RUSSIAN, ENGLISH)
+
+
+def add_release(root: Path, source_id: str) -> None:
+    """Put a fixture release into a project: its archived text and its facts file."""
+    for suffix, folder in ((".txt", "archive"), (".yml", "facts")):
+        (root / folder / f"{source_id}{suffix}").write_bytes((RELEASES / f"{source_id}{suffix}").read_bytes())
+
+
+def rows(root: Path, table: str) -> list[dict[str, str]]:
+    """The rows of one published table of a project."""
+    with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def one(root: Path, table: str, **where: str) -> dict[str, str]:
+    """The one row of a table with these values."""
+    (row,) = [r for r in rows(root, table) if all(r[k] == v for k, v in where.items())]
+    return row
+
+
+def edit_release(root: Path, source_id: str, old: str, new: str, text: bool = False) -> None:
+    """Replace `old` by `new` in a release's facts file (and its archived text too, with its recorded
+    digest and size, when `text`)."""
+    facts = root / "facts" / f"{source_id}.yml"
+    content = facts.read_text(encoding="utf-8")
+    if text:
+        archived = root / "archive" / f"{source_id}.txt"
+        before = archived.read_bytes()
+        assert old.encode() in before
+        after = before.replace(old.encode(), new.encode())
+        archived.write_bytes(after)
+        content = content.replace(hashlib.sha256(before).hexdigest(), hashlib.sha256(after).hexdigest())
+        content = content.replace(f"bytes: {len(before)}\n", f"bytes: {len(after)}\n")
+    assert old in content
+    facts.write_text(content.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed with the Kazakh releases the fixtures restate, and the Russian and English ones, built."""
+    root = copy_project(tmp_path_factory.mktemp("languages") / "project")
+    for source_id in CORPUS:
+        add_release(root, source_id)
+    build(root)
+    return root
+
+
+def broken(tmp_path: Path, source_id: str, old: str, new: str, text: bool = False) -> list:
+    """The problems of compiling the corpus with one edit to one release."""
+    root = copy_project(tmp_path / "project")
+    for release in CORPUS:
+        add_release(root, release)
+    edit_release(root, source_id, old, new, text)
+    with pytest.raises(InputError) as caught:
+        compile_package(root, None)
+    return caught.value.problems
+
+
+# The dispatch table
+
+
+def test_each_language_has_its_normalizers_with_one_output_shape():
+    assert LANGUAGES == ("kk", "ru", "en")
+    said = {"kk": "739 мың еуро", "ru": "739 тыс. евро", "en": "EUR 739,000"}
+    for language, text in said.items():
+        assert normalizers(language).money(text) == Money(Decimal("739000"), "EUR", "exact")
+    assert normalizers("kk").period("2024-2026 жж.") == normalizers("ru").period("2024–2026 гг.") == Period(2024, 2026)
+    assert normalizers("kk").count("40-қа жуық").value == normalizers("ru").count("около 40 человек").value == 40
+    assert normalizers("en").count("more than 80") == Count(80, "more_than")
+    assert normalizers("ru").legal_form("ТОО").code == normalizers("en").legal_form("LLP").code
+    assert normalizers("ru").json["date"]("с 19 по 21 августа 2024 года")["end_date"] == "2024-08-21"
+
+
+def test_an_unknown_language_is_our_error():
+    with pytest.raises(InputError) as caught:
+        normalizers("de")
+    assert caught.value.problems[0].code == "unknown-language"
+
+
+def test_a_duration_in_months_is_published_in_whole_years_or_refused():
+    def years(text: str) -> dict:
+        return normalized_columns("duration", "duration", Fact(text, "a duration", None, 1, "ru"))
+
+    assert years("36 месяцев") == {"duration_years": 3}
+    assert years("в течение трех лет") == {"duration_years": 3}
+    with pytest.raises(InputError) as caught:
+        years("18 месяцев")
+    assert caught.value.problems[0].code == "duration-not-whole-years"
+
+
+# Facts: the quote under the source's language
+
+
+def fact(text: str, language: str | None) -> Fact:
+    """A fact read from one line of YAML, for a source in `language`."""
+    return to_fact(parse_yaml(f"value: {text}\n", "facts.yml")["value"], language)
+
+
+def test_a_fact_holds_its_quote_under_the_sources_language():
+    russian = fact("{ru: 739 тыс. евро, en: 'EUR 739,000'}", "ru")
+    assert (russian.quote, russian.en, russian.language) == ("739 тыс. евро", "EUR 739,000", "ru")
+    english = fact('{en: "EUR 739,000", at: 2}', "en")
+    assert (english.quote, english.en, english.at, english.language) == ("EUR 739,000", "EUR 739,000", 2, "en")
+
+
+@pytest.mark.parametrize(
+    "text, language, codes",
+    [
+        ("{kk: 739 мың еуро, en: x}", "ru", ["quote-wrong-language", "empty-quote"]),
+        ("{ru: 739 тыс. евро, en: x}", "kk", ["quote-wrong-language", "empty-quote"]),
+        ("{ru: 739 тыс. евро, en: x}", "en", ["quote-wrong-language"]),
+        ("{ru: 739 тыс. евро}", "ru", ["missing-english"]),
+        ("{ru: 739 тыс. евро, kk: 739 мың еуро, en: x}", "ru", ["quote-wrong-language"]),
+    ],
+)
+def test_a_quote_under_another_languages_key_is_a_clear_error(text: str, language: str, codes: list[str]):
+    with pytest.raises(InputError) as caught:
+        fact(text, language)
+    assert [p.code for p in caught.value.problems] == codes
+    wrong = [p for p in caught.value.problems if p.code == "quote-wrong-language"]
+    names = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
+    assert all(f"in a {names[language]} source" in p.message and f"'{language}:'" in p.expected for p in wrong)
+
+
+def test_a_kazakh_quote_in_the_russian_release_names_its_line(tmp_path: Path):
+    problems = broken(tmp_path, RUSSIAN, "city: {ru: Алматы", "city: {kk: Алматы")
+    assert [(p.code, p.file, p.line, p.record, p.field) for p in problems[:1]] == [
+        ("quote-wrong-language", f"facts/{RUSSIAN}.yml", 23, "synthetic-roundtable-almaty", "city")
+    ]
+
+
+def test_a_russian_name_typed_in_is_refused(tmp_path: Path):
+    problems = broken(tmp_path, ENGLISH, "    country: KZ\n", "    country: KZ\n    title_ru: семинар по медиации\n")
+    assert [(p.code, p.record, p.field) for p in problems] == [
+        ("typed-russian-text", "synthetic-mediation-workshop", "title_ru")
+    ]
+
+
+def test_a_text_field_without_a_column_in_the_quotes_language_is_refused(tmp_path: Path):
+    instrument = (
+        "instruments:\n  - id: synthetic-instrument\n    name: {ru: Европейский союз, en: EU}\n"
+        "    official_name: {ru: Европейский союз, en: European Union}\n"
+    )
+    problems = broken(tmp_path, RUSSIAN, "organizations:\n", instrument + "\norganizations:\n")
+    assert [(p.code, p.record, p.field, p.value) for p in problems] == [
+        ("no-column-for-language", "synthetic-instrument", "official_name", "official_name_ru")
+    ]
+
+
+# The built package
+
+
+def test_every_quote_is_in_its_sources_language_at_its_span(project: Path):
+    sources = {row["source_id"]: row for row in rows(project, "sources")}
+    seen = set()
+    for quote in rows(project, "quotes"):
+        language = sources[quote["source_id"]]["language"]
+        assert quote["language"] == language, quote["quote_id"]
+        text = (project / sources[quote["source_id"]]["path"]).read_text(encoding="utf-8")
+        exact = quote[f"text_{language}"]
+        assert text[int(quote["char_start"]) : int(quote["char_end"])] == exact, quote["quote_id"]
+        assert [quote[f"text_{other}"] for other in ("kk", "ru") if other != language] == [""] * (
+            2 if language == "en" else 1
+        )
+        seen.add(language)
+    assert seen == {"kk", "ru", "en"}
+    claim = one(project, "quotes", quote_id=f"organizations/lprc/name/{RUSSIAN}")
+    assert (claim["text_ru"], claim["text_en"]) == (
+        "Центр исследования правовой политики",
+        "Legal Policy Research Centre",
+    )
+    claim = one(project, "quotes", quote_id=f"events/synthetic-mediation-workshop/participants/{ENGLISH}")
+    assert (claim["text_en"], claim["value"]) == ("More than 30", "more than 30")
+
+
+def test_names_in_russian_come_from_the_russian_release_beside_the_kazakh_ones(project: Path):
+    lprc = one(project, "organizations", organization_id="lprc")
+    assert (lprc["name_kk"], lprc["name_ru"], lprc["name_en"], lprc["name_en_status"]) == (
+        "Құқықтық саясатты зерттеу орталығы",
+        "Центр исследования правовой политики",
+        "Legal Policy Research Centre",
+        "official",
+    )
+    assert one(project, "organizations", organization_id="eu")["name_ru"] == "Европейский союз"
+    event = one(project, "events", event_id="synthetic-roundtable-almaty")
+    assert (event["title_kk"], event["title_ru"], event["city_kk"], event["city_ru"]) == (
+        "құқық үстемдігі жөнінде дөңгелек үстел",
+        "круглый стол по вопросам верховенства права",
+        "Алматыда",
+        "Алматы",
+    )
+    assert one(project, "projects", project_id="coordinated-actions-rule-of-law")["title_ru"].startswith(
+        "Скоординированные действия"
+    )
+    # no Russian release names the seed's other organizations: their Russian names stay empty
+    assert one(project, "organizations", organization_id="iphr")["name_ru"] == ""
+
+
+def test_a_record_of_an_english_release_has_its_english_quote_and_no_kazakh(project: Path):
+    event = one(project, "events", event_id="synthetic-mediation-workshop")
+    assert (event["title_kk"], event["title_ru"], event["title_en"], event["city_en"]) == (
+        "",
+        "",
+        "workshop on mediation in criminal cases",
+        "Karaganda",
+    )
+    assert (event["date"], event["end_date"], event["participants"], event["participants_qualifier"]) == (
+        "2026-05-11",
+        "2026-05-12",
+        "30",
+        "more_than",
+    )
+    source = one(project, "sources", source_id=ENGLISH)
+    assert (source["language"], source["title_kk"], source["date"]) == ("en", "", "2026-05-12")
+
+
+def test_language_neutral_values_of_every_version_agree(project: Path):
+    claims = {
+        q["source_id"]: (q["language"], q["value"])
+        for q in rows(project, "quotes")
+        if q["record_id"] == "synthetic-legal-aid-in-prisons" and q["field"] == "total_budget"
+    }
+    assert claims == {GRANT: ("kk", "about 650000000 KZT"), ENGLISH: ("en", "about 650000000 KZT")}
+    for field, value in (("date", "2026-01-15"), ("participants", "about 40")):
+        stated = {
+            q["source_id"]: q["value"]
+            for q in rows(project, "quotes")
+            if q["record_id"] == "synthetic-roundtable-almaty" and q["field"] == field
+        }
+        assert stated == {KAZAKH: value, RUSSIAN: value}, field
+    budget = one(project, "budgets", project_id="coordinated-actions-rule-of-law")
+    assert (budget["total_budget"], budget["eu_contribution"]) == ("777895", "739000")
+
+
+def test_a_version_that_disagrees_fails_as_releases_do(tmp_path: Path):
+    problems = broken(tmp_path, RUSSIAN, "739 тыс. евро", "730 тыс. евро", text=True)
+    (problem,) = problems
+    assert (problem.code, problem.file, problem.record, problem.field) == (
+        "conflicting-claims",
+        f"facts/{RUSSIAN}.yml",
+        "coordinated-actions-rule-of-law",
+        "eu_contribution",
+    )
+    assert f"facts/{SEED}.yml:169 '739 000 еуро' (739000 EUR)" in problem.message
+    assert "'730 тыс. евро' (730000 EUR)" in problem.message
+
+
+def test_an_english_version_that_disagrees_on_a_date_fails(tmp_path: Path):
+    problems = broken(tmp_path, ENGLISH, "from 2026 to 2028", "from 2026 to 2027", text=True)
+    assert [(p.code, p.record, p.field) for p in problems] == [
+        ("conflicting-claims", "synthetic-legal-aid-in-prisons", "period")
+    ]
+
+
+# Versions of a release
+
+
+def test_a_version_names_the_release_it_translates(project: Path):
+    assert one(project, "sources", source_id=RUSSIAN)["translation_of"] == KAZAKH
+    assert one(project, "sources", source_id=KAZAKH)["translation_of"] == ""
+
+
+@pytest.mark.parametrize(
+    "original, code, message",
+    [
+        (RUSSIAN, "bad-translation-of", "a source is a translation of itself"),
+        ("synthetic-no-such-release", "foreign-key", "unknown sources reference"),
+    ],
+)
+def test_a_bad_translation_of_is_refused(tmp_path: Path, original: str, code: str, message: str) -> None:
+    problems = broken(tmp_path, RUSSIAN, f"translation_of: {KAZAKH}", f"translation_of: {original}")
+    assert [(p.code, p.file, p.record, p.field, p.message) for p in problems] == [
+        (code, f"facts/{RUSSIAN}.yml", RUSSIAN, "translation_of", message)
+    ]
+
+
+def test_a_translation_in_its_originals_language_or_of_a_translation_is_refused(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    for release in CORPUS:
+        add_release(root, release)
+    edit_release(root, ENGLISH, "  language: en\n", f"  language: en\n  translation_of: {RUSSIAN}\n")
+    edit_release(root, GRANT, "  language: kk\n", f"  language: kk\n  translation_of: {SEED}\n")
+    with pytest.raises(InputError) as caught:
+        compile_package(root, None)
+    assert sorted((p.code, p.record, p.message) for p in caught.value.problems) == [
+        ("bad-translation-of", GRANT, "a translation in the language of its original (kk)"),
+        (
+            "bad-translation-of",
+            ENGLISH,
+            f"a translation of a translation (source {RUSSIAN} is itself a translation of {KAZAKH})",
+        ),
+    ]
+
+
+def test_the_quote_rules_hold_on_published_rows():
+    schema = tables(load_descriptor(ROOT / "datapackage.json"))
+    checker = Checker(schema, lambda source_id: "Проект финансирует Европейский союз.")
+    list(checker.check("sources", {"source_id": RUSSIAN, "language": "ru", "sha256": "0" * 64}))
+    quote = {
+        "quote_id": f"organizations/eu/name/{RUSSIAN}",
+        "source_id": RUSSIAN,
+        "language": "ru",
+        "text_kk": None,
+        "text_ru": "Европейский союз",
+        "text_en": "European Union",
+        "char_start": 19,
+        "char_end": 35,
+    }
+    assert list(checker.check("quotes", quote)) == []
+    codes = [f.problem.code for f in checker.check("quotes", quote | {"language": "kk", "text_kk": "Европейский союз"})]
+    assert codes == ["quote-language-mismatch", "quote-language-mismatch"]
+    codes = [f.problem.code for f in checker.check("quotes", quote | {"char_start": 18})]
+    assert codes == ["quote-span-mismatch"]
+
+
+# The whole pipeline: check, validate, SQLite, the site
+
+
+def test_check_and_validate_accept_the_versions(project: Path, tmp_path: Path):
+    root = copy_tree(project, tmp_path / "project")
+    for source_id in (RUSSIAN, ENGLISH):
+        checked = cli(root, "check", f"facts/{source_id}.yml")
+        assert checked.returncode == 0, checked.stderr
+        assert f"ok: facts/{source_id}.yml" in checked.stdout
+    validated = cli(root, "validate")
+    assert validated.returncode == 0, validated.stderr + validated.stdout
+
+
+def test_the_database_holds_the_russian_names_and_quotes(project: Path):
+    with sqlite3.connect(project / "build" / "kz-rule-of-law.db") as db:
+        assert db.execute("SELECT name_ru FROM organizations WHERE organization_id = 'lprc'").fetchone() == (
+            "Центр исследования правовой политики",
+        )
+        found = db.execute(
+            "SELECT language, count(*) FROM quotes WHERE source_id IN (?, ?) GROUP BY language ORDER BY language",
+            (RUSSIAN, ENGLISH),
+        ).fetchall()
+        assert found == [("en", 15), ("ru", 14)]
+        assert db.execute("SELECT translation_of FROM sources WHERE source_id = ?", (RUSSIAN,)).fetchone() == (KAZAKH,)
+
+
+@pytest.mark.server
+def test_the_site_shows_an_organizations_russian_name_on_its_row_page(project: Path, tmp_path: Path, live_server):
+    root = copy_tree(project, tmp_path / "project")
+    server = live_server(root)
+    try:
+        page = httpx.get(f"{server.url}/kz-rule-of-law/organizations/lprc", timeout=10)
+        assert page.status_code == 200
+        assert "Центр исследования правовой политики" in page.text
+        assert "Құқықтық саясатты зерттеу орталығы" in page.text
+        event = httpx.get(
+            f"{server.url}/kz-rule-of-law/events/synthetic-roundtable-almaty.json?_shape=array", timeout=10
+        )
+        assert event.json()[0]["title_ru"] == "круглый стол по вопросам верховенства права"
+    finally:
+        server.stop()
