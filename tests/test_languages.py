@@ -387,3 +387,18 @@ def test_the_site_shows_an_organizations_russian_name_on_its_row_page(project: P
         assert event.json()[0]["title_ru"] == "круглый стол по вопросам верховенства права"
     finally:
         server.stop()
+
+
+def test_check_warns_of_a_new_record_by_its_abbreviation_in_any_language(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    for release in CORPUS:
+        add_release(root, release)
+    organization = (
+        "\norganizations:\n  - id: synthetic-eu-again\n    name: {en: European Union}\n"
+        "    name_en_status: official\n    abbreviation: EU\n    iati_type: 40\n"
+    )
+    edit_release(root, ENGLISH, "\norganizations:\n", organization)
+    checked = cli(root, "check", f"facts/{ENGLISH}.yml")
+    assert checked.returncode == 0, checked.stderr
+    warnings = [line for line in checked.stderr.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 1 and "same as eu? 'EU' is the abbreviation of eu" in warnings[0]
