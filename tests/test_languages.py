@@ -3,7 +3,8 @@ normalizers of that language, names in each language from its own source, values
 across language versions, and versions linked to the release they translate.
 
 The fixtures are tests/releases/synthetic-round-table-ru (the Russian version of
-synthetic-restated-budget) and synthetic-mediation-workshop-en (a release in English).
+synthetic-restated-budget), synthetic-torture-forum-ru (a release in Russian only) and
+synthetic-mediation-workshop-en (a release in English).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from workspace import ROOT, SEED, cli, copy_project, copy_tree
 RELEASES = Path(__file__).parent / "releases"
 KAZAKH, GRANT = "synthetic-restated-budget", "synthetic-approximate-grant"
 RUSSIAN, ENGLISH = "synthetic-round-table-ru", "synthetic-mediation-workshop-en"
-CORPUS = (GRANT, KAZAKH, RUSSIAN, ENGLISH)
+RUSSIAN_ONLY = "synthetic-torture-forum-ru"
+CORPUS = (GRANT, KAZAKH, RUSSIAN, ENGLISH, RUSSIAN_ONLY)
 
 
 def add_release(root: Path, source_id: str) -> None:
@@ -351,7 +353,7 @@ def test_the_quote_rules_hold_on_published_rows():
 
 def test_check_and_validate_accept_the_versions(project: Path, tmp_path: Path):
     root = copy_tree(project, tmp_path / "project")
-    for source_id in (RUSSIAN, ENGLISH):
+    for source_id in (RUSSIAN, ENGLISH, RUSSIAN_ONLY):
         checked = cli(root, "check", f"facts/{source_id}.yml")
         assert checked.returncode == 0, checked.stderr
         assert f"ok: facts/{source_id}.yml" in checked.stdout
@@ -402,3 +404,43 @@ def test_check_warns_of_a_new_record_by_its_abbreviation_in_any_language(tmp_pat
     assert checked.returncode == 0, checked.stderr
     warnings = [line for line in checked.stderr.splitlines() if line.startswith("warning")]
     assert len(warnings) == 1 and "same as eu? 'EU' is the abbreviation of eu" in warnings[0]
+
+
+def test_a_release_in_russian_only_publishes_its_records_without_kazakh_text(project: Path):
+    project_row = one(project, "projects", project_id="synthetic-monitoring-detention")
+    assert (project_row["title_kk"], project_row["title_ru"], project_row["start_year"], project_row["end_year"]) == (
+        "",
+        "Мониторинг мест лишения свободы",
+        "2024",
+        "2026",
+    )
+    assert project_row["duration_years"] == "3"
+    budget = one(project, "budgets", project_id="synthetic-monitoring-detention")
+    assert (budget["total_budget"], budget["eu_contribution"], budget["eu_contribution_qualifier"]) == (
+        "1200000",
+        "1000000",
+        "more_than",
+    )
+    assert (budget["cofinancing"], budget["derived_qualifier"]) == ("200000", "approximate")
+    forum = one(project, "events", event_id="synthetic-torture-forum-taldykorgan")
+    assert (forum["date"], forum["end_date"], forum["participants"], forum["participants_qualifier"]) == (
+        "2024-08-19",
+        "2024-08-21",
+        "80",
+        "more_than",
+    )
+    assert (forum["city_ru"], forum["city_kk"]) == ("Талдыкоргане", "")
+    follow_up = one(project, "events", event_id="synthetic-torture-forum-follow-up")
+    assert (follow_up["date"], follow_up["date_precision"]) == ("2024-11-01", "month")
+    claim = one(project, "quotes", quote_id=f"events/synthetic-torture-forum-follow-up/date/{RUSSIAN_ONLY}")
+    assert (claim["text_ru"], claim["value"]) == ("в ноябре 2024 года", "2024-11")
+    media = one(project, "organizations", organization_id="synthetic-media-zhetysu")
+    assert (media["name_kk"], media["name_ru"], media["legal_form"]) == ("", "Медиа-Жетысу", "ЖШС")
+    centre = one(project, "organizations", organization_id="taldykorgan-hrc")
+    assert (centre["name_kk"], centre["name_ru"], centre["legal_form"]) == (
+        "Талдықорған құқық қорғау орталығы",
+        "Талдыкорганский правозащитный центр",
+        "ҚБ",
+    )
+    outcome = one(project, "outcomes", outcome_id="synthetic-torture-forum-recommendations")
+    assert (outcome["count"], outcome["about_ru"], outcome["about_kk"]) == ("15", "по предупреждению пыток", "")

@@ -66,9 +66,10 @@ def _date_value(columns: dict[str, Any]) -> str:
     """A date as ISO 8601 to its precision (2026-03, 2026), a range as first/last day."""
     first: str = next(iter(columns.values())).isoformat()
     precision, end = columns.get("date_precision", "day"), columns.get("end_date")
+    width = {"month": 7, "year": 4}.get(precision, 10)
     if end is not None:
-        return f"{first}/{end.isoformat()}"
-    return {"month": first[:7], "year": first[:4]}.get(precision, first)
+        return f"{first[:width]}/{end.isoformat()[:width]}"
+    return first[:width]
 
 
 def _qualified(qualifier: str | None) -> str:

@@ -47,6 +47,17 @@ def _kk_duration(text: str) -> Duration:
     return Duration(years=normalize.parse_duration(text))
 
 
+def _first_days(value: DateValue) -> DateValue:
+    """A date value with each end written as a whole date (the first day of its month or year), as
+    the Kazakh normalizer writes them; the precision says how much of it the text states."""
+    return DateValue(_first_day(value.date), value.precision, value.end_date and _first_day(value.end_date))
+
+
+def _first_day(date: str) -> str:
+    """'2024-11' -> '2024-11-01', '2024' -> '2024-01-01'; a whole date as it is."""
+    return date + "-01-01"[len(date) - 4 :] if len(date) < 10 else date
+
+
 @cache
 def normalizers(language: str) -> Normalizers:
     """The normalizers of a source's language (kk, ru, en); InputError for any other."""
@@ -65,7 +76,7 @@ def normalizers(language: str) -> Normalizers:
         module = normalize_ru if language == "ru" else normalize_en
         return Normalizers(
             language,
-            module.parse_date,
+            lambda text: _first_days(module.parse_date(text)),
             module.parse_money,
             module.parse_period,
             module.parse_count,
