@@ -96,7 +96,7 @@ def natasha_extractors() -> Callable[[str], list[Found]]:
 
 
 def dateparser_search(text: str) -> list[Found]:
-    """dateparser's search_dates in Russian (it fills what a text leaves out from today's date)."""
+    """dateparser's search_dates in Russian (it fills what a text leaves out from the date found before)."""
     from dateparser.search import search_dates
 
     found, offset = [], 0
