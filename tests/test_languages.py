@@ -9,6 +9,7 @@ synthetic-mediation-workshop-en (a release in English).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import sqlite3
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
+from datasette.app import Datasette
 
 from kz_rule_of_law.build import build, compile_package
 from kz_rule_of_law.curation.facts import Fact, parse_yaml, to_fact
@@ -26,6 +29,8 @@ from kz_rule_of_law.curation.values import Count, Money, Period
 from kz_rule_of_law.errors import InputError
 from kz_rule_of_law.package.descriptor import load_descriptor, tables
 from kz_rule_of_law.validation.rules import Checker
+from kz_rule_of_law.web.metadata import render_metadata
+from kz_rule_of_law.web.serve import SETTINGS
 from workspace import ROOT, SEED, cli, copy_project, copy_tree
 
 RELEASES = Path(__file__).parent / "releases"
@@ -444,3 +449,33 @@ def test_a_release_in_russian_only_publishes_its_records_without_kazakh_text(pro
     )
     outcome = one(project, "outcomes", outcome_id="synthetic-torture-forum-recommendations")
     assert (outcome["count"], outcome["about_ru"], outcome["about_kk"]) == ("15", "по предупреждению пыток", "")
+
+
+def test_the_versions_of_a_release_are_found_from_any_of_them(project: Path):
+    database = project / "build" / "kz-rule-of-law.db"
+    metadata = yaml.safe_load(render_metadata(load_descriptor(project / "datapackage.json"), rows(project, "sources")))
+    site = Datasette(immutables=[str(database)], metadata=metadata, settings=SETTINGS)
+
+    def versions(source: str) -> list[tuple[str, str, str, str]]:
+        answer = asyncio.run(
+            site.client.get("/kz-rule-of-law/versions_of_a_release.json", params={"_shape": "array", "source": source})
+        )
+        assert answer.status_code == 200, answer.text
+        return [(v["source_id"], v["language"], v["version"], v["title_ru"]) for v in answer.json()]
+
+    both = [
+        (KAZAKH, "kk", "original", None),
+        (RUSSIAN, "ru", "translation", "В Алматы состоялся круглый стол по вопросам верховенства права"),
+    ]
+    assert versions(KAZAKH) == versions(RUSSIAN) == both
+    assert versions(ENGLISH) == [(ENGLISH, "en", "original", None)]
+    assert versions("synthetic-no-such-release") == []
+    claims = asyncio.run(
+        site.client.get(
+            "/kz-rule-of-law/releases_behind_a_record.json",
+            params={"_shape": "array", "table": "organizations", "record": "lprc"},
+        )
+    ).json()
+    named = {(c["source_id"], c["language"], c["quote_kk"], c["quote_ru"]) for c in claims if c["field"] == "name"}
+    assert (RUSSIAN, "ru", None, "Центр исследования правовой политики") in named
+    assert (SEED, "kk", "Құқықтық саясатты зерттеу орталығы", None) in named
