@@ -368,7 +368,7 @@ class _FileCompiler:
                     field=key,
                     value=value,
                     code="not-a-fact",
-                    expected="a fact {kk: <Kazakh quote>, en: <English>}; the build normalizes it",
+                    expected=f"a fact {fact_shape(self.language)}; the build normalizes it",
                 )
             )
             return
@@ -442,7 +442,7 @@ class _FileCompiler:
             return Problem(
                 "wrong shape",
                 value=_shape(value),
-                expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like else "a single value",
+                expected=f"a fact {fact_shape(self.language)}" if fact_like else "a single value",
                 code="wrong-shape",
             )
         if key.endswith("_ru") and f"{key[:-3]}_en" in columns:
@@ -560,7 +560,7 @@ class _FileCompiler:
                         record=rid,
                         field=key,
                         value=_shape(value) if isinstance(value, (list, dict)) else value,
-                        expected="a fact {kk: <Kazakh quote>, en: <English>} of a field of the record",
+                        expected=f"a fact {fact_shape(self.language)} of a field of the record",
                         code="restatement-not-a-fact",
                     )
                 )
@@ -664,6 +664,14 @@ class _FileCompiler:
         except InputError as e:
             self.problem(e, line=fact.line, record=rid, field=key)
             return None
+
+
+def fact_shape(language: str | None) -> str:
+    """How a fact is written in a source of `language` (a Kazakh one when it is not known)."""
+    if language == "en":
+        return "{en: <English quote>}"
+    language = language or "kk"
+    return f"{{{language}: <{LANGUAGE_NAMES[language]} quote>, en: <English>}}"
 
 
 def _no_language_column(table: Table, key: str, fact: Fact, line: int, rid: str | None) -> Problem:
