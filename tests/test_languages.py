@@ -479,3 +479,44 @@ def test_the_versions_of_a_release_are_found_from_any_of_them(project: Path):
     named = {(c["source_id"], c["language"], c["quote_kk"], c["quote_ru"]) for c in claims if c["field"] == "name"}
     assert (RUSSIAN, "ru", None, "Центр исследования правовой политики") in named
     assert (SEED, "kk", "Құқықтық саясатты зерттеу орталығы", None) in named
+
+
+def test_an_official_russian_name_is_typed_in_only_with_where_it_is_stated(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    for release in CORPUS:
+        add_release(root, release)
+    official = "    name_ru: Европейский союз\n    name_ru_source: https://eeas.europa.eu/delegations/kazakhstan_ru\n"
+    facts = root / "facts" / f"{ENGLISH}.yml"
+    new = (
+        "\norganizations:\n  - id: synthetic-eu-office\n    name: {en: European Union}\n"
+        "    name_en_status: official\n" + official + "    iati_type: 40\n"
+    )
+    facts.write_text(facts.read_text(encoding="utf-8").replace("\norganizations:\n", new), encoding="utf-8")
+    build(root)
+    row = one(root, "organizations", organization_id="synthetic-eu-office")
+    assert (row["name_en"], row["name_ru"], row["name_ru_source"]) == (
+        "European Union",
+        "Европейский союз",
+        "https://eeas.europa.eu/delegations/kazakhstan_ru",
+    )
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("    name_ru: Европейский союз\n", "", 1), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        compile_package(root, None)
+    assert [(p.code, p.record, p.field) for p in caught.value.problems] == [
+        ("name-source-without-name", "synthetic-eu-office", "name_ru_source")
+    ]
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace(
+            "    name_ru_source: https://eeas.europa.eu/delegations/kazakhstan_ru\n",
+            "    name_ru: Европейский союз\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        compile_package(root, None)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.record, problem.field) == ("typed-russian-text", "synthetic-eu-office", "name_ru")
+    assert "name_ru_source: <the address where it is stated>" in problem.expected

@@ -155,6 +155,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "quote-span-mismatch": "A quote does not stand in its source at its recorded span.",
         "organization-parent-cycle": "An organization is its own parent, or its parents lead back to it.",
         "duplicate-source-text": "Two sources record the same archived text (the same sha256).",
+        "name-source-without-name": "An organization gives where its official Russian name is stated, but no name.",
         "quote-language-mismatch": (
             "A quote's language is not its source's, or its text is in another language's column."
         ),

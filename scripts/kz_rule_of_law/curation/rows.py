@@ -250,7 +250,7 @@ class _FileCompiler:
         row: dict[str, Any] = {}
         facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
         for key, value, line in self._read_facts(table, record, rid, row, facts):
-            self._read_plain(table, key, value, line, rid, row)
+            self._read_plain(table, key, value, line, rid, row, cited=bool(record.get(f"{key}_source")))
         self._complete(table, record, rid, row, clean=len(self.compiler.problems) == bad)
         primary_key = tuple(row.get(k) for k in table.primary_key)
         if self._claim(table, primary_key, record.line):
@@ -410,9 +410,12 @@ class _FileCompiler:
             rendering = column == f"{key}_en" and fact.language != "en"
             self._put(row, column, fact.en if rendering else text, fact.line, key, rid, overridable=rendering)
 
-    def _read_plain(self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any]) -> None:
-        """Read a field written as a plain value into its column, cast to the column's type."""
-        refused = self._refuse_plain(table, key, value)
+    def _read_plain(
+        self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any], cited: bool = False
+    ) -> None:
+        """Read a field written as a plain value into its column, cast to the column's type; `cited`
+        when the record gives `<key>_source`, where an official name typed in is stated."""
+        refused = self._refuse_plain(table, key, value, cited)
         if refused is not None:
             self.problem(refused, line=line, record=rid, field=key)
             return
@@ -422,12 +425,12 @@ class _FileCompiler:
             self.problem(e, line=line, record=rid, field=key)
             return
         quoted = any(f"{key[:-3]}_{language}" in row for language in ("kk", "ru"))
-        if key in row and quoted and key.endswith("_en"):
-            row[key] = value  # a curated English name wins over the rendering of the quote
+        if key in row and ((quoted and key.endswith("_en")) or key.endswith("_ru")):
+            row[key] = value  # a curated English name, or a cited official one, wins over the quote's
         else:
             self._put(row, key, value, line, key, rid)
 
-    def _refuse_plain(self, table: Table, key: str, value: Any) -> Problem | None:
+    def _refuse_plain(self, table: Table, key: str, value: Any, cited: bool = False) -> Problem | None:
         """Why a plain value cannot go into the table (computed, not a single value, unknown), if it cannot."""
         columns = self.compiler.columns[table.name]
         if key in DERIVED_COLUMNS.get(table.name, ()) or (key == "source_id" and table.name != "sources"):
@@ -445,14 +448,8 @@ class _FileCompiler:
                 expected=f"a fact {fact_shape(self.language)}" if fact_like else "a single value",
                 code="wrong-shape",
             )
-        if key.endswith("_ru") and f"{key[:-3]}_en" in columns:
-            return Problem(
-                "a Russian text typed in, not quoted",
-                value=value,
-                expected=f"{key[:-3]}: {{ru: <the quote>, en: <English>}} in the facts file of a Russian source "
-                "(a name in Russian comes from a Russian release's own words, never a translation)",
-                code="typed-russian-text",
-            )
+        if _typed_in_russian(key, columns, cited):
+            return _typed_russian(key, value, f"{key}_source" in columns)
         if key not in columns:
             return Problem(
                 f"unknown field '{key}' for table {table.name}",
@@ -664,6 +661,24 @@ class _FileCompiler:
         except InputError as e:
             self.problem(e, line=fact.line, record=rid, field=key)
             return None
+
+
+def _typed_in_russian(key: str, columns: frozenset[str], cited: bool) -> bool:
+    """Whether a plain field is a Russian text typed in (a text column of its own in English too)
+    with no source cited for it."""
+    return key.endswith("_ru") and f"{key[:-3]}_en" in columns and not cited
+
+
+def _typed_russian(key: str, value: Any, citable: bool) -> Problem:
+    """The problem of a Russian text typed in without saying where it is stated."""
+    official = f", or the official name with {key}_source: <the address where it is stated>" if citable else ""
+    return Problem(
+        "a Russian text typed in, not quoted",
+        value=value,
+        expected=f"{key[:-3]}: {{ru: <the quote>, en: <English>}} in the facts file of a Russian source{official} "
+        "(a name in Russian comes from a Russian text, never a translation)",
+        code="typed-russian-text",
+    )
 
 
 def fact_shape(language: str | None) -> str:

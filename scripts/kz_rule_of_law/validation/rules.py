@@ -294,7 +294,18 @@ class Checker:
 
     @rule("organizations")
     def _organizations(self, row: dict[str, Any]) -> Iterable[Failure]:
-        """An organization is not its own parent; keep its parent for the cycles `finish` finds."""
+        """An organization is not its own parent (keep its parent for the cycles `finish` finds); the
+        source of an official Russian name comes with the name."""
+        if row.get("name_ru_source") is not None and row.get("name_ru") is None:
+            yield self.fail(
+                "organizations",
+                row,
+                "the source of an official Russian name, without the name",
+                "name_ru_source",
+                row["name_ru_source"],
+                "name_ru: <the official Russian name> beside it, or no name_ru_source",
+                code="name-source-without-name",
+            )
         organization, parent = row["organization_id"], row.get("parent_id")
         if parent is None:
             return
