@@ -520,3 +520,10 @@ def test_an_official_russian_name_is_typed_in_only_with_where_it_is_stated(tmp_p
     (problem,) = caught.value.problems
     assert (problem.code, problem.record, problem.field) == ("typed-russian-text", "synthetic-eu-office", "name_ru")
     assert "name_ru_source: <the address where it is stated>" in problem.expected
+
+
+def test_a_language_the_build_does_not_read_is_named_where_it_is_written(tmp_path: Path):
+    problems = broken(tmp_path, RUSSIAN, "  language: ru\n", "  language: rus\n")
+    assert [(p.code, p.line, p.record, p.field, p.value) for p in problems] == [
+        ("unknown-language", 11, RUSSIAN, "language", "rus")
+    ]

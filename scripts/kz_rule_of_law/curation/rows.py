@@ -225,8 +225,7 @@ class _FileCompiler:
             return
         sid = record.get("id")
         self.source_id = sid if isinstance(sid, str) and sid else None
-        language = record.get("language")
-        self.language = language if language in LANGUAGES else None
+        self._read_language(record)
         if self.source_id is not None:
             for problem in check_source_id(self.source_id, self.path.stem):
                 self.problem(problem, line=record.lines.get("id", record.line), record=sid, field="id")
@@ -239,6 +238,17 @@ class _FileCompiler:
         else:
             self.text = text.text
         self.compile_record(self.tables["sources"], record)
+
+    def _read_language(self, record: Mapping) -> None:
+        """Take the source's language, which says how its facts are read; report one the build does
+        not read (its facts are then read by their quotes' keys)."""
+        language = record.get("language")
+        self.language = language if language in LANGUAGES else None
+        if language is not None and self.language is None:
+            try:
+                normalizers(str(language))
+            except InputError as e:
+                self.problem(e, line=record.lines["language"], record=record.get("id"), field="language")
 
     def compile_record(self, table: Table, record: Mapping) -> None:
         """Compile one record of a section into a row of `table` and its quotes."""
