@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import hashlib
 import sqlite3
 from decimal import Decimal
@@ -20,8 +21,12 @@ import httpx
 import pytest
 import yaml
 from datasette.app import Datasette
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kz_rule_of_law.build import build, compile_package
+from kz_rule_of_law.curation import normalize, normalize_en, normalize_ru
+from kz_rule_of_law.curation.claims import claim_value
 from kz_rule_of_law.curation.facts import Fact, parse_yaml, to_fact
 from kz_rule_of_law.curation.languages import LANGUAGES, normalizers
 from kz_rule_of_law.curation.rows import normalized_columns
@@ -527,3 +532,26 @@ def test_a_language_the_build_does_not_read_is_named_where_it_is_written(tmp_pat
     assert [(p.code, p.line, p.record, p.field, p.value) for p in problems] == [
         ("unknown-language", 11, RUSSIAN, "language", "rus")
     ]
+
+
+# The same value in three languages is one claim value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.integers(min_value=1, max_value=10**12),
+    st.sampled_from(["EUR", "KZT", "USD", "RUB"]),
+)
+def test_a_date_and_an_amount_written_in_each_language_are_one_claim_value(date: dt.date, amount: int, currency: str):
+    written = {
+        "kk": (normalize.format_date_kk(date), normalize.format_money_kk(Decimal(amount), currency)),
+        "ru": (normalize_ru.format_date_ru(date), normalize_ru.format_money_ru(Decimal(amount), currency)),
+        "en": (normalize_en.format_date_en(date), normalize_en.format_money_en(Decimal(amount), currency)),
+    }
+    values = set()
+    for language, (when, how_much) in written.items():
+        on = normalized_columns("date", "date", Fact(when, "a date", None, 1, language))
+        paid = normalized_columns("money", "amount", Fact(how_much, "an amount", None, 1, language))
+        values.add((claim_value("date", on), claim_value("money", paid)))
+    assert values == {(date.isoformat(), f"{amount} {currency}")}
