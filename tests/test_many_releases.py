@@ -37,7 +37,11 @@ RESTATED, RESOLVED, CONFLICTING = (
     "synthetic-conflicting-budget",
 )
 APPROXIMATE, OUTCOME, TWO_DAYS = "synthetic-approximate-grant", "synthetic-forum-outcome", "synthetic-two-day-training"
-CORPUS = (RESTATED, RESOLVED, APPROXIMATE, OUTCOME, TWO_DAYS)
+RUSSIAN, ENGLISH = "synthetic-round-table-ru", "synthetic-mediation-workshop-en"
+RUSSIAN_ONLY = "synthetic-torture-forum-ru"
+CORPUS = (RESTATED, RESOLVED, APPROXIMATE, OUTCOME, TWO_DAYS, RUSSIAN, ENGLISH, RUSSIAN_ONLY)
+# How a fixture's text says it is made up, in the language of the release.
+SYNTHETIC_MARKS = {"kk": "СИНТЕТИКАЛЫҚ МӘТІН", "ru": "СИНТЕТИЧЕСКИЙ ТЕКСТ", "en": "SYNTHETIC TEXT"}
 
 
 def add_release(root: Path, source_id: str, folder: Path = RELEASES) -> None:
@@ -70,12 +74,15 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_fixture_releases_are_marked_synthetic_in_text_id_and_rights():
+    languages = set()
     for text in RELEASES.glob("*.txt"):
         assert text.stem.startswith("synthetic-")
-        assert text.read_text(encoding="utf-8").startswith("СИНТЕТИКАЛЫҚ МӘТІН")
         facts = yaml.safe_load((RELEASES / f"{text.stem}.yml").read_text(encoding="utf-8"))
+        languages.add(facts["source"]["language"])
+        assert text.read_text(encoding="utf-8").startswith(SYNTHETIC_MARKS[facts["source"]["language"]])
         assert facts["source"]["id"] == text.stem
         assert facts["source"]["rights"].startswith("Synthetic text")
+    assert languages == set(SYNTHETIC_MARKS)
     assert not list((ROOT / "data").glob("*synthetic*"))
     with open(ROOT / "data" / "sources.csv", encoding="utf-8") as handle:
         assert not [row for row in csv.DictReader(handle) if row["source_id"].startswith("synthetic-")]
@@ -87,7 +94,9 @@ def test_every_quote_stands_at_its_span_in_its_own_release(project: Path):
     assert SEED in sources
     for quote in rows(project, "quotes"):
         text = (project / sources[quote["source_id"]]["path"]).read_text(encoding="utf-8")
-        assert text[int(quote["char_start"]) : int(quote["char_end"])] == quote["text_kk"], quote["quote_id"]
+        exact = quote[f"text_{quote['language']}"]
+        assert quote["language"] == sources[quote["source_id"]]["language"], quote["quote_id"]
+        assert text[int(quote["char_start"]) : int(quote["char_end"])] == exact, quote["quote_id"]
         assert quote["quote_id"] == "/".join(
             (quote["table_name"], quote["record_id"], quote["field"], quote["source_id"])
         )
@@ -98,7 +107,7 @@ def test_every_claim_of_a_normalized_field_has_the_normalizers_value(project: Pa
     assert {SEED, *CORPUS} <= {q["source_id"] for q in claims}
     for quote in claims:
         kind = KIND_BY_FIELD[quote["field"]]
-        fact = Fact(quote["text_kk"], quote["text_en"], None, 0)
+        fact = Fact(quote[f"text_{quote['language']}"], quote["text_en"], None, 0, quote["language"])
         assert quote["value"] == claim_value(kind, normalized_columns(kind, quote["field"], fact)), quote["quote_id"]
 
 
@@ -110,9 +119,10 @@ def test_a_restated_budget_in_other_words_agrees_and_keeps_both_claims(project: 
         and q["record_id"] == "coordinated-actions-rule-of-law"
         and q["field"] == "eu_contribution"
     }
-    assert {s: (q["text_kk"], q["value"]) for s, q in claims.items()} == {
+    assert {s: (q[f"text_{q['language']}"], q["value"]) for s, q in claims.items()} == {
         SEED: ("739 000 еуро", "739000 EUR"),
         RESTATED: ("739 мың еуро", "739000 EUR"),
+        RUSSIAN: ("739 тыс. евро", "739000 EUR"),
     }
     budget = next(r for r in rows(project, "budgets") if r["project_id"] == "coordinated-actions-rule-of-law")
     assert (budget["total_budget"], budget["eu_contribution"], budget["cofinancing"]) == ("777895", "739000", "38895")
@@ -341,7 +351,7 @@ def test_attribution_names_the_releases_each_table_comes_from(project: Path):
         listed = {Path(s["path"]).stem for s in resource.get("sources", [])}
         assert behind.get(resource["name"], set()) <= listed, resource["name"]
     budgets = next(r for r in descriptor["resources"] if r["name"] == "budgets")
-    behind_budgets = {*published("budgets"), RESTATED, RESOLVED, APPROXIMATE}
+    behind_budgets = {*published("budgets"), RESTATED, RESOLVED, APPROXIMATE, RUSSIAN, ENGLISH, RUSSIAN_ONLY}
     assert {SEED, RESTATED, RESOLVED, APPROXIMATE} <= behind_budgets
     assert {Path(s["path"]).stem for s in budgets["sources"]} == behind_budgets
     metadata = yaml.safe_load((project / "metadata.yml").read_text(encoding="utf-8"))
@@ -378,7 +388,8 @@ def test_the_site_shows_every_release_and_the_claims_behind_a_record(project: Pa
     page = get("/kz-rule-of-law/budgets/breaking-the-vicious-cycle")
     assert page.status_code == 200
     assert "/kz-rule-of-law/releases_behind_a_record?table=budgets" in page.text
-    assert f"{len({*published('budgets'), RESTATED, RESOLVED, APPROXIMATE})} press releases" in page.text
+    behind = {*published("budgets"), RESTATED, RESOLVED, APPROXIMATE, RUSSIAN, ENGLISH, RUSSIAN_ONLY}
+    assert f"{len(behind)} press releases" in page.text
 
 
 def test_the_benchmark_generators_releases_build_beside_the_seed(tmp_path: Path):
@@ -449,6 +460,7 @@ def test_an_outcome_of_an_existing_event_is_counted(project: Path):
         "count_qualifier": "exact",
         "about_kk": "қылмыстық-атқару жүйесін жаңғырту бойынша",
         "about_en": "on modernizing the penitentiary system",
+        "about_ru": "",
     }
     (claim,) = [
         q
@@ -566,4 +578,5 @@ def test_funding_announced_for_a_programme_that_is_not_a_project(project: Path):
         "amount": "2000000",
         "currency": "EUR",
         "amount_qualifier": "exact",
+        "title_ru": "",
     }

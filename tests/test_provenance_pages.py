@@ -30,7 +30,7 @@ from kz_rule_of_law.web.downloads import DOWNLOADS_MOUNT, write_downloads
 from kz_rule_of_law.web.metadata import render_metadata
 from kz_rule_of_law.web.plugin import citation, marked_text, sentences
 from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR
-from test_many_releases import CORPUS, RESTATED, add_release
+from test_many_releases import CORPUS, RESTATED, RUSSIAN, add_release
 from workspace import SEED, copy_project
 
 DB = "kz-rule-of-law"
@@ -119,6 +119,11 @@ def fetch(site: Datasette, path: str) -> httpx.Response:
     return asyncio.run(site.client.get(path))
 
 
+def quoted(quote: dict[str, str]) -> str:
+    """A quote row's quote, in its release's language (text_en is the quote of an English release)."""
+    return quote[f"text_{quote['language']}"]
+
+
 def quote_path(quote_id: str) -> str:
     return "/-/quotes/" + percent_encoded(quote_id, safe="/")
 
@@ -136,11 +141,11 @@ def test_every_quote_of_every_release_is_highlighted_anchored_and_resolves(site:
         for quote in (q for q in quotes if q["source_id"] == source_id):
             highlight = page.anchors[quote["quote_id"]]
             # a quote across a line break is marked in both paragraphs, without the break
-            assert page.marked(highlight) == quote["text_kk"].replace("\n", ""), quote["quote_id"]
+            assert page.marked(highlight) == quoted(quote).replace("\n", ""), quote["quote_id"]
             shown = fetch(site, quote_path(quote["quote_id"]))
             assert shown.status_code == 200, quote["quote_id"]
             (mark,) = [text for attrs, text in Page(shown.text).marks if attrs.get("id") == "quote"]
-            assert mark == quote["text_kk"]
+            assert mark == quoted(quote)
             row = next(link for link in Page(shown.text).links if link.startswith(f"/{DB}/{quote['table_name']}/"))
             rows_seen.add(row)
     for row in sorted(rows_seen):
@@ -190,15 +195,15 @@ def test_crossing_and_nested_spans_each_keep_their_own_words(site: Datasette, pr
     text = (project / "archive" / f"{MARKUP}.txt").read_text(encoding="utf-8")
     assert shared == [text[int(second["char_start"]) : int(first["char_end"])]]
     for quote_id in CROSSING:
-        assert page.marked(page.anchors[quote_id]) == quotes[quote_id]["text_kk"]
+        assert page.marked(page.anchors[quote_id]) == quoted(quotes[quote_id])
     # the release's title holds the event's title: nested spans
     title, event = (
         quotes[f"sources/{MARKUP}/title/{MARKUP}"],
         quotes[f"events/synthetic-open-hearings-meeting/title/{MARKUP}"],
     )
     assert title["char_start"] == event["char_start"] and int(event["char_end"]) < int(title["char_end"])
-    assert page.marked(page.anchors[title["quote_id"]]) == title["text_kk"]
-    assert page.marked(page.anchors[event["quote_id"]]) == event["text_kk"]
+    assert page.marked(page.anchors[title["quote_id"]]) == quoted(title)
+    assert page.marked(page.anchors[event["quote_id"]]) == quoted(event)
 
 
 def test_unknown_releases_and_quotes_answer_404_with_a_way_home(site: Datasette):
@@ -227,7 +232,7 @@ def test_the_quote_page_shows_the_whole_sentence_and_a_citation(site: Datasette,
     response = fetch(site, quote_path(quote["quote_id"]))
     html = response.text
     assert f'{text[start : int(quote["char_start"])]}<mark id="quote"' in html
-    assert f">{quote['text_kk']}</mark>{text[int(quote['char_end']) : end]}</p>" in html
+    assert f">{quoted(quote)}</mark>{text[int(quote['char_end']) : end]}</p>" in html
     permalink = "http://localhost" + quote_path(quote["quote_id"])
     assert f'<link rel="canonical" href="{permalink}">' in html
     assert '<pre class="kz-citation" id="citation-text">Legal Policy Research Centre (2025-11-21).' in html
@@ -238,7 +243,7 @@ def test_the_quote_page_shows_the_whole_sentence_and_a_citation(site: Datasette,
     (item,) = csl.json()
     assert item["id"] == quote["quote_id"] and item["URL"] == permalink
     assert item["issued"] == {"date-parts": [[2025, 11, 21]]}
-    assert item["custom"]["value"] == "more than 80" and quote["text_kk"] in item["note"]
+    assert item["custom"]["value"] == "more than 80" and quoted(quote) in item["note"]
     assert json.dumps([item], ensure_ascii=False, indent=2) in html.replace("&#34;", '"').replace("&#39;", "'")
 
 
@@ -249,11 +254,11 @@ def test_a_value_with_several_claims_lists_them_on_each_quote_page(site: Dataset
         if (q["table_name"], q["record_id"], q["field"])
         == ("budgets", "coordinated-actions-rule-of-law", "eu_contribution")
     ]
-    assert {q["source_id"] for q in claims} == {SEED, RESTATED}
+    assert {q["source_id"] for q in claims} == {SEED, RESTATED, RUSSIAN}  # RUSSIAN: the restatement in Russian
     for claim in claims:
         links = Page(fetch(site, quote_path(claim["quote_id"])).text).links
-        (other,) = [q for q in claims if q is not claim]
-        assert quote_path(other["quote_id"]) in links
+        others = [q for q in claims if q is not claim]
+        assert len(others) == 2 and all(quote_path(other["quote_id"]) in links for other in others)
 
 
 def test_a_release_lists_its_other_language_versions_when_the_sources_say_so(
@@ -263,7 +268,6 @@ def test_a_release_lists_its_other_language_versions_when_the_sources_say_so(
     database = tmp_path / f"{DB}.db"
     shutil.copy(site.get_database(DB).path, database)
     with sqlite3.connect(database) as conn:
-        conn.execute("ALTER TABLE sources ADD COLUMN translation_of TEXT")
         conn.execute("UPDATE sources SET translation_of = ?, language = 'ru' WHERE source_id = ?", [SEED, MARKUP])
     conn.close()
     downloads = Path(dict(site.static_mounts)[DOWNLOADS_MOUNT])
@@ -350,13 +354,13 @@ def test_a_citation_names_publisher_date_title_quote_and_permalink():
         "record_id": "e",
         "field": "participants",
         "value": "more than 80",
-        "text_kk": "80-нен астам",
+        "quote_text": "80-нен астам",
         "text_en": "more than 80",
         "char_start": 271,
         "char_end": 283,
     }
     release = {
-        "title_kk": "Форум өтті",
+        "title": "Форум өтті",
         "title_en": "Forum held",
         "date": "2025-11-21",
         "language": "kk",
@@ -414,14 +418,17 @@ def test_a_row_page_links_each_value_to_every_quote_that_states_it(site: Dataset
     for field in ("total_budget", "eu_contribution"):
         claims = claims_on(project, "budgets", budget, field)
         assert claims and all(quote_path(q["quote_id"]) in links for q in claims), field
-    assert len(claims_on(project, "budgets", budget, "eu_contribution")) == 2  # the seed and the restatement
+    # the seed, the restatement and the restatement's Russian version
+    assert len(claims_on(project, "budgets", budget, "eu_contribution")) == 3
     all_claims = [q for q in table(project, "quotes") if (q["table_name"], q["record_id"]) == ("budgets", budget)]
     assert sorted(link for link in links if link.startswith("/-/quotes/")) == sorted(
         quote_path(q["quote_id"]) for q in all_claims
     )
     organization = fetch(site, f"/{DB}/organizations/lprc").text
-    (legal_form,) = claims_on(project, "organizations", "lprc", "legal_form")
-    assert quote_path(legal_form["quote_id"]) in Page(organization).links
+    legal_forms = claims_on(project, "organizations", "lprc", "legal_form")  # in Kazakh, Russian and English
+    assert {q["language"] for q in legal_forms} == {"kk", "ru", "en"}
+    assert all(quote_path(q["quote_id"]) in Page(organization).links for q in legal_forms)
+    assert "Центр исследования правовой политики" in organization
 
 
 def test_the_funding_chart_links_each_stated_amount_to_its_quotes(site: Datasette, project: Path):

@@ -30,6 +30,7 @@ PARAMETER_VALUES = {
     "table": "SELECT '' UNION ALL SELECT * FROM "
     "(SELECT table_name FROM quotes GROUP BY table_name ORDER BY count(*) DESC LIMIT 1)",
     "record": "SELECT record_id FROM quotes ORDER BY quote_id LIMIT 1",
+    "source": "SELECT source_id FROM sources ORDER BY source_id LIMIT 1",
     "q": "SELECT substr(name_en, 1, instr(name_en || ' ', ' ') - 1) FROM organizations "
     "ORDER BY organization_id LIMIT 1",
 }

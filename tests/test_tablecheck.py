@@ -51,10 +51,10 @@ BREAKAGES = [
     ("organizations.csv", ",KZ,pri,", ",KZ,pri-europe,", ("foreign-key", 8, "parent_id"), "pri-europe"),
     (
         "people.csv",
-        "Aleška Simkić\n",
-        "Aleška Simkić,extra\n",
+        "Aleška Simkić,\n",
+        "Aleška Simkić,,extra\n",
         ("wrong-cell-count", 2, None),
-        "aleska-simkic,Алешка Симкич,Aleška Simkić,extra",
+        "aleska-simkic,Алешка Симкич,Aleška Simkić,,extra",
     ),
     (
         "countries.csv",

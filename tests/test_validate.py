@@ -183,7 +183,7 @@ def test_hand_edited_csv_fails_the_size_and_hash_checks(project: Path):
         ("size-mismatch", "data/people.csv", None, None, None),
         ("digest-mismatch", "data/people.csv", None, None, None),
     ]
-    assert (problems[0].value, problems[0].expected) == ("80 bytes", "82 bytes")
+    assert (problems[0].value, problems[0].expected) == ("89 bytes", "91 bytes")
     assert sorted(where(frictionless_errors(project / "datapackage.json"))) == [
         ("frictionless:byte-count", "data/people.csv", None, None, None),
         ("frictionless:hash-count", "data/people.csv", None, None, None),

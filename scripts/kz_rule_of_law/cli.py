@@ -217,14 +217,11 @@ KINDS = ["date", "money", "period", "count", "duration", "legal-form"]
 
 
 class Language(StrEnum):
-    """The languages `normalize` reads; each has its normalizers module in curation/."""
+    """The languages `normalize` reads (curation/languages.py has their normalizers)."""
 
     kk = "kk"
     ru = "ru"
     en = "en"
-
-
-NORMALIZER_MODULES = {Language.kk: "normalize", Language.ru: "normalize_ru", Language.en: "normalize_en"}
 
 
 @app.command()
@@ -234,10 +231,10 @@ def normalize(
     lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text."),
 ) -> None:
     """Normalize one Kazakh, Russian or English value and print it as JSON."""
-    from importlib import import_module
+    from .curation.languages import normalizers as language_normalizers
 
     def body() -> None:
-        normalizers = import_module(f".curation.{NORMALIZER_MODULES[lang]}", __package__).NORMALIZERS
+        normalizers = language_normalizers(lang.value).json
         if kind not in normalizers:
             raise InputError(
                 "unknown kind", value=kind, expected="one of: " + ", ".join(normalizers), code="unknown-kind"

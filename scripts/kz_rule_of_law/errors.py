@@ -61,8 +61,11 @@ SECTIONS: dict[str, dict[str, str]] = {
         "no-id-field": "A record has `id` in a table whose key has several fields.",
         "computed-field": "A record types in a value the build computes (derived columns, `source_id`).",
         "not-a-fact": "A value the build normalizes from a quote is typed in instead of quoted.",
-        "unknown-fact-key": "A fact has a key other than `kk`, `en` and `at`.",
-        "empty-quote": "A fact's Kazakh quote is empty or not text.",
+        "unknown-fact-key": "A fact has a key other than its source's language (`kk`, `ru`, `en`), `en`, `at`.",
+        "quote-wrong-language": "A quote under another language's key than its source's (`kk:` in a Russian source).",
+        "no-column-for-language": "A text field quoted in a language its table keeps no column for.",
+        "typed-russian-text": "A Russian text typed in: Russian names and titles are quoted from a Russian source.",
+        "empty-quote": "A fact's quote is empty or not text.",
         "missing-english": "A fact has no English rendering.",
         "bad-occurrence": "A fact's `at` is not a whole number from 1.",
         "value-given-twice": "Two fields of a record set the same column to different values.",
@@ -108,6 +111,8 @@ SECTIONS: dict[str, dict[str, str]] = {
         "unknown-word": "A word where the normalizer expects a known one (after years, for 'year').",
         "unexpected-words": "Words after the value that belong to no form the normalizer reads.",
         "unknown-legal-form": "A legal form the normalizer does not know.",
+        "unknown-language": "A language the normalizers do not read (kk, ru and en are read).",
+        "duration-not-whole-years": "A duration in months that is not a whole number of years (published in years).",
         "bad-argument": "A formatting function was called with an argument outside its range.",
     },
     "Tables and keys": {
@@ -162,6 +167,13 @@ SECTIONS: dict[str, dict[str, str]] = {
         "quote-span-mismatch": "A quote does not stand in its source at its recorded span.",
         "organization-parent-cycle": "An organization is its own parent, or its parents lead back to it.",
         "duplicate-source-text": "Two sources record the same archived text (the same sha256).",
+        "name-source-without-name": "An organization gives where its official Russian name is stated, but no name.",
+        "quote-language-mismatch": (
+            "A quote's language is not its source's, or its text is in another language's column."
+        ),
+        "bad-translation-of": (
+            "A source's `translation_of` names itself, a source in the same language, or another translation."
+        ),
     },
     "The descriptor": {
         "descriptor-path-outside": "A resource's path is not a CSV directly in data/.",

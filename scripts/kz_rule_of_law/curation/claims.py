@@ -66,9 +66,10 @@ def _date_value(columns: dict[str, Any]) -> str:
     """A date as ISO 8601 to its precision (2026-03, 2026), a range as first/last day."""
     first: str = next(iter(columns.values())).isoformat()
     precision, end = columns.get("date_precision", "day"), columns.get("end_date")
+    width = {"month": 7, "year": 4}.get(precision, 10)
     if end is not None:
-        return f"{first}/{end.isoformat()}"
-    return {"month": first[:7], "year": first[:4]}.get(precision, first)
+        return f"{first[:width]}/{end.isoformat()[:width]}"
+    return first[:width]
 
 
 def _qualified(qualifier: str | None) -> str:
@@ -185,15 +186,13 @@ class Claims:
     def settle(self, chunk: FileRows, compiler: Compiler) -> None:
         """Publish the held rows with the values their claims agree on (or the resolutions keep) into
         `chunk`, reporting conflicts no resolution settles."""
-        published: dict[tuple[str, str, str], Claim] = {}
-        for key, claims in self.by_field.items():
-            kept = self._published(key, claims, compiler.problems)
-            if kept is not None:
-                published[key] = kept
+        published, texts = self._every_published(compiler.problems)
         for (table, key), (row, code) in self.held.items():
             record = "/".join(str(k) for k in key)
             for field in {f for (t, r, f) in published if t == table and r == record}:
                 _apply(row, published[(table, record, field)])
+            for claim in texts.get((table, record), []):
+                _apply(row, claim)  # each language version fills its own language's columns
             row.update(DERIVED.get(table, lambda r: {})(row))
             chunk.rows[table].append(row)
             chunk.origins[(table, key)] = code
@@ -201,8 +200,25 @@ class Claims:
         self.held.clear()
         self.by_field.clear()
 
+    def _every_published(
+        self, problems: list[Problem]
+    ) -> tuple[dict[tuple[str, str, str], Claim], dict[tuple[str, str], list[Claim]]]:
+        """The published claim of each field (reporting conflicts), and each record's text claims in
+        every language."""
+        published: dict[tuple[str, str, str], Claim] = {}
+        texts: dict[tuple[str, str], list[Claim]] = {}
+        for key, claims in self.by_field.items():
+            kept = self._published(key, claims, problems)
+            if kept is not None:
+                published[key] = kept
+            texts.setdefault(key[:2], []).extend(c for c in claims if c.value is None)
+        return published, texts
+
     def _published(self, key: tuple[str, str, str], claims: list[Claim], problems: list[Problem]) -> Claim | None:
-        """The claim whose value is published: the first, when they agree; else the resolved one."""
+        """The claim whose value is published: the first, when they agree; else the resolved one.
+
+        Claims in different languages compare by their normalized values, so a Russian version's
+        '739 тыс. евро' agrees with a Kazakh '739 мың еуро' and disagrees with '730 мың еуро'."""
         valued = [c for c in claims if c.value is not None]
         if len({c.value for c in valued}) <= 1:
             return claims[0]

@@ -176,14 +176,26 @@ _Loader.add_constructor(PLAIN_TAGS[yaml.MappingNode], _Loader.construct_mapping)
 _Loader.add_constructor(None, _Loader.refuse_tag)
 
 
+# The keys a fact may have: its quote under the source's language, the English rendering, `at`.
+QUOTE_KEYS = ("kk", "ru", "en")
+LANGUAGE_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
+
+
 @dataclass(frozen=True)
 class Fact:
-    """A statement of the source: the Kazakh quote, its English rendering, which occurrence."""
+    """A statement of the source: the quote in the source's language, its English rendering (the quote
+    itself in an English source), which occurrence, and the language."""
 
-    kk: str
+    quote: str
     en: str
     at: int | None
     line: int
+    language: str = "kk"
+
+    @property
+    def kk(self) -> str:
+        """The quote, by the name Kazakh-only callers use."""
+        return self.quote
 
 
 def read_regular(path: Path, what: str, limit: int, root: Path | None = None) -> bytes:
@@ -450,14 +462,19 @@ def _decomposed(text: str) -> str:
 
 
 def is_fact(value: Any) -> bool:
-    """Whether a YAML value is written as a fact (a mapping with a Kazakh quote)."""
-    return isinstance(value, Mapping) and "kk" in value
+    """Whether a YAML value is written as a fact (a mapping with a quote under a language's key)."""
+    return isinstance(value, Mapping) and any(key in value for key in QUOTE_KEYS)
 
 
-def to_fact(value: Mapping) -> Fact:
-    """Read {kk, en, at} into a Fact, raising InputError on anything else."""
-    kk, en, at = value.get("kk"), value.get("en"), value.get("at")
-    problems = [*_unknown_fact_keys(value), *_text_problems(value, kk, en)]
+def to_fact(value: Mapping, language: str | None = None) -> Fact:
+    """Read {<language>: quote, en: rendering, at} into a Fact, raising InputError on anything else.
+
+    The quote stands under the key of the source's `language` (kk, ru, en); beside a Kazakh or
+    Russian quote `en` is its English rendering, in an English source `en` is the quote itself.
+    Without a language, the fact's own quote key says it."""
+    language = language or _quote_language(value)
+    quote, en, at = value.get(language), value.get("en"), value.get("at")
+    problems = [*_unknown_fact_keys(value, language), *_text_problems(value, language, quote, en)]
     occurrence = _occurrence(at)
     if at is not None and occurrence is None:
         problems.append(
@@ -469,39 +486,63 @@ def to_fact(value: Mapping) -> Fact:
                 code="bad-occurrence",
             )
         )
-    if problems or not isinstance(kk, str) or not isinstance(en, str):
-        raise InputError(*problems)  # kk and en are text here: a problem was recorded otherwise
-    return Fact(unicodedata.normalize("NFC", kk.strip()), " ".join(en.split()), occurrence, value.line)
+    if problems or not isinstance(quote, str) or not isinstance(en, str):
+        raise InputError(*problems)  # quote and en are text here: a problem was recorded otherwise
+    return Fact(unicodedata.normalize("NFC", quote.strip()), " ".join(en.split()), occurrence, value.line, language)
 
 
-def _unknown_fact_keys(value: Mapping) -> list[Problem]:
-    """A problem for each key of a fact other than kk, en and at."""
+def _quote_language(value: Mapping) -> str:
+    """The language of a fact's quote by its key: kk or ru where given, else en."""
+    return next((key for key in ("kk", "ru") if key in value), "en")
+
+
+def _allowed_keys(language: str) -> tuple[str, ...]:
+    """The keys a fact of a source in `language` may have."""
+    return (language, "at") if language == "en" else (language, "en", "at")
+
+
+def _unknown_fact_keys(value: Mapping, language: str) -> list[Problem]:
+    """A problem for each key of a fact other than the source's language, en and at; a quote under
+    another language's key is named as such."""
+    allowed = _allowed_keys(language)
+    named = LANGUAGE_NAMES.get(language, language)
+    expected = (
+        "en: <the exact English quote> and at"
+        if language == "en"
+        else f"only {language} (the {named} quote), en (its English rendering) and at"
+    )
     return [
         Problem(
-            f"unknown key '{key}' in a fact",
+            f"a {LANGUAGE_NAMES[key]} quote ('{key}:') in a {named} source",
             line=value.lines[key],
-            expected="only kk (the Kazakh quote), en (its English rendering) and at",
-            code="unknown-fact-key",
+            value=key,
+            expected=f"the quote under '{language}:', the language of the source ({expected})",
+            code="quote-wrong-language",
+        )
+        if key in QUOTE_KEYS
+        else Problem(
+            f"unknown key '{key}' in a fact", line=value.lines[key], expected=expected, code="unknown-fact-key"
         )
         for key in value
-        if key not in ("kk", "en", "at")
+        if key not in allowed
     ]
 
 
-def _text_problems(value: Mapping, kk: Any, en: Any) -> list[Problem]:
-    """Problems of a fact's Kazakh quote and English rendering: each must be non-empty text."""
+def _text_problems(value: Mapping, language: str, quote: Any, en: Any) -> list[Problem]:
+    """Problems of a fact's quote and English rendering: each must be non-empty text."""
     problems = []
-    if not isinstance(kk, str) or not kk.strip():
+    named = LANGUAGE_NAMES.get(language, language)
+    if not isinstance(quote, str) or not quote.strip():
         problems.append(
             Problem(
-                "the Kazakh quote is empty or not text",
+                f"the {named} quote is empty or not text",
                 line=value.line,
-                value=kk,
-                expected="the exact words of the source",
+                value=quote,
+                expected=f"{language}: <the exact words of the source>",
                 code="empty-quote",
             )
         )
-    if not isinstance(en, str) or not en.strip():
+    if language != "en" and (not isinstance(en, str) or not en.strip()):
         problems.append(
             Problem(
                 "the English rendering is missing",

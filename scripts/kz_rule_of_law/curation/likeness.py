@@ -25,7 +25,7 @@ _QUOTES = re.compile(r"[«»\"“”„()]")
 
 @dataclass(frozen=True)
 class Named:
-    """A record's Kazakh name and abbreviation, and where it is defined."""
+    """A record's name (in its release's language) and abbreviation, and where it is defined."""
 
     table: str
     record_id: str
@@ -33,6 +33,7 @@ class Named:
     abbreviation: str | None
     file: str
     line: int
+    language: str = "kk"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,15 +72,22 @@ def _stems(word: str) -> set[str]:
     return cut | {c[:-1] + c[-1].translate(_UNVOICED) for c in cut}
 
 
+def _quoted(fact: object) -> tuple[str, object]:
+    """A name fact's language (its quote's key) and quote."""
+    if not isinstance(fact, Mapping):
+        return "kk", None
+    language = next((k for k in ("kk", "ru", "en") if k in fact), "kk")
+    return language, fact.get(language)
+
+
 def named_records(document: Mapping, file: str) -> Iterable[Named]:
-    """The records of a facts file defined with an id and a Kazakh name."""
+    """The records of a facts file defined with an id and a name, in the language of its quote."""
     for table, field in NAMED.items():
         records = document.get(table)
         for record in records if isinstance(records, list) else ():
             if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
                 continue
-            fact = record.get(field)
-            name = fact.get("kk") if isinstance(fact, Mapping) else None
+            language, name = _quoted(record.get(field))
             abbreviation = record.get("abbreviation")
             if isinstance(name, str):
                 yield Named(
@@ -89,14 +97,17 @@ def named_records(document: Mapping, file: str) -> Iterable[Named]:
                     abbreviation if isinstance(abbreviation, str) else None,
                     file,
                     record.lines.get(field, record.line),
+                    language,
                 )
 
 
 def _likeness(new: Named, old: Named) -> str | None:
-    """Why a new record may be an old one, or None."""
-    if _words(new.name) == _words(old.name):
+    """Why a new record may be an old one, or None. Names compare within one language (case forms in
+    Kazakh); abbreviations across languages."""
+    same_language = new.language == old.language
+    if same_language and _words(new.name) == _words(old.name):
         return f"'{new.name}' is the name of {old.record_id} ({old.file}:{old.line})"
-    if same_name(new.name, old.name):
+    if same_language and new.language == "kk" and same_name(new.name, old.name):
         return f"'{new.name}' is '{old.name}' ({old.file}:{old.line}) in another case form"
     abbreviations = {a.lower() for a in (new.abbreviation, new.name) if a}
     if old.abbreviation and old.abbreviation.lower() in abbreviations:

@@ -18,8 +18,10 @@ from .codelists import codelist_rows
 from .countries import country_rows
 from .derive import DERIVED, DERIVED_COLUMNS
 from .facts import REFERENCE_FILE, Fact, Mapping, is_fact, load, to_fact
+from .languages import LANGUAGE_NAMES, LANGUAGES, normalizers
 from .quotes import collapse, locate
 from .sources import check_source_id, field_of, read_source
+from .values import Duration
 
 # Sections reference.yml may have: none today, since the IATI codelists come from IATI's own files
 # (codelists.py); the file stays as the place for curated lists no release states.
@@ -69,29 +71,46 @@ class FileRows:
 
 
 def normalized_columns(kind: str, name: str, fact: Fact, columns: frozenset[str] | None = None) -> dict[str, Any]:
-    """The columns a normalizer fills from one quote (of a table with `columns`, when given)."""
+    """The columns a normalizer of the fact's language fills from its quote (of a table with
+    `columns`, when given)."""
+    parse = normalizers(fact.language)
     if kind == "date":
         return _date_columns(name, fact, columns)
     if kind == "period":
-        start, end = normalize.parse_period(fact.kk)
-        return {"start_year": start, "end_year": end}
+        period = parse.period(fact.quote)
+        return {"start_year": period.start_year, "end_year": period.end_year}
     if kind == "duration":
-        return {"duration_years": normalize.parse_duration(fact.kk)}
+        return {"duration_years": _years(parse.duration(fact.quote), fact)}
     if kind == "count":
-        value, qualifier = normalize.parse_count(fact.kk)
-        return {name: value, f"{name}_qualifier": qualifier}
+        count = parse.count(fact.quote)
+        return {name: count.value, f"{name}_qualifier": count.qualifier}
     if kind == "legal-form":
-        return {name: normalize.parse_legal_form(fact.kk).code}
+        return {name: parse.legal_form(fact.quote).code}
     if kind == "money":
-        money = normalize.parse_money_qualified(fact.kk)
+        money = parse.money(fact.quote)
         return {name: money.amount, "currency": money.currency, f"{name}_qualifier": money.qualifier}
     raise AssertionError(kind)
+
+
+def _years(duration: Duration, fact: Fact) -> int:
+    """A duration in whole years (24 months is 2 years); InputError for one that is not."""
+    if duration.years is not None:
+        return duration.years
+    months = duration.months or 0
+    if months % 12:
+        raise InputError(
+            f"{months} months is not a whole number of years",
+            value=fact.quote,
+            expected="a duration in whole years (durations are published in years)",
+            code="duration-not-whole-years",
+        )
+    return months // 12
 
 
 def _date_columns(name: str, fact: Fact, columns: frozenset[str] | None) -> dict[str, Any]:
     """A date's columns: the first day, its precision and the last day of a range, where the table
     records them; elsewhere a date must be one day."""
-    value = normalize.parse_date_value(fact.kk)
+    value = normalizers(fact.language).date(fact.quote)
     first = dt.date.fromisoformat(value.date)
     if columns is None or "date_precision" in columns:
         end = dt.date.fromisoformat(value.end_date) if value.end_date else None
@@ -99,11 +118,17 @@ def _date_columns(name: str, fact: Fact, columns: frozenset[str] | None) -> dict
     if value.precision != "day" or value.end_date:
         raise InputError(
             "not a single day",
-            value=fact.kk,
+            value=fact.quote,
             code="date-not-a-day",
             expected="a date to the day: this table records no month, year or range of days",
         )
     return {name: first}
+
+
+def text_columns(key: str, fact: Fact) -> dict[str, str]:
+    """The columns a text fact fills: `<key>_<language>` with the quote, and `<key>_en` with its
+    English rendering (the quote itself in an English source)."""
+    return {f"{key}_{fact.language}": collapse(fact.quote), f"{key}_en": collapse(fact.en)}
 
 
 class _FileCompiler:
@@ -115,6 +140,9 @@ class _FileCompiler:
         self.compiler, self.chunk, self.name = compiler, chunk, chunk.name
         self.source_id: str | None = None
         self.text: str | None = None
+        # The source's language (kk, ru, en); None until read, or when the record gives none the
+        # build knows (the fact's own quote key says then, and the language field is reported).
+        self.language: str | None = None
 
     def problem(self, problem: Problem | InputError, **where: Any) -> None:
         """Record one or more problems, located in this file."""
@@ -204,6 +232,7 @@ class _FileCompiler:
             return
         sid = record.get("id")
         self.source_id = sid if isinstance(sid, str) and sid else None
+        self._read_language(record)
         if self.source_id is not None:
             for problem in check_source_id(self.source_id, self.path.stem):
                 self.problem(problem, line=record.lines.get("id", record.line), record=sid, field="id")
@@ -217,6 +246,17 @@ class _FileCompiler:
             self.text = text.text
         self.compile_record(self.tables["sources"], record)
 
+    def _read_language(self, record: Mapping) -> None:
+        """Take the source's language, which says how its facts are read; report one the build does
+        not read (its facts are then read by their quotes' keys)."""
+        language = record.get("language")
+        self.language = language if language in LANGUAGES else None
+        if language is not None and self.language is None:
+            try:
+                normalizers(str(language))
+            except InputError as e:
+                self.problem(e, line=record.lines["language"], record=record.get("id"), field="language")
+
     def compile_record(self, table: Table, record: Mapping) -> None:
         """Compile one record of a section into a row of `table` and its quotes."""
         if RESTATES in record:
@@ -227,7 +267,7 @@ class _FileCompiler:
         row: dict[str, Any] = {}
         facts: list[tuple[str, Fact, tuple[int, int] | None]] = []
         for key, value, line in self._read_facts(table, record, rid, row, facts):
-            self._read_plain(table, key, value, line, rid, row)
+            self._read_plain(table, key, value, line, rid, row, cited=bool(record.get(f"{key}_source")))
         self._complete(table, record, rid, row, clean=len(self.compiler.problems) == bad)
         primary_key = tuple(row.get(k) for k in table.primary_key)
         if self._claim(table, primary_key, record.line):
@@ -345,12 +385,12 @@ class _FileCompiler:
                     field=key,
                     value=value,
                     code="not-a-fact",
-                    expected="a fact {kk: <Kazakh quote>, en: <English>}; the build normalizes it",
+                    expected=f"a fact {fact_shape(self.language)}; the build normalizes it",
                 )
             )
             return
         try:
-            fact = to_fact(value)
+            fact = to_fact(value, self.language)
         except InputError as e:
             self.problem(e, record=rid, field=key)
             return
@@ -364,9 +404,10 @@ class _FileCompiler:
                     self._put(row, column, cell, fact.line, key, rid)
             except InputError as e:
                 self.problem(e, line=fact.line, record=rid, field=key)
-        elif f"{key}_kk" in columns and f"{key}_en" in columns:
-            self._put(row, f"{key}_kk", collapse(fact.kk), fact.line, key, rid)
-            self._put(row, f"{key}_en", fact.en, fact.line, key, rid, overridable=True)
+        elif f"{key}_{fact.language}" in columns and f"{key}_en" in columns:
+            self._put_text(key, fact, rid, row)
+        elif f"{key}_en" in columns:
+            self.problem(_no_language_column(table, key, fact, line, rid))
         else:
             self.problem(
                 Problem(
@@ -379,9 +420,19 @@ class _FileCompiler:
                 )
             )
 
-    def _read_plain(self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any]) -> None:
-        """Read a field written as a plain value into its column, cast to the column's type."""
-        refused = self._refuse_plain(table, key, value)
+    def _put_text(self, key: str, fact: Fact, rid: str | None, row: dict[str, Any]) -> None:
+        """Set a text field's columns: the quote in its language's column, the English rendering
+        beside it (which a curated English name overrides)."""
+        for column, text in text_columns(key, fact).items():
+            rendering = column == f"{key}_en" and fact.language != "en"
+            self._put(row, column, fact.en if rendering else text, fact.line, key, rid, overridable=rendering)
+
+    def _read_plain(
+        self, table: Table, key: str, value: Any, line: int, rid: str | None, row: dict[str, Any], cited: bool = False
+    ) -> None:
+        """Read a field written as a plain value into its column, cast to the column's type; `cited`
+        when the record gives `<key>_source`, where an official name typed in is stated."""
+        refused = self._refuse_plain(table, key, value, cited)
         if refused is not None:
             self.problem(refused, line=line, record=rid, field=key)
             return
@@ -390,12 +441,13 @@ class _FileCompiler:
         except InputError as e:
             self.problem(e, line=line, record=rid, field=key)
             return
-        if key in row and f"{key[:-3]}_kk" in row and key.endswith("_en"):
-            row[key] = value  # a curated English name wins over the rendering of the quote
+        quoted = any(f"{key[:-3]}_{language}" in row for language in ("kk", "ru"))
+        if key in row and ((quoted and key.endswith("_en")) or key.endswith("_ru")):
+            row[key] = value  # a curated English name, or a cited official one, wins over the quote's
         else:
             self._put(row, key, value, line, key, rid)
 
-    def _refuse_plain(self, table: Table, key: str, value: Any) -> Problem | None:
+    def _refuse_plain(self, table: Table, key: str, value: Any, cited: bool = False) -> Problem | None:
         """Why a plain value cannot go into the table (computed, not a single value, unknown), if it cannot."""
         columns = self.compiler.columns[table.name]
         if key in DERIVED_COLUMNS.get(table.name, ()) or (key == "source_id" and table.name != "sources"):
@@ -410,9 +462,11 @@ class _FileCompiler:
             return Problem(
                 "wrong shape",
                 value=_shape(value),
-                expected="a fact {kk: <Kazakh quote>, en: <English>}" if fact_like else "a single value",
+                expected=f"a fact {fact_shape(self.language)}" if fact_like else "a single value",
                 code="wrong-shape",
             )
+        if _typed_in_russian(key, columns, cited):
+            return _typed_russian(key, value, f"{key}_source" in columns)
         if key not in columns:
             return Problem(
                 f"unknown field '{key}' for table {table.name}",
@@ -492,8 +546,11 @@ class _FileCompiler:
                     "record_id": record_id,
                     "field": key_name,
                     "value": self._claim_value(table, key_name, fact),
-                    "text_kk": self.text[start:end],
+                    "language": fact.language,
+                    "text_kk": None,
+                    "text_ru": None,
                     "text_en": fact.en,
+                    f"text_{fact.language}": self.text[start:end],
                     "char_start": start,
                     "char_end": end,
                 }
@@ -517,13 +574,13 @@ class _FileCompiler:
                         record=rid,
                         field=key,
                         value=_shape(value) if isinstance(value, (list, dict)) else value,
-                        expected="a fact {kk: <Kazakh quote>, en: <English>} of a field of the record",
+                        expected=f"a fact {fact_shape(self.language)} of a field of the record",
                         code="restatement-not-a-fact",
                     )
                 )
                 continue
             try:
-                fact = to_fact(value)
+                fact = to_fact(value, self.language)
                 claim = Claim(
                     table.name,
                     rid,
@@ -531,7 +588,7 @@ class _FileCompiler:
                     self.source_id,
                     self.name,
                     fact.line,
-                    collapse(fact.kk),
+                    collapse(fact.quote),
                     self._claim_value(table, key, fact),
                     self._columns(table, key, fact),
                 )
@@ -573,7 +630,7 @@ class _FileCompiler:
                     self.source_id,
                     self.name,
                     fact.line,
-                    collapse(fact.kk),
+                    collapse(fact.quote),
                     self._claim_value(table, key, fact),
                     columns,
                 )
@@ -585,8 +642,8 @@ class _FileCompiler:
         kind = KIND_BY_FIELD.get(key)
         if kind:
             return normalized_columns(kind, key, fact, self.compiler.columns[table.name])
-        if f"{key}_kk" in self.compiler.columns[table.name]:
-            return {f"{key}_kk": collapse(fact.kk), f"{key}_en": fact.en}
+        if f"{key}_{fact.language}" in self.compiler.columns[table.name]:
+            return text_columns(key, fact)
         return None
 
     def _claim_value(self, table: Table, key: str, fact: Fact) -> str | None:
@@ -617,10 +674,50 @@ class _FileCompiler:
         if self.text is None:
             return None
         try:
-            return locate(self.text, fact.kk, fact.at)
+            return locate(self.text, fact.quote, fact.at)
         except InputError as e:
             self.problem(e, line=fact.line, record=rid, field=key)
             return None
+
+
+def _typed_in_russian(key: str, columns: frozenset[str], cited: bool) -> bool:
+    """Whether a plain field is a Russian text typed in (a text column of its own in English too)
+    with no source cited for it."""
+    return key.endswith("_ru") and f"{key[:-3]}_en" in columns and not cited
+
+
+def _typed_russian(key: str, value: Any, citable: bool) -> Problem:
+    """The problem of a Russian text typed in without saying where it is stated."""
+    official = f", or the official name with {key}_source: <the address where it is stated>" if citable else ""
+    return Problem(
+        "a Russian text typed in, not quoted",
+        value=value,
+        expected=f"{key[:-3]}: {{ru: <the quote>, en: <English>}} in the facts file of a Russian source{official} "
+        "(a name in Russian comes from a Russian text, never a translation)",
+        code="typed-russian-text",
+    )
+
+
+def fact_shape(language: str | None) -> str:
+    """How a fact is written in a source of `language` (a Kazakh one when it is not known)."""
+    if language == "en":
+        return "{en: <English quote>}"
+    language = language or "kk"
+    return f"{{{language}: <{LANGUAGE_NAMES[language]} quote>, en: <English>}}"
+
+
+def _no_language_column(table: Table, key: str, fact: Fact, line: int, rid: str | None) -> Problem:
+    """The problem of a text field whose table has no column for the quote's language."""
+    return Problem(
+        f"table {table.name} has no {LANGUAGE_NAMES[fact.language]} column for '{key}'",
+        line=line,
+        record=rid,
+        field=key,
+        value=f"{key}_{fact.language}",
+        expected=f"a field the table keeps in {LANGUAGE_NAMES[fact.language]} (a column {key}_{fact.language} "
+        "in datapackage.json)",
+        code="no-column-for-language",
+    )
 
 
 def _record_id(table: Table, record: Mapping) -> str | None:

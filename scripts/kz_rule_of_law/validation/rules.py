@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..curation.derive import DERIVED
+from ..curation.languages import LANGUAGES
 from ..errors import Problem
 from ..package.descriptor import Table
 
@@ -65,6 +66,8 @@ class Checker:
         self.event_projects: list[tuple[tuple, Any, Any, int | None]] = []
         self.parents: dict[Any, tuple[Any, int | None]] = {}  # organization -> its parent, and the row's line
         self.source_texts: dict[str, Any] = {}  # sha256 -> the first source that records it
+        self.source_languages: dict[Any, str | None] = {}  # source -> its language
+        self.translations: dict[Any, tuple[Any, int | None]] = {}  # source -> the source it translates, line
         self.line: int | None = None  # the CSV line of the row being checked, when rows come from a CSV
 
     def fail(
@@ -114,7 +117,10 @@ class Checker:
         text_fields = self.text_fields.get(table, ()) if rows else ()
         by_column = list(zip(*rows)) if text_fields else []
         for column in text_fields:
-            joined = "\n" + "\n".join(filter(None, by_column[columns.index(column)]))  # None: missing
+            index = columns.index(column)
+            if index >= len(by_column):
+                continue  # rows shorter than the table: the missing cells are empty
+            joined = "\n" + "\n".join(filter(None, by_column[index]))  # None: missing
             if FORMULA_START.search(joined) or ("<" in joined and MARKUP.search(joined)):
                 return False
         return True
@@ -248,20 +254,59 @@ class Checker:
                 "an archived source",
                 code="source-text-unavailable",
             )
-        elif text[row["char_start"] : row["char_end"]] != row["text_kk"]:
+        elif text[row["char_start"] : row["char_end"]] != row.get(f"text_{row.get('language')}"):
+            quote = str(row.get(f"text_{row.get('language')}") or "")
             yield self.fail(
                 "quotes",
                 row,
                 "quote not found at its recorded span",
                 "char_start",
                 f"{row['char_start']}-{row['char_end']}",
-                f"the span of '{row['text_kk'][:40]}' in the source",
+                f"the span of '{quote[:40]}' in the source",
                 code="quote-span-mismatch",
             )
+        yield from self._quote_language(row)
+
+    def _quote_language(self, row: dict[str, Any]) -> Iterable[Failure]:
+        """A quote is in its source's language, in that language's column only (text_en holds the
+        English rendering beside a Kazakh or Russian quote)."""
+        language, source = row.get("language"), self.source_languages.get(row["source_id"])
+        if source in LANGUAGES and language != source:  # a language the build does not know is reported as such
+            yield self.fail(
+                "quotes",
+                row,
+                f"a {language} quote of a {source} source",
+                "language",
+                language,
+                f"{source}, the language of source {row['source_id']}",
+                code="quote-language-mismatch",
+            )
+        for other in ("kk", "ru"):
+            if other != language and row.get(f"text_{other}") is not None:
+                yield self.fail(
+                    "quotes",
+                    row,
+                    f"text_{other} filled for a {language} quote",
+                    f"text_{other}",
+                    row[f"text_{other}"],
+                    f"the quote in text_{language}, text_{other} empty",
+                    code="quote-language-mismatch",
+                )
 
     @rule("organizations")
     def _organizations(self, row: dict[str, Any]) -> Iterable[Failure]:
-        """An organization is not its own parent; keep its parent for the cycles `finish` finds."""
+        """An organization is not its own parent (keep its parent for the cycles `finish` finds); the
+        source of an official Russian name comes with the name."""
+        if row.get("name_ru_source") is not None and row.get("name_ru") is None:
+            yield self.fail(
+                "organizations",
+                row,
+                "the source of an official Russian name, without the name",
+                "name_ru_source",
+                row["name_ru_source"],
+                "name_ru: <the official Russian name> beside it, or no name_ru_source",
+                code="name-source-without-name",
+            )
         organization, parent = row["organization_id"], row.get("parent_id")
         if parent is None:
             return
@@ -279,7 +324,11 @@ class Checker:
 
     @rule("sources")
     def _sources(self, row: dict[str, Any]) -> Iterable[Failure]:
-        """An archived text is recorded by one source only (its sha256 by one row)."""
+        """An archived text is recorded by one source only (its sha256 by one row); keep its language and
+        the source it translates for `finish`."""
+        self.source_languages[row["source_id"]] = row.get("language")
+        if row.get("translation_of") is not None:
+            self.translations[row["source_id"]] = (row["translation_of"], self.line)
         first = self.source_texts.setdefault(row["sha256"], row["source_id"])
         if first != row["source_id"]:
             yield self.fail(
@@ -322,10 +371,32 @@ class Checker:
                 failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
         return failures
 
+    def _translations(self) -> list[Failure]:
+        """A failure for each source that translates itself, a source in its own language, or a
+        translation (versions link to the original, never in a chain)."""
+        failures = []
+        for source, (original, line) in self.translations.items():
+            problem = _translation_problem(source, original, self.source_languages, self.translations)
+            if problem is None:
+                continue
+            message, expected = problem
+            failure = self.fail(
+                "sources",
+                {"source_id": source},
+                message,
+                "translation_of",
+                original,
+                expected,
+                code="bad-translation-of",
+            )
+            failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
+        return failures
+
     def finish(self) -> list[Failure]:
         """The failures of the rules across rows: an event's date within its projects' periods, and
         no cycle of organizations through their parents."""
         failures = self._parent_cycles() if "organizations" in self.tables else []
+        failures += self._translations()
         names = self.tables["event_projects"].primary_key if "event_projects" in self.tables else ()
         for key, event_id, project_id, line in self.event_projects:
             date, period = self.event_dates.get(event_id), self.project_periods.get(project_id)
@@ -343,3 +414,24 @@ class Checker:
             )
             failures.append(Failure(failure.table, failure.key, failure.problem.located(line=line)))
         return failures
+
+
+def _translation_problem(
+    source: Any, original: Any, languages: dict[Any, str | None], translations: dict[Any, tuple[Any, int | None]]
+) -> tuple[str, str] | None:
+    """What is wrong with `source`'s translation_of (message, expected), if anything; an unknown
+    original is the foreign key's to report."""
+    expected = "the id of the release in another language that this text is a version of"
+    if original == source:
+        return "a source is a translation of itself", expected
+    if original not in languages:
+        return None
+    if languages[original] == languages.get(source):
+        return f"a translation in the language of its original ({languages[original]})", expected
+    if original in translations:
+        first = translations[original][0]
+        return (
+            f"a translation of a translation (source {original} is itself a translation of {first})",
+            f"{first}, the original: every version names the original",
+        )
+    return None

@@ -18,9 +18,9 @@ def citation_text(
     _ = gettext
     parts = [
         f"{publisher_name(release)} ({release['date']}).",
-        f"{release['title_kk']} [{release['title_en']}].",
+        f"{release['title']} [{release['title_en']}].",
         f"{_('Press release')}, {release['place_en']}.",
-        f"{_('Quoted')}: “{quote['text_kk']}” (“{quote['text_en']}”),",
+        f"{_('Quoted')}: “{quote['quote_text']}” (“{quote['text_en']}”),",
         f"{_('characters')} {quote['char_start']}–{quote['char_end']}.",
         f"{_('Fact')}: {quote['table_name']} / {quote['record_id']} / {quote['field']}.",
         f"{_('Quote')} {quote['quote_id']}: {permalink}",
@@ -34,7 +34,7 @@ def csl_item(quote: dict[str, Any], release: dict[str, Any], permalink: str, arc
         "id": quote["quote_id"],
         "type": CSL_TYPE,
         "genre": CSL_GENRE,
-        "title": release["title_kk"],
+        "title": release["title"],
         "translated-title": release["title_en"],
         "language": release["language"],
         "author": [{"literal": publisher_name(release)}],
@@ -43,7 +43,7 @@ def csl_item(quote: dict[str, Any], release: dict[str, Any], permalink: str, arc
         "URL": permalink,
         "archive_location": archived_url,
         "note": (
-            f"Quoted: “{quote['text_kk']}” (“{quote['text_en']}”), characters {quote['char_start']}–"
+            f"Quoted: “{quote['quote_text']}” (“{quote['text_en']}”), characters {quote['char_start']}–"
             f"{quote['char_end']} of the archived text; fact {quote['table_name']} / {quote['record_id']} / "
             f"{quote['field']}"
         ),

@@ -16,8 +16,8 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
 # The claims on one record with their releases. Quote ids are table/record/field/source, so a
 # record's claims run from 'table/record/' to 'table/record0' ('0' follows '/') on the primary key.
 CLAIMS_SQL = """
-SELECT q.quote_id, q.source_id, q.field, q.value, q.text_kk, q.text_en,
-  s.title_kk, s.title_en, s.date, s.language
+SELECT q.quote_id, q.source_id, q.field, q.value, coalesce(q.text_kk, q.text_ru, q.text_en) AS quote_text, q.text_en,
+  coalesce(s.title_kk, s.title_ru, s.title_en) AS title, s.title_en, s.date, s.language
 FROM quotes AS q JOIN sources AS s ON s.source_id = q.source_id
 WHERE q.quote_id > :table || '/' || :record || '/' AND q.quote_id < :table || '/' || :record || '0'
   AND q.record_id = :record
@@ -58,7 +58,7 @@ def by_release(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for claim in sorted(claims, key=lambda c: (c["date"], c["source_id"])):
         found = releases.setdefault(
             claim["source_id"],
-            {key: claim[key] for key in ("source_id", "title_kk", "title_en", "date", "language", "release_url")}
+            {key: claim[key] for key in ("source_id", "title", "title_en", "date", "language", "release_url")}
             | {"fields": []},
         )
         if claim["field"] not in found["fields"]:

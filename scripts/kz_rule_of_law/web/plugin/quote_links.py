@@ -29,11 +29,19 @@ RELEASES_PATH = "/-/releases/"
 QUOTES_PATH = "/-/quotes/"
 CSL_SUFFIX = ".csl.json"
 LANGUAGE_SUFFIXES = ("_kk", "_en", "_ru")
-QUOTED_COLUMNS = ("value", "quote_kk", "quote_en", "text_kk", "text_en")  # a quote row's columns that show the claim
+QUOTED_COLUMNS = (
+    "value",
+    "quote_kk",
+    "quote_ru",
+    "quote_en",
+    "text_kk",
+    "text_ru",
+    "text_en",
+)  # a quote row's columns that show the claim
 KEY_COLUMNS = ("table_name", "record_id", "field", "source_id")
 # A record's claims: quote ids are table/record/field/source, so a record's run from 'table/record/' to 'table/record0'.
 RECORD_CLAIMS_SQL = """
-SELECT quote_id, source_id, field, text_kk FROM quotes
+SELECT quote_id, source_id, field, coalesce(text_kk, text_ru, text_en) AS quote_text FROM quotes
 WHERE quote_id > :table || '/' || :record || '/' AND quote_id < :table || '/' || :record || '0'
   AND record_id = :record
 ORDER BY quote_id

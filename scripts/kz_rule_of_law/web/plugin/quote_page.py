@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
 View = Callable[["Datasette", Request], Awaitable[Response]]
 # The other claims on the same value: the same table, record and field, in other releases.
 SAME_VALUE_SQL = """
-SELECT q.quote_id, q.source_id, q.value, q.text_kk, s.language, s.date
+SELECT q.quote_id, q.source_id, q.value, coalesce(q.text_kk, q.text_ru, q.text_en) AS quote_text, s.language, s.date
 FROM quotes AS q JOIN sources AS s ON s.source_id = q.source_id
 WHERE q.quote_id > :prefix AND q.quote_id < :upper AND q.quote_id != :quote
   AND q.table_name = :table AND q.record_id = :record AND q.field = :field
@@ -101,8 +101,8 @@ async def _found(
 def sentence_parts(text: str | None, claim: dict[str, Any]) -> dict[str, str]:
     """The sentence around the quote, cut into what comes before it, the quote and what follows."""
     start, end = claim["char_start"], claim["char_end"]
-    if text is None or text[start:end] != claim["text_kk"]:
-        return {"before": "", "quote": claim["text_kk"], "after": ""}  # the text is not there: the quote alone
+    if text is None or text[start:end] != claim["quote_text"]:
+        return {"before": "", "quote": claim["quote_text"], "after": ""}  # the text is not there: the quote alone
     first, last = sentences.sentence_bounds(text, start, end)
     return {"before": text[first:start], "quote": text[start:end], "after": text[end:last]}
 

@@ -14,18 +14,21 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.database import Database
 
 RELEASE_SQL = """
-SELECT s.*, o.name_en AS publisher_en, o.name_kk AS publisher_kk
+SELECT s.*, coalesce(s.title_kk, s.title_ru, s.title_en) AS title, o.name_en AS publisher_en, o.name_kk AS publisher_kk
 FROM sources AS s LEFT JOIN organizations AS o ON o.organization_id = s.publisher_id
 WHERE s.source_id = :source
 """
-QUOTE_COLUMNS = "quote_id, source_id, table_name, record_id, field, value, text_kk, text_en, char_start, char_end"
+QUOTE_COLUMNS = (
+    "quote_id, source_id, table_name, record_id, field, value, coalesce(text_kk, text_ru, text_en) AS quote_text,"
+    " text_en, char_start, char_end"
+)
 CLAIMS_SQL = (
     f"SELECT {QUOTE_COLUMNS} FROM quotes WHERE source_id = :source ORDER BY char_start, char_end DESC, quote_id"
 )
 QUOTE_SQL = f"SELECT {QUOTE_COLUMNS} FROM quotes WHERE quote_id = :quote"
 # The other versions of a release: the original it translates and every translation of that original.
 VERSIONS_SQL = """
-SELECT source_id, language, title_kk, title_en, date FROM sources
+SELECT source_id, language, coalesce(title_kk, title_ru, title_en) AS title, title_en, date FROM sources
 WHERE source_id != :source AND (source_id = :original OR translation_of = :original)
 ORDER BY language, source_id
 """

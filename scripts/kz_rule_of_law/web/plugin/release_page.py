@@ -16,7 +16,10 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
 
 View = Callable[["Datasette", Request], Awaitable[Response]]
-RELEASES_SQL = "SELECT source_id, title_kk, title_en, date, language FROM sources ORDER BY date DESC, source_id"
+RELEASES_SQL = (
+    "SELECT source_id, coalesce(title_kk, title_ru, title_en) AS title, title_en, date, language FROM sources"
+    " ORDER BY date DESC, source_id"
+)
 
 
 def routes() -> list[tuple[str, View]]:

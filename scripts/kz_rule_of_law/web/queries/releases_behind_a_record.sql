@@ -1,5 +1,5 @@
 SELECT q.field, q.value, q.text_kk AS quote_kk, q.text_en AS quote_en, q.source_id,
-  s.title_en AS release_title_en, s.date AS release_date,
+  s.title_en AS release_title_en, s.date AS release_date, q.text_ru AS quote_ru, q.language,
   CASE WHEN r.kept_source_id = q.source_id THEN 'kept' WHEN r.kept_source_id IS NOT NULL THEN 'set aside' END
     AS resolution,
   q.quote_id
