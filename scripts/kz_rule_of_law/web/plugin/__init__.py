@@ -3,7 +3,9 @@ entry point; one concern a module:
 
 - guard: read-only, URL length cap, off-site paths, unknown formats, no client-set `_ttl`;
 - limits: bounded work per request: facets deduplicated and capped, arbitrary SQL capped per client;
+- http_cache: ETag, Last-Modified and Cache-Control on 200 answers, 304 for a client's current copy;
 - cache: complete responses kept in memory (the database is immutable);
+- compress: gzip for text answers, once per kept page;
 - static: the downloads' text types say UTF-8;
 - csvsafe: no spreadsheet formula in a CSV answer of the database;
 - errors: error pages with the right status, without rich tracebacks;
@@ -23,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, language, limits, provenance, static
+from . import cache, compress, csvsafe, guard, http_cache, language, limits, provenance, static
 from .asgi import App
 from .chart import register_routes
 from .errors import handle_exception
+from .http_cache import remember_identity
 from .labels import render_cell
 from .patches import patch_datasette
 from .search import register_escape_fts
@@ -43,20 +46,24 @@ __all__ = [
     "patch_datasette",
     "register_escape_fts",
     "register_routes",
+    "remember_identity",
     "render_cell",
 ]
 
 
 @hookimpl
 def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
-    """The site's middleware, outermost first: guard, facet cap, response cache, SQL caps (on what
-    the cache does not answer), static charset, CSV escaping."""
+    """The site's middleware, outermost first: guard (refusals cost nothing more), cache headers and
+    304 (on kept and fresh answers alike, so they sit outside the cache), facet cap, response cache,
+    gzip (inside the cache, so a kept page is compressed once), SQL caps (on what the cache does
+    not answer), static charset, CSV escaping (on the plain bytes, before gzip)."""
     responses = cache.from_environment()
     sql = limits.SqlLimits.for_site(datasette)
 
     def wrap(app: App) -> App:
-        inner = sql.wrap(datasette, static.wrap(datasette, csvsafe.wrap(datasette, app)))
-        return guard.wrap(datasette, limits.wrap_facets(datasette, responses.wrap(inner)))
+        inner = compress.wrap(sql.wrap(datasette, static.wrap(datasette, csvsafe.wrap(datasette, app))))
+        kept = limits.wrap_facets(datasette, responses.wrap(inner))
+        return guard.wrap(datasette, http_cache.wrap(datasette, kept))
 
     return wrap
 

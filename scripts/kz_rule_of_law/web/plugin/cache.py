@@ -4,6 +4,8 @@ metadata read once, so a page does not change while the server runs.
 - A page depends on the request's method, scheme, Host header, path and query string (Datasette
   builds absolute links, such as `next_url` and facet links, from the scheme and Host), so all of
   them make the key: a request naming another host gets its own entry, never another visitor's.
+  The key holds the encoding the answer gets too (compress.variant: gzip or none), so a page is
+  compressed once, when it is made, and kept as the bytes sent.
 - The bound (64 MiB) counts everything an entry holds: its key, status, headers, body and the
   bookkeeping of the table that holds it; no entry over 1 MiB; least recently used out first.
 - Responses that set a cookie and requests that carry an actor are never kept. A request with
@@ -19,6 +21,7 @@ import os
 import sys
 from collections import OrderedDict
 
+from . import compress
 from .asgi import App, Message, Receive, Scope, Send
 
 CACHE_BYTES = 64 * 1024 * 1024
@@ -157,7 +160,7 @@ class _Capture:
 
 
 def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
-    """A digest of what a page depends on: method, scheme, Host, path and query string."""
+    """A digest of what a page depends on: method, scheme, Host, path, query string and encoding."""
     digest = hashlib.sha256()
     keyed = {k: v for k, v in headers if k in KEYED_HEADERS}  # the last one, as Datasette reads it
     parts = [
@@ -166,6 +169,7 @@ def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
         *(keyed.get(name, b"") for name in KEYED_HEADERS),
         scope.get("raw_path") or scope.get("path", "").encode("utf-8"),
         scope.get("query_string") or b"",
+        compress.variant(scope),
     ]
     for part in parts:
         digest.update(len(part).to_bytes(8, "big") + part)

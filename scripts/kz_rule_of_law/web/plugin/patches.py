@@ -66,6 +66,11 @@ def static_mounts(datasette: Datasette) -> list[str]:
     return [mount for mount, _ in datasette.static_mounts]
 
 
+def static_mount_folders(datasette: Datasette) -> list[tuple[str, str]]:
+    """The static folders as (mount point, folder)."""
+    return [(mount, str(folder)) for mount, folder in datasette.static_mounts]
+
+
 def cors(datasette: Datasette) -> bool:
     """Whether the site was started with --cors."""
     return bool(datasette.cors)
