@@ -4,15 +4,22 @@ dictionary as HTML, spreadsheet downloads, and what search engines read."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import gzip
+import html
+import io
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 
 from benchmarks.page_weight import BUDGET_BYTES, measure
+from kz_rule_of_law.web import formulas, spreadsheets
 from kz_rule_of_law.web.plugin import cache, compress, http_cache
 
 DB = "kz-rule-of-law"
@@ -240,3 +247,140 @@ def test_pages_without_the_sql_editor_weigh_under_the_budget_with_their_assets(d
     for kind, weight in weights.items():
         assert weight.total < BUDGET_BYTES, (kind, weight)
         assert weight.html_bytes > 0
+
+
+# The downloads page, error pages, the data dictionary
+
+
+def test_the_downloads_page_lists_every_download_with_its_size_and_description(datasette, descriptor):
+    page = fetch(datasette, "/package/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = html.unescape(page.text)
+    folder = Path(datasette.static_mounts[0][1])
+    for resource in descriptor["resources"]:
+        assert f'href="/package/{resource["path"]}"' in text, resource["name"]
+        assert resource["description"] in text
+        for path in (f"spreadsheets/{resource['name']}.xlsx", f"spreadsheets/{resource['name']}.csv"):
+            assert f'href="/package/{path}"' in text
+            assert fetch(datasette, f"/package/{path}").status_code == 200
+    budgets = (folder / "data" / "budgets.csv").stat().st_size
+    assert f"{budgets:,} bytes" in text or f"{budgets / 1000:.1f} KB" in text
+    assert f'href="/package/{descriptor["name"]}.zip"' in text
+    assert 'href="/-/data-dictionary"' in text
+    for query in datasette.metadata()["databases"][DB]["queries"]:
+        assert f'href="/{DB}/{query}.xlsx"' in text and f'href="/{DB}/{query}.csv?_bom=1"' in text
+
+
+@pytest.mark.parametrize(
+    ("path", "status"), [("/no-such-page", 404), ("/package/no-such-file.csv", 404), ("/package/archive/", 403)]
+)
+def test_error_pages_lead_home(datasette, path, status):
+    page = fetch(datasette, path)
+    assert page.status_code == status
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<a href="/">' in page.text and 'href="/package/"' in page.text
+
+
+def test_the_data_dictionary_is_a_page_with_anchored_tables_linked_from_home(datasette, descriptor):
+    page = fetch(datasette, "/-/data-dictionary")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = page.text
+    assert "<table>" in text and "| --- |" not in text
+    anchors = set(re.findall(r'id="([^"]+)"', text))
+    for resource in descriptor["resources"]:
+        assert resource["name"] in anchors
+    assert set(re.findall(r'href="#([^"]+)"', text)) <= anchors  # every link inside the page lands
+    assert "<script" not in text.split('class="data-dictionary"')[1].split("</div>")[0]
+    assert 'href="/-/data-dictionary"' in fetch(datasette, "/").text
+
+
+# Spreadsheets
+
+
+def _xlsx_rows(content: bytes) -> list[dict]:
+    """The rows of an XLSX's first sheet, by its header."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+AMOUNTS = ("total_budget", "eu_contribution", "cofinancing", "eu_share_percent")
+
+
+@pytest.mark.parametrize("path", ["/package/spreadsheets/budgets.xlsx", f"/{DB}/budgets.xlsx?_size=max"])
+def test_the_xlsx_holds_the_exact_amounts_of_budgets(datasette, csv_rows, path):
+    response = fetch(datasette, path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == spreadsheets.XLSX_TYPE
+    by_key = {row["project_id"]: row for row in _xlsx_rows(response.content)}
+    for row in csv_rows("budgets"):
+        sheet = by_key[row["project_id"]]
+        for field in AMOUNTS:
+            if row[field]:
+                assert isinstance(sheet[field], (int, float)), (field, sheet[field])
+                assert Decimal(str(sheet[field])) == Decimal(row[field]), (row["project_id"], field)
+        assert sheet["currency"] == row["currency"]
+
+
+def test_every_table_and_canned_query_has_an_xlsx_download(datasette, descriptor):
+    for resource in descriptor["resources"]:
+        response = fetch(datasette, f"/{DB}/{resource['name']}.xlsx")
+        assert response.status_code == 200, resource["name"]
+        assert response.headers["content-disposition"].startswith("attachment;")
+        assert _xlsx_rows(response.content) is not None
+    for query in datasette.metadata()["databases"][DB]["queries"]:
+        response = fetch(datasette, f"/{DB}/{query}.xlsx")
+        assert response.status_code == 200, query
+        assert f'filename="{query}.xlsx"' in response.headers["content-disposition"]
+
+
+def test_the_csv_for_excel_has_a_bom_and_reads_right_where_excel_uses_windows_1251(datasette, csv_rows):
+    data = fetch(datasette, "/package/spreadsheets/organizations.csv").content
+    assert data.startswith(b"\xef\xbb\xbf")  # what makes Excel read UTF-8 instead of the code page
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    published = {row["organization_id"]: row for row in csv_rows("organizations")}
+    assert {row["organization_id"] for row in rows} == set(published)
+    kazakh = [(row, column) for row in rows for column, value in row.items() if re.search("[а-яәғқңөұүһі]", value)]
+    assert kazakh
+    for row, column in kazakh:
+        assert row[column] == formulas.escape_cell(published[row["organization_id"]][column])
+        # without the BOM, Excel set to Russian or Kazakh would read these bytes as Windows-1251
+        assert row[column].encode("utf-8").decode("cp1251", errors="replace") != row[column]
+
+
+def test_the_package_csvs_stay_byte_for_byte(datasette, descriptor, root):
+    for resource in descriptor["resources"]:
+        assert fetch(datasette, f"/package/{resource['path']}").content == (root / resource["path"]).read_bytes()
+
+
+def test_the_csv_answers_download_and_bom_makes_them_excel_ready(datasette):
+    plain = fetch(datasette, f"/{DB}/budgets.csv")
+    assert plain.headers["content-disposition"].startswith("attachment;")
+    assert not plain.content.startswith(b"\xef\xbb\xbf")
+    excel = fetch(datasette, f"/{DB}/budgets.csv?_bom=1")
+    assert excel.content == b"\xef\xbb\xbf" + plain.content
+    query = fetch(datasette, f"/{DB}/eu_funding_per_project.csv?_bom=1")
+    assert query.status_code == 200 and query.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_spreadsheets_never_hold_a_formula():
+    cells = ['=HYPERLINK("http://x")', "+1+2", "-5", "+1.5e3", "@SUM(A1)", "\tx", "-", "Еуропалық"]
+    out = io.BytesIO()
+    spreadsheets.write_excel_csv(["value"], [[c] for c in cells], out)
+    read = [row[0] for row in csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline=""))][1:]
+    assert read == ['\'=HYPERLINK("http://x")', "'+1+2", "-5", "+1.5e3", "'@SUM(A1)", "'\tx", "'-", "Еуропалық"]
+    book = io.BytesIO()
+    spreadsheets.write_xlsx("t", ["value"], [[c] for c in cells], book)
+    sheet = openpyxl.load_workbook(io.BytesIO(book.getvalue())).worksheets[0]
+    values = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in values] == cells  # the text exactly as published
+    assert all(cell.data_type == "s" for cell in values)  # text, never a formula
+
+
+def test_the_same_rows_give_the_same_xlsx_bytes():
+    made = []
+    for _ in range(2):
+        out = io.BytesIO()
+        spreadsheets.write_xlsx("t", ["a", "b"], [["x", "1.50"]], out, [False, True])
+        made.append(out.getvalue())
+    assert made[0] == made[1]

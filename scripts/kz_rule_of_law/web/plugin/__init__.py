@@ -6,7 +6,9 @@ entry point; one concern a module:
 - http_cache: ETag, Last-Modified and Cache-Control on 200 answers, 304 for a client's current copy;
 - cache: complete responses kept in memory (the database is immutable);
 - compress: gzip for text answers, once per kept page;
-- static: the downloads' text types say UTF-8;
+- static: the downloads' text types say UTF-8, their 403 and 404 are the site's error pages;
+- downloads_page: the downloads page at /package/ and the data dictionary at /-/data-dictionary;
+- xlsx: `.xlsx` of every table and query page; the database's CSV answers as downloads (`_bom=1`);
 - csvsafe: no spreadsheet formula in a CSV answer of the database;
 - errors: error pages with the right status, without rich tracebacks;
 - sqlguard: no huge value, no endless printf();
@@ -25,15 +27,28 @@ from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, compress, csvsafe, guard, http_cache, language, limits, provenance, static
+from . import (
+    cache,
+    chart,
+    compress,
+    csvsafe,
+    downloads_page,
+    guard,
+    http_cache,
+    language,
+    limits,
+    provenance,
+    static,
+    xlsx,
+)
 from .asgi import App
-from .chart import register_routes
 from .errors import handle_exception
 from .http_cache import remember_identity
 from .labels import render_cell
 from .patches import patch_datasette
 from .search import register_escape_fts
 from .sqlguard import cap_values
+from .xlsx import register_output_renderer
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -45,6 +60,7 @@ __all__ = [
     "handle_exception",
     "patch_datasette",
     "register_escape_fts",
+    "register_output_renderer",
     "register_routes",
     "remember_identity",
     "render_cell",
@@ -56,16 +72,24 @@ def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
     """The site's middleware, outermost first: guard (refusals cost nothing more), cache headers and
     304 (on kept and fresh answers alike, so they sit outside the cache), facet cap, response cache,
     gzip (inside the cache, so a kept page is compressed once), SQL caps (on what the cache does
-    not answer), static charset, CSV escaping (on the plain bytes, before gzip)."""
+    not answer), static charset and error pages, CSV downloads (the BOM before the escaped text),
+    CSV escaping (on the plain bytes, before gzip)."""
     responses = cache.from_environment()
     sql = limits.SqlLimits.for_site(datasette)
 
     def wrap(app: App) -> App:
-        inner = compress.wrap(sql.wrap(datasette, static.wrap(datasette, csvsafe.wrap(datasette, app))))
+        csv = xlsx.wrap_csv_downloads(datasette, csvsafe.wrap(datasette, app))
+        inner = compress.wrap(sql.wrap(datasette, static.wrap(datasette, csv)))
         kept = limits.wrap_facets(datasette, responses.wrap(inner))
         return guard.wrap(datasette, http_cache.wrap(datasette, kept))
 
     return wrap
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    """The site's own pages: the funding chart, the downloads page and the data dictionary."""
+    return [*chart.register_routes(), *downloads_page.routes()]
 
 
 @hookimpl

@@ -12,19 +12,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..formulas import IMMEDIATE, MAX_NUMBER_BYTES, NUMBER, SIGNS
 from . import guard
 from .asgi import App, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
 
-IMMEDIATE = frozenset(b"=@\t")  # a formula whatever follows
-SIGNS = frozenset(b"+-")  # a formula unless the cell is a number
 QUOTED_FORMULA = frozenset(b"=@\t\r+-")  # a quoted cell holds a comma, quote or line end: never a number
 FIELD_END = re.compile(rb"[,\r\n]")
 SPECIAL_START = re.compile(rb'[,\r\n](?=[=@\t+\-"])')  # a cell boundary, then a start to check
-NUMBER = re.compile(rb"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-MAX_NUMBER_BYTES = 40
 START, UNQUOTED, SIGNED, QUOTED_START, QUOTED, QUOTE_SEEN = range(6)
 
 

@@ -37,7 +37,7 @@ import datasette as datasette_module
 from datasette import hookimpl
 
 from ...identity import combine, file_digest
-from . import patches
+from . import static
 from .asgi import App, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
@@ -51,7 +51,7 @@ STATIC_PREFIXES = ("/-/static/", "/-/static-plugins/")
 VERSIONED_NAME = re.compile(r"-\d+(?:\.\d+)+[.-]")  # codemirror-5.57.0.min.js
 SQL_PARAMETER = re.compile(rb"(?:^|&)(?:sql|_where)=")
 CODE_FOLDER = Path(__file__).resolve().parent.parent  # web/: the plugin, templates, queries
-DESCRIPTOR = "datapackage.json"
+DESCRIPTOR = static.DESCRIPTOR
 KEPT_ON_304 = (b"etag", b"cache-control", b"last-modified", b"vary", b"expires", b"content-location")
 DATA_DATE_SQL = "SELECT max(date) FROM sources WHERE date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
 
@@ -122,8 +122,8 @@ def site_identity(datasette: Datasette) -> str:
         for path in sorted(CODE_FOLDER.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     ]
-    folder = downloads_folder(datasette)
-    descriptor = folder / DESCRIPTOR if folder else None
+    found = static.downloads_folder(datasette)
+    descriptor = found[1] / DESCRIPTOR if found else None
     return combine(
         [
             *databases,
@@ -135,19 +135,11 @@ def site_identity(datasette: Datasette) -> str:
     )
 
 
-def downloads_folder(datasette: Datasette) -> Path | None:
-    """The folder of the first static mount that holds a descriptor: the package's downloads."""
-    for _, folder in patches.static_mount_folders(datasette):
-        if (Path(folder) / DESCRIPTOR).is_file():
-            return Path(folder)
-    return None
-
-
 def _downloads_descriptor(datasette: Datasette) -> dict[str, Any]:
     """The descriptor served for download, or {} when there is none."""
-    folder = downloads_folder(datasette)
+    folder = static.downloads_folder(datasette)
     try:
-        found = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8")) if folder else {}
+        found = json.loads((folder[1] / DESCRIPTOR).read_text(encoding="utf-8")) if folder else {}
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
