@@ -8,11 +8,13 @@ import csv
 import gzip
 import html
 import io
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import openpyxl
@@ -20,7 +22,7 @@ import pytest
 
 from benchmarks.page_weight import BUDGET_BYTES, measure
 from kz_rule_of_law.web import formulas, spreadsheets
-from kz_rule_of_law.web.plugin import cache, compress, http_cache
+from kz_rule_of_law.web.plugin import cache, compress, http_cache, seo
 
 DB = "kz-rule-of-law"
 GZIP = {"accept-encoding": "gzip"}
@@ -384,3 +386,140 @@ def test_the_same_rows_give_the_same_xlsx_bytes():
         spreadsheets.write_xlsx("t", ["a", "b"], [["x", "1.50"]], out, [False, True])
         made.append(out.getvalue())
     assert made[0] == made[1]
+
+
+# What search engines read
+
+
+def _json_ld(page: str) -> list[dict]:
+    """Every JSON-LD object of a page, parsed."""
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert all("</" not in script for script in scripts)
+    return [json.loads(script) for script in scripts]
+
+
+def test_the_home_page_describes_the_dataset_in_schema_org_json_ld(datasette, descriptor, csv_rows):
+    found = _json_ld(fetch(datasette, "/").text)
+    assert len(found) == 1
+    ld = found[0]
+    assert ld["@context"] == "https://schema.org" and ld["@type"] == "Dataset"
+    assert ld["name"] == descriptor["title"] and ld["description"] == descriptor["description"]
+    assert ld["license"] == descriptor["licenses"][0]["path"]
+    assert ld["version"] == descriptor["version"]
+    assert ld["creator"] and all(c["@type"] == "Organization" and c["name"] for c in ld["creator"])
+    assert {c["name"] for c in ld["creator"]} == {c["title"] for c in descriptor["contributors"]}
+    urls = {d["contentUrl"]: d for d in ld["distribution"]}
+    assert all(d["@type"] == "DataDownload" and d["encodingFormat"] for d in ld["distribution"])
+    for resource in descriptor["resources"]:
+        download = urls[f"http://localhost/package/{resource['path']}"]
+        assert download["encodingFormat"] == "text/csv"
+    assert fetch(datasette, next(iter(urls)).removeprefix("http://localhost")).status_code == 200
+    places = {p["name"]: p for p in ld["spatialCoverage"]}
+    for source in csv_rows("sources"):
+        assert places[source["place_en"]]["@type"] == "Place"
+        if source["place_wikidata"]:
+            assert places[source["place_en"]]["sameAs"] == f"https://www.wikidata.org/wiki/{source['place_wikidata']}"
+    days = [s["date"] for s in csv_rows("sources")] + [
+        d for e in csv_rows("events") for d in (e["date"][:10], e["end_date"][:10]) if d
+    ]
+    first, last = min(days), max(days)
+    assert ld["temporalCoverage"] == (first if first == last else f"{first}/{last}")
+    assert set(ld["inLanguage"]) >= {s["language"] for s in csv_rows("sources")}
+
+
+def test_every_page_has_open_graph_tags_and_only_home_the_json_ld(datasette):
+    for path in ("/", f"/{DB}/budgets", "/package/"):
+        page = fetch(datasette, path).text
+        head = page.split("</head>")[0]
+        title = html.unescape(re.search(r"<title>(.*?)</title>", head, re.S).group(1).strip())
+        tags = dict(re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)">', head))
+        assert html.unescape(tags["og:title"]) == title
+        assert tags["og:url"] == f"http://localhost{path}"
+        assert tags["og:type"] == "website" and tags["og:description"]
+    assert _json_ld(fetch(datasette, f"/{DB}/budgets").text) == []
+
+
+def _sitemap_locs(text: str) -> list[str]:
+    """The <loc>s of a sitemap or sitemap index."""
+    root = ElementTree.fromstring(text)
+    return [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+
+
+def test_the_sitemap_lists_home_tables_core_rows_and_releases(datasette, descriptor, csv_rows):
+    response = fetch(datasette, "/sitemap.xml")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/xml")
+    locs = set(_sitemap_locs(response.text))
+    base = "http://localhost"
+    assert {f"{base}/", f"{base}/package/", f"{base}/-/data-dictionary"} <= locs
+    for resource in descriptor["resources"]:
+        assert f"{base}/{DB}/{resource['name']}" in locs
+    for source in csv_rows("sources"):
+        assert f"{base}/{DB}/sources/{source['source_id']}" in locs
+        assert f"{base}/-/releases/{source['source_id']}" in locs
+    for table, key in (("organizations", "organization_id"), ("projects", "project_id"), ("events", "event_id")):
+        for row in csv_rows(table):
+            assert f"{base}/{DB}/{table}/{row[key]}" in locs
+    assert not any("?" in loc for loc in locs)
+    assert fetch(datasette, f"/{DB}/organizations/{csv_rows('organizations')[0]['organization_id']}").status_code == 200
+
+
+def test_a_large_sitemap_is_an_index_of_parts(datasette, monkeypatch):
+    monkeypatch.setattr(seo, "SITEMAP_LIMIT", 7)
+    index = fetch(datasette, "/sitemap.xml")
+    parts = _sitemap_locs(index.text)
+    assert "<sitemapindex" in index.text and len(parts) >= 2
+    every = [loc for n in range(1, len(parts) + 1) for loc in _sitemap_locs(fetch(datasette, f"/sitemap-{n}.xml").text)]
+    assert 0 < len(_sitemap_locs(fetch(datasette, "/sitemap-1.xml").text)) <= 7
+    assert len(every) == len(set(every)) and "http://localhost/" in every
+    assert fetch(datasette, f"/sitemap-{len(parts) + 1}.xml").status_code == 404
+
+
+def _allowed(rules: list[tuple[str, str]], url: str) -> bool:
+    """Whether robots.txt rules let a crawler fetch `url`, as Google reads them: the longest
+    matching rule wins, Allow on a tie; `*` is any text and a final `$` the end of the URL."""
+    best: tuple[int, bool] = (-1, True)
+    for kind, pattern in rules:
+        regex = re.escape(pattern).replace(r"\*", ".*")
+        regex = regex[:-2] + "$" if regex.endswith(r"\$") else regex
+        if re.match(regex, url):
+            candidate = (len(pattern), kind == "allow")
+            best = max(best, candidate)
+    return best[1]
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("/", True),
+        (f"/{DB}/budgets", True),
+        (f"/{DB}/organizations/lprc", True),
+        (f"/kk/{DB}/budgets", True),
+        ("/package/data/budgets.csv", True),
+        ("/package/datapackage.json", True),
+        ("/-/releases/000_54035fae270ab93c", True),
+        ("/-/data-dictionary", True),
+        ("/-/funding", True),
+        ("/-/static/app.css", True),
+        (f"/{DB}?sql=select+1", False),
+        (f"/ru/{DB}?sql=select+1", False),
+        (f"/{DB}/budgets?currency=EUR&_sort=total_budget", False),
+        (f"/{DB}/budgets?_sort_desc=total_budget", False),
+        (f"/{DB}/events?_facet=country", False),
+        (f"/{DB}/budgets?_where=1", False),
+        (f"/{DB}/budgets.json", False),
+        (f"/{DB}/budgets.csv?_size=max", False),
+        (f"/{DB}/budgets.xlsx", False),
+        (f"/{DB}/search?q=forum&_search=x", False),
+        (f"/{DB}.db", False),
+        ("/-/versions", False),
+    ],
+)
+def test_robots_keep_crawlers_off_sql_sorts_facets_and_answers(datasette, url, allowed):
+    text = fetch(datasette, "/robots.txt").text
+    rules = [
+        (kind.lower(), value.strip())
+        for kind, value in re.findall(r"^(Allow|Disallow):(.*)$", text, re.M)
+        if value.strip()
+    ]
+    assert _allowed(rules, url) is allowed
+    assert "Sitemap: http://localhost/sitemap.xml" in text

@@ -8,6 +8,7 @@ entry point; one concern a module:
 - compress: gzip for text answers, once per kept page;
 - static: the downloads' text types say UTF-8, their 403 and 404 are the site's error pages;
 - downloads_page: the downloads page at /package/ and the data dictionary at /-/data-dictionary;
+- seo: Open Graph tags on every page, the Dataset JSON-LD on the home page, sitemap.xml, robots.txt;
 - xlsx: `.xlsx` of every table and query page; the database's CSV answers as downloads (`_bom=1`);
 - csvsafe: no spreadsheet formula in a CSV answer of the database;
 - errors: error pages with the right status, without rich tracebacks;
@@ -38,6 +39,7 @@ from . import (
     language,
     limits,
     provenance,
+    seo,
     static,
     xlsx,
 )
@@ -71,7 +73,8 @@ __all__ = [
 def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
     """The site's middleware, outermost first: guard (refusals cost nothing more), cache headers and
     304 (on kept and fresh answers alike, so they sit outside the cache), facet cap, response cache,
-    gzip (inside the cache, so a kept page is compressed once), SQL caps (on what the cache does
+    gzip (inside the cache, so a kept page is compressed once), Open Graph and JSON-LD tags (on the
+    plain HTML, kept with the page), SQL caps (on what the cache does
     not answer), static charset and error pages, CSV downloads (the BOM before the escaped text),
     CSV escaping (on the plain bytes, before gzip)."""
     responses = cache.from_environment()
@@ -79,7 +82,7 @@ def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
 
     def wrap(app: App) -> App:
         csv = xlsx.wrap_csv_downloads(datasette, csvsafe.wrap(datasette, app))
-        inner = compress.wrap(sql.wrap(datasette, static.wrap(datasette, csv)))
+        inner = compress.wrap(seo.wrap(datasette, sql.wrap(datasette, static.wrap(datasette, csv))))
         kept = limits.wrap_facets(datasette, responses.wrap(inner))
         return guard.wrap(datasette, http_cache.wrap(datasette, kept))
 
@@ -88,8 +91,9 @@ def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    """The site's own pages: the funding chart, the downloads page and the data dictionary."""
-    return [*chart.register_routes(), *downloads_page.routes()]
+    """The site's own pages: the funding chart, the downloads page, the data dictionary, robots.txt
+    and the sitemap."""
+    return [*chart.register_routes(), *downloads_page.routes(), *seo.routes()]
 
 
 @hookimpl

@@ -64,6 +64,8 @@ class SiteIdentity:
         self.datasette = datasette
         self.digest: bytes | None = None
         self.last_modified: bytes | None = None
+        self.data_day: date | None = None
+        self.descriptor: dict[str, Any] = {}
         self.lock = asyncio.Lock()
 
     async def ready(self) -> None:
@@ -72,8 +74,9 @@ class SiteIdentity:
             return
         async with self.lock:
             if self.digest is None:
-                descriptor = _downloads_descriptor(self.datasette)
-                self.last_modified = _http_date(await data_date(self.datasette, descriptor))
+                self.descriptor = downloads_descriptor(self.datasette)
+                self.data_day = await data_date(self.datasette, self.descriptor)
+                self.last_modified = _http_date(self.data_day)
                 self.digest = (await asyncio.to_thread(site_identity, self.datasette)).encode("ascii")
 
     def etag(self, scope: Scope, headers: dict[bytes, bytes], encoding: bytes) -> bytes:
@@ -135,7 +138,7 @@ def site_identity(datasette: Datasette) -> str:
     )
 
 
-def _downloads_descriptor(datasette: Datasette) -> dict[str, Any]:
+def downloads_descriptor(datasette: Datasette) -> dict[str, Any]:
     """The descriptor served for download, or {} when there is none."""
     folder = static.downloads_folder(datasette)
     try:
