@@ -176,7 +176,7 @@ def test_pages_and_downloads_carry_validators_and_answer_304(datasette, path, cs
     assert response.status_code == 200
     etag = response.headers["etag"]
     assert etag.startswith('"') and not etag.startswith("W/")
-    assert response.headers["cache-control"] == "public, max-age=3600"
+    assert response.headers["cache-control"] == "public, max-age=600"
     assert response.headers["last-modified"] == _data_date(csv_rows, descriptor)
     again = fetch(datasette, path, **GZIP, **{"if-none-match": etag})
     assert again.status_code == 304 and again.content == b""

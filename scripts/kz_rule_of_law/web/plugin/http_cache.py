@@ -8,12 +8,14 @@ Every 200 answer to GET or HEAD (pages, JSON, CSV, downloads, static files) gets
   string and content encoding (the gzip and the plain answer are different bytes);
 - `Last-Modified`: the data's date, the newest release date in the `sources` table (or the
   descriptor's `created`, when later), never a file's mtime, which every build changes;
-- `Cache-Control`: `public, max-age=3600` for pages and downloads; a year and `immutable` for
-  Datasette's static files whose URL carries a version (a hash in the query string, a version in
-  the name), a day for its others; `private, max-age=300` for arbitrary SQL (`?sql=` or `_where=`):
-  its URLs are unbounded and seldom asked twice, so a shared cache should not fill with them,
-  while the visitor's own browser may keep an answer for going back and forth (the database never
-  changes while the site runs, so the answer is not stale).
+- `Cache-Control`: `public, max-age=600` for pages and downloads: any cache may keep them, and
+  after ten minutes asks again with the ETag, which costs a 304 until a new release (so a release
+  is seen within ten minutes); a year and `immutable` for Datasette's static files whose URL
+  carries a version (a hash in the query string, a version in the name), a day for its others;
+  `private, max-age=300` for arbitrary SQL (`?sql=` or `_where=`): its URLs are unbounded and
+  seldom asked twice, so a shared cache should not fill with them, while the visitor's own
+  browser may keep an answer for going back and forth (the database never changes while the
+  site runs, so the answer is not stale).
 
 `If-None-Match` (weak comparison, `*` too) is answered 304; `If-Modified-Since` only when the request
 has no `If-None-Match`, as RFC 9110 says. Answers for a request with an actor (a login cookie,
@@ -43,7 +45,7 @@ from .asgi import App, Message, Receive, Scope, Send
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
 
-PAGES = b"public, max-age=3600"
+PAGES = b"public, max-age=600"
 ARBITRARY_SQL = b"private, max-age=300"
 VERSIONED_STATIC = b"public, max-age=31536000, immutable"
 STATIC = b"public, max-age=86400"
