@@ -369,6 +369,13 @@ def test_spreadsheets_never_hold_a_formula():
     assert all(cell.data_type == "s" for cell in values)  # text, never a formula
 
 
+def test_an_sql_answer_with_any_value_makes_a_sheet(datasette):
+    response = fetch(datasette, f"/{DB}.xlsx?sql=select+1e999+as+a,+-1e999+as+b,+x'00ff'+as+c,+'=1%2B1'+as+d,+2.5+as+e")
+    assert response.status_code == 200
+    row = _xlsx_rows(response.content)[0]
+    assert row == {"a": "inf", "b": "-inf", "c": "00ff", "d": "=1+1", "e": 2.5}
+
+
 def test_the_same_rows_give_the_same_xlsx_bytes():
     made = []
     for _ in range(2):

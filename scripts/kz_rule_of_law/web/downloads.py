@@ -19,7 +19,7 @@ from ..atomic import atomic_write
 from ..errors import InputError
 from ..package.descriptor import Table, load_descriptor, tables
 from .dictionary import render_dictionary
-from .spreadsheets import NUMERIC_TYPES, TooManyRows, write_excel_csv, write_xlsx
+from .spreadsheets import EXCEL_MAX_ROWS, NUMERIC_TYPES, copy_excel_csv, write_xlsx
 
 DOWNLOADS_MOUNT = "package"
 DICTIONARY = "data-dictionary.md"
@@ -107,14 +107,17 @@ def write_spreadsheets(package_root: Path, descriptor: dict[str, Any], target: P
     written = []
     for table in tables(descriptor).values():
         xlsx, excel_csv = spreadsheet_paths(table.name)
-        try:
+        if _row_count(package_root, table) < EXCEL_MAX_ROWS:
             _replace_if_changed(target / xlsx, functools.partial(_table_xlsx, package_root, table, created))
             written.append(xlsx)
-        except TooManyRows:
-            (target / xlsx).unlink(missing_ok=True)
         _replace_if_changed(target / excel_csv, functools.partial(_table_excel_csv, package_root, table))
         written.append(excel_csv)
     return written
+
+
+def _row_count(package_root: Path, table: Table) -> int:
+    """How many rows a table's CSV has (a quick pass: a sheet holds at most EXCEL_MAX_ROWS)."""
+    return sum(1 for _ in _rows(package_root, table))
 
 
 def _table_xlsx(package_root: Path, table: Table, created: datetime, out: BinaryIO) -> None:
@@ -124,8 +127,12 @@ def _table_xlsx(package_root: Path, table: Table, created: datetime, out: Binary
 
 
 def _table_excel_csv(package_root: Path, table: Table, out: BinaryIO) -> None:
-    """A table's CSV for Excel."""
-    write_excel_csv(table.columns, _rows(package_root, table), out)
+    """A table's CSV for Excel: its published bytes, with the BOM and formula escaping."""
+    try:
+        with open(package_root / table.path, "rb") as source:
+            copy_excel_csv(source, out)
+    except OSError as e:
+        raise InputError(f"{table.path}: cannot read: {e.strerror}", code="cannot-read") from None
 
 
 def _created(descriptor: dict[str, Any]) -> datetime:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import shutil
 import tempfile
@@ -26,10 +27,10 @@ from typing import IO, Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 
-from .formulas import escape_cell
+from .formulas import FormulaEscaper, escape_cell
 
 BOM = "\ufeff".encode()
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +58,15 @@ def write_excel_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: B
             writer.writerow([escape_cell("" if value is None else str(value)) for value in row])
     finally:
         text.detach()
+
+
+def copy_excel_csv(source: BinaryIO, out: BinaryIO) -> None:
+    """A CSV file (excel dialect) made Excel-ready: BOM first, formula cells escaped, streamed."""
+    out.write(BOM)
+    escaper = FormulaEscaper()
+    while chunk := source.read(COPY_CHUNK):
+        out.write(escaper.feed(chunk))
+    out.write(escaper.close())
 
 
 def write_xlsx(
@@ -105,20 +115,33 @@ def _cell(sheet: Any, value: Any, numeric: bool) -> Any:
     """A number as a number (its published digits), text as text, nothing as an empty cell."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, float) and not math.isfinite(value):
+        return _text_cell(sheet, repr(value))  # a sheet has no infinity; an SQL answer can
+    if isinstance(value, (bool, int, float)):
+        return _number(value)
     if isinstance(value, bytes):
         return _text_cell(sheet, value.hex())
+    return _from_text(sheet, str(value), numeric)
+
+
+def _from_text(sheet: Any, text: str, numeric: bool) -> Any:
+    """A cell from a text: a number in a numeric column (as published), else the text as text."""
     if numeric:
         try:
-            return Decimal(str(value))
+            return Decimal(text)
         except InvalidOperation:
             pass
-    return _text_cell(sheet, str(value))
+    if ILLEGAL_CHARACTERS_RE.search(text):  # control characters XML cannot hold
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    # openpyxl takes a text starting with "=" for a formula; any other text it writes as text
+    return _text_cell(sheet, text) if text.startswith("=") else text
+
+
+def _number(value: bool | int | float) -> int | Decimal:
+    """A number of the database as the sheet holds it: a float with the digits Python shows for it."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return int(value)
 
 
 def _fixed_zip(source: IO[bytes], out: BinaryIO) -> None:
