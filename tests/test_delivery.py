@@ -376,6 +376,14 @@ def test_an_sql_answer_with_any_value_makes_a_sheet(datasette):
     assert row == {"a": "inf", "b": "-inf", "c": "00ff", "d": "=1+1", "e": 2.5}
 
 
+def test_labelled_foreign_keys_become_value_and_label_columns(datasette, csv_rows):
+    rows = _xlsx_rows(fetch(datasette, f"/{DB}/project_organizations.xlsx?_labels=on&_size=max").content)
+    names = {row["organization_id"]: row["name_en"] for row in csv_rows("organizations")}
+    published = {(r["project_id"], r["organization_id"]) for r in csv_rows("project_organizations")}
+    assert {(row["project_id"], row["organization_id"]) for row in rows} == published
+    assert all(row["organization_id_label"] == names[row["organization_id"]] for row in rows)
+
+
 def test_the_same_rows_give_the_same_xlsx_bytes():
     made = []
     for _ in range(2):

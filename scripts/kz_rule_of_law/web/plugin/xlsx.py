@@ -44,12 +44,43 @@ def render_xlsx(
     """The page's rows as one XLSX sheet, as a download."""
     name = query_name or table or database
     out = io.BytesIO()
-    write_xlsx(name, columns, (list(row) for row in rows), out)
+    header, values = with_labels(columns, [list(row) for row in rows])
+    write_xlsx(name, header, values, out)
     return Response(
         out.getvalue(),
         content_type=XLSX_TYPE,
         headers={"Content-Disposition": content_disposition(f"{name}.{EXTENSION}")},
     )
+
+
+def with_labels(columns: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Columns labelled by Datasette (`_labels=on`: a cell is {"value", "label"}) as two columns,
+    the value and `<column>_label`, so that the sheet holds plain values."""
+    labelled = _labelled(rows)
+    if not labelled:
+        return columns, rows
+    header = [name for i, column in enumerate(columns) for name in _names(column, i in labelled)]
+    values = [[part for i, cell in enumerate(row) for part in _parts(cell, i in labelled)] for row in rows]
+    return header, values
+
+
+def _labelled(rows: list[list[Any]]) -> set[int]:
+    """The positions of the columns with a labelled cell."""
+    return {i for row in rows for i, cell in enumerate(row) if isinstance(cell, dict) and "value" in cell}
+
+
+def _names(column: str, labelled: bool) -> list[str]:
+    """A column's name, and its label column's."""
+    return [column, f"{column}_label"] if labelled else [column]
+
+
+def _parts(cell: Any, labelled: bool) -> list[Any]:
+    """A cell's value, and its label in a labelled column."""
+    if not labelled:
+        return [cell]
+    if isinstance(cell, dict):
+        return [cell.get("value"), cell.get("label")]
+    return [cell, None]
 
 
 def content_disposition(filename: str) -> str:
