@@ -22,6 +22,7 @@ import pytest
 
 from benchmarks.page_weight import BUDGET_BYTES, measure, page_types
 from kz_rule_of_law.web import formulas, spreadsheets
+from kz_rule_of_law.web.downloads import BUNDLE_FILES
 from kz_rule_of_law.web.plugin import cache, compress, http_cache, seo
 from workspace import copy_tree
 
@@ -258,6 +259,9 @@ def test_the_downloads_page_lists_every_download_with_its_size_and_description(d
     budgets = (folder / "data" / "budgets.csv").stat().st_size
     assert f"{budgets:,} bytes" in text or f"{budgets / 1000:.1f} KB" in text
     assert f'href="/package/{descriptor["name"]}.zip"' in text
+    for note in BUNDLE_FILES:
+        if (folder / note).is_file():
+            assert f'href="/package/{note}"' in text
     assert 'href="/-/data-dictionary"' in text
     for query in datasette.metadata()["databases"][DB]["queries"]:
         assert f'href="/{DB}/{query}.xlsx"' in text and f'href="/{DB}/{query}.csv?_bom=1"' in text
@@ -502,6 +506,9 @@ def _allowed(rules: list[tuple[str, str]], url: str) -> bool:
         ("/package/data/budgets.csv", True),
         ("/package/datapackage.json", True),
         ("/-/releases/000_54035fae270ab93c", True),
+        ("/-/releases", True),
+        ("/-/quotes/budgets/breaking-the-vicious-cycle/total_budget/000_54035fae270ab93c", True),
+        ("/-/changes", True),
         ("/-/data-dictionary", True),
         ("/-/funding", True),
         ("/-/static/app.css", True),

@@ -137,6 +137,18 @@ SECTIONS: dict[str, dict[str, str]] = {
         "wrong-cell-count": "A CSV row with more or fewer cells than its table has columns.",
         "too-many-problems": "Loading stopped after too many problems; the first are reported.",
     },
+    "Versions and releases": {
+        "not-a-git-repository": "`diff` or `release` was run in a project that is not in git, where versions are read.",
+        "unknown-ref": "`diff` was given a git ref that names no commit.",
+        "git-failed": "git is missing, or cannot read a file of the package at a ref.",
+        "bad-version": "A version that is not MAJOR.MINOR.PATCH (in the descriptor or a release tag).",
+        "bad-date": "`release --date` that is not a date YYYY-MM-DD.",
+        "release-step-too-small": (
+            "`release` was asked for a smaller step than the changes since the last release need (semver)."
+        ),
+        "release-not-tagged": "`release` found the current version in CHANGELOG.md without its git tag.",
+        "nothing-to-redo": "`release --redo` found no untagged entry of the current version on top of CHANGELOG.md.",
+    },
     "Project rules": {
         "formula-prefix": "A text that begins like a spreadsheet formula (=, +, -, @, tab, carriage return).",
         "markup": "A text with HTML markup in it.",

@@ -12,7 +12,7 @@ from datasette import Response
 from datasette.utils.asgi import Request
 
 from ..dictionary import dictionary_html
-from ..downloads import DICTIONARY, spreadsheet_paths, zip_name
+from ..downloads import BUNDLE_FILES, DICTIONARY, spreadsheet_paths, zip_name
 from . import static
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
@@ -20,6 +20,14 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
 
 DICTIONARY_PAGE = "/-/data-dictionary"
 UNITS = ("bytes", "KB", "MB", "GB", "TB")
+# What each note beside the package says (the downloads page translates it with `_`)
+NOTES = {
+    "README.md": "What the package is and how it is made",
+    "LICENSE": "The licence of the code",
+    "LICENSE-DATA": "The licence of the data",
+    "CITATION.cff": "How to cite the package",
+    "CHANGELOG.md": "What changed in each release of the data",
+}
 
 
 def routes() -> list[tuple[str, Callable[[Datasette, Request], Awaitable[Response]]]]:
@@ -117,6 +125,9 @@ async def downloads_page(datasette: Datasette, request: Request) -> Response:
         "dictionary_file": _file(folder, mount, DICTIONARY),
         "dictionary_page": DICTIONARY_PAGE,
         "database": database,
+        "notes": [
+            dict(note, what=NOTES.get(name, "")) for name in BUNDLE_FILES if (note := _file(folder, mount, name))
+        ],
         "tables": _tables(folder, mount, descriptor),
         "queries": await _queries(datasette, database),
         "archived_count": len(archived),

@@ -3,7 +3,8 @@
 Every 200 answer to GET or HEAD (pages, JSON, CSV, downloads, static files) gets:
 
 - `ETag`: a strong tag of what the answer is made from: the site's identity (the databases' content
-  hashes, the metadata, the descriptor served for download, the plugin's code and templates,
+  hashes, the metadata, the descriptor and the notes served for download (README, licences,
+  citation, changelog), the plugin's code and templates,
   Datasette's version) and the request's scheme, host, full path (a language prefix too), query
   string and content encoding (the gzip and the plain answer are different bytes);
 - `Last-Modified`: the data's date, the newest release date in the `sources` table (or the
@@ -39,6 +40,7 @@ import datasette as datasette_module
 from datasette import hookimpl
 
 from ...identity import combine, file_digest
+from ..downloads import BUNDLE_FILES
 from . import static
 from .asgi import App, Message, Receive, Scope, Send
 
@@ -128,13 +130,13 @@ def site_identity(datasette: Datasette) -> str:
         if path.is_file() and "__pycache__" not in path.parts
     ]
     found = static.downloads_folder(datasette)
-    descriptor = found[1] / DESCRIPTOR if found else None
+    notes = [found[1] / name for name in (DESCRIPTOR, *BUNDLE_FILES)] if found else []
     return combine(
         [
             *databases,
             ("metadata", hashlib.sha256(metadata.encode("utf-8")).hexdigest()),
             *code,
-            (DESCRIPTOR, file_digest(descriptor) if descriptor and descriptor.is_file() else None),
+            *((path.name, file_digest(path) if path.is_file() else None) for path in notes),
             ("datasette", datasette_module.__version__),
         ]
     )

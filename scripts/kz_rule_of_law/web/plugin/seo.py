@@ -12,7 +12,8 @@ every page, `/sitemap.xml` and `/robots.txt`.
   (`/-/releases/<source id>`); past 50,000 URLs it is an index of numbered parts.
 - robots.txt keeps crawlers off what is endless or heavy: arbitrary SQL (`sql=`, `_where=`),
   sorted and faceted views, searches, the JSON, CSV and XLSX answers of the database, and the
-  database file; the downloads, the chart, the dictionary and the release pages stay open.
+  database file; the downloads, the chart, the dictionary, the release, quote and changes pages
+  stay open.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
 SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org)
 CORE_TABLES = ("sources", "organizations", "people", "projects", "events", "funding_programmes")
 RELEASE_PAGE = "/-/releases/{}"
-SITE_PAGES = ("/", "/package/", "/-/data-dictionary", "/-/funding")
+SITE_PAGES = ("/", "/package/", "/-/data-dictionary", "/-/funding", "/-/releases", "/-/changes")
 # Where the data states places and days: (table, name column, Wikidata column); (table, date columns)
 PLACES = (("sources", "place_en", "place_wikidata"), ("events", "city_en", "city_wikidata"))
 DAYS = (("sources", ("date",)), ("events", ("date", "end_date")))
@@ -65,7 +66,9 @@ Disallow: /-/
 Allow: /-/static/
 Allow: /-/funding$
 Allow: /-/data-dictionary$
-Allow: /-/releases/
+Allow: /-/releases
+Allow: /-/quotes/
+Allow: /-/changes
 Allow: /package/
 """
 

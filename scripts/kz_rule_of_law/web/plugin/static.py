@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from datasette.utils.asgi import Request
 
-from . import language, patches
+from . import language, patches, version
 from .asgi import App, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
@@ -49,7 +49,8 @@ def wrap(datasette: Datasette, app: App) -> App:
 
 async def error_page(datasette: Datasette, status: int, request: Request, send: Send) -> None:
     """The site's error page for a static file's 403 or 404."""
-    info = {"ok": False, "error": ERRORS[status], "status": status, "title": None, **language.template_vars(request)}
+    info = {"ok": False, "error": ERRORS[status], "status": status, "title": None}
+    info.update(language.template_vars(request), **version.template_vars(datasette))  # for the footer
     body = (await patches.render_error_page(datasette, status, info)).encode("utf-8")
     headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
