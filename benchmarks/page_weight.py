@@ -1,7 +1,7 @@
 """Page weight of the site: the bytes a first visit transfers for each page type, with its assets.
 
     python -m benchmarks.page_weight            # prints the table, writes benchmarks/RESULTS-page-weight.md
-    python -m benchmarks.page_weight --print    # prints only
+    python -m benchmarks.page_weight --print    # prints only (the notes below the table are kept on writing)
 
 The committed package is loaded into a temporary database and served in process (Datasette's
 client, the site's plugin, metadata and downloads, as `serve` runs it). For each page type, its page
@@ -35,13 +35,14 @@ from kz_rule_of_law.web.serve import SETTINGS, TEMPLATE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).with_name("RESULTS-page-weight.md")
+NOTES = "<!-- notes: kept when the table is written again -->"
 BUDGET_BYTES = 100_000
 DB = "kz-rule-of-law"
 ASSET_TAGS = {("link", "href"), ("script", "src"), ("img", "src")}
 ASSET_RELS = {"stylesheet", "icon", "preload", "modulepreload"}
 
 
-def page_types(descriptor: dict, first_source: str) -> dict[str, str]:
+def page_types(descriptor: dict, first_source: str, first_quote: str | None = None) -> dict[str, str]:
     """One path per page type (every canned query counted on its own)."""
     queries = yaml.safe_load((TEMPLATE_DIR.parent / "queries" / "queries.yml").read_text(encoding="utf-8"))
     pages = {
@@ -55,7 +56,11 @@ def page_types(descriptor: dict, first_source: str) -> dict[str, str]:
         "downloads": f"/{DOWNLOADS_MOUNT}/",
         "data dictionary": "/-/data-dictionary",
         "not found": "/no-such-page",
+        "release": f"/-/releases/{first_source}",
+        "changes": "/-/changes",
     }
+    if first_quote:
+        pages["quote"] = f"/-/quotes/{first_quote}"
     for name in queries:
         pages[f"query {name}"] = f"/{DB}/{name}"
     return pages
@@ -174,16 +179,20 @@ def main(argv: list[str] | None = None) -> int:
         datasette = site(Path(folder))
         with open(ROOT / "data" / "sources.csv", encoding="utf-8", newline="") as handle:
             first = next(csv.DictReader(handle))["source_id"]
-        pages = page_types(load_descriptor(ROOT / "datapackage.json"), first)
+        with open(ROOT / "data" / "quotes.csv", encoding="utf-8", newline="") as handle:
+            quote = next(csv.DictReader(handle))["quote_id"]
+        pages = page_types(load_descriptor(ROOT / "datapackage.json"), first, quote)
         weights = asyncio.run(measure(datasette, pages))
     text = table(weights)
     print(text)
     if not args.print:
         today = dt.date.today().isoformat()
+        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        notes = old[old.index(NOTES) :] if NOTES in old else NOTES + "\n"
         RESULTS.write_text(
             f"# Page weight\n\nMeasured {today} with `python -m benchmarks.page_weight` on the committed package: "
             f"bytes transferred by a cold visit (gzip accepted), page and assets, against {BUDGET_BYTES:,} "
-            f"bytes.\n\n{text}\n",
+            f"bytes.\n\n{text}\n\n{notes}",
             encoding="utf-8",
         )
     over = [kind for kind, w in weights.items() if w.total >= BUDGET_BYTES]
