@@ -386,5 +386,46 @@ def publish(
     run(body)
 
 
+export_app = typer.Typer(no_args_is_help=True, help="Write the package in other standards' formats.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("iati")
+def export_iati(
+    output: Path | None = typer.Option(
+        None, "--output", help="Folder for the activity files (default: build/iati in the project)."
+    ),
+    reporting_org_ref: str = typer.Option(
+        "", "--reporting-org-ref", help="The publisher's IATI organisation identifier, once it has one."
+    ),
+) -> None:
+    """Write each project as an IATI 2.03 activity file (a secondary report), validated against IATI's XSD."""
+    from .export import iati
+
+    def body() -> None:
+        root = project_root()
+        folder = output or root / "build" / "iati"
+        made = iati.export(root, folder, reporting_org_ref)
+        for pid in made.files:
+            out.print(str(folder / f"{pid}.xml"), markup=False)
+        for pid, reason in made.skipped.items():
+            err.print(f"left out {pid}: {reason}", markup=False)
+
+    run(body)
+
+
+@export_app.command("validate-iati")
+def validate_iati(files: list[Path] = typer.Argument(..., help="IATI activity files to check.")) -> None:
+    """Check IATI activity files against IATI's 2.03 activity XSD; print the XSD's messages and exit 2 if not valid."""
+    from .export import iati
+
+    def body() -> None:
+        for path in files:
+            iati.validate(path.read_bytes(), str(path))
+            out.print(f"{path}: valid IATI {iati.VERSION}", markup=False)
+
+    run(body)
+
+
 if __name__ == "__main__":
     app()

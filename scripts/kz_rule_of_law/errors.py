@@ -170,6 +170,10 @@ SECTIONS: dict[str, dict[str, str]] = {
         "descriptor-unknown-type": "A field type the Table Schema spec does not define.",
         "descriptor-unknown-field": "A primary or foreign key names a field its table does not have.",
         "descriptor-unknown-resource": "A foreign key references a resource the package does not have.",
+        "descriptor-not-v2": (
+            "datapackage.json is not Data Package v2: no v2 `$schema`, an `id` that is not a URI, or a resource"
+            " without `type: table`."
+        ),
         "foreign-key-cycle": "The tables' foreign keys form a cycle.",
         "frictionless:<type>": "An error frictionless reports; <type> is frictionless's own error type.",
     },
@@ -179,6 +183,11 @@ SECTIONS: dict[str, dict[str, str]] = {
         "invalid-port": "A port number outside 1..65535.",
         "cannot-listen": "The server cannot listen on the address or port.",
         "unknown-publish-target": "`publish` was given a target it does not know.",
+    },
+    "Exports": {
+        "iati-schema-invalid": (
+            "An IATI activity file is not valid against IATI's 2.03 activity schema (the XSD's own message)."
+        ),
     },
 }
 CODES: dict[str, str] = {code: meaning for section in SECTIONS.values() for code, meaning in section.items()}
