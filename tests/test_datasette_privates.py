@@ -58,6 +58,7 @@ def test_static_mounts_are_mount_and_folder_pairs(tmp_path):
     site = Datasette(memory=True, static_mounts=[("package", str(tmp_path))])
     assert site.static_mounts == [("package", str(tmp_path))]
     assert patches.static_mounts(site) == ["package"]
+    assert patches.static_mount_folders(site) == [("package", str(tmp_path))]
 
 
 def test_cors_is_an_attribute():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from ..database.load import searchable_columns, views
 from ..package.cells import SQLITE_TYPES
 from ..package.descriptor import TRANSLATED, Table, tables
@@ -125,3 +127,21 @@ def _code(names: Iterable[str]) -> str:
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def dictionary_html(markdown: str) -> str:
+    """The data dictionary's Markdown as an HTML fragment: tables, links and code; raw HTML in the
+    text escaped; every heading anchored by its text (`## budgets` is `#budgets`), as its links expect."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = parser.parse(markdown)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and i + 1 < len(tokens):
+            token.attrSet("id", heading_anchor(tokens[i + 1].content))
+    html: str = parser.renderer.render(tokens, parser.options, {})
+    return html
+
+
+def heading_anchor(text: str) -> str:
+    """The anchor of a heading: lowercased, spaces as hyphens, only letters, digits, `-` and `_` kept."""
+    words = "-".join(text.strip().lower().split())
+    return "".join(c for c in words if c.isalnum() or c in "-_")

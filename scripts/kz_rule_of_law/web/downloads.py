@@ -1,20 +1,25 @@
-"""The site's downloads: the package's files, the archived texts, the zip and the data dictionary."""
+"""The site's downloads: the package's files, the archived texts, the zip, the data dictionary, and
+every table for spreadsheets (XLSX and an Excel-ready CSV, under spreadsheets/; the package's own
+CSVs are served byte for byte as they are)."""
 
 from __future__ import annotations
 
 import csv
 import filecmp
+import functools
 import os
 import shutil
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..atomic import atomic_write
 from ..errors import InputError
-from ..package.descriptor import load_descriptor, tables
+from ..package.descriptor import Table, load_descriptor, tables
 from .dictionary import render_dictionary
+from .spreadsheets import EXCEL_MAX_ROWS, NUMERIC_TYPES, copy_excel_csv, write_xlsx
 
 DOWNLOADS_MOUNT = "package"
 DICTIONARY = "data-dictionary.md"
@@ -23,6 +28,7 @@ ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 # zip and served as they are (the site's /-/changes page reads CHANGELOG.md from here).
 BUNDLE_FILES = ("README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md")
 COPY_CHUNK = 1 << 20
+SPREADSHEETS = "spreadsheets"
 
 
 def downloads_url(path: str) -> str:
@@ -92,10 +98,70 @@ def write_downloads(package_root: Path, target: Path) -> None:
     bundle = package_paths + archive_paths + notes
     _replace_if_changed(target / zip_name(descriptor), lambda out: write_package_zip(package_root, bundle, out))
     _replace_if_changed(target / DICTIONARY, lambda out: out.write(render_dictionary(descriptor)))
-    files = {*bundle, zip_name(descriptor), DICTIONARY}
+    spreadsheets = write_spreadsheets(package_root, descriptor, target)
+    files = {*bundle, zip_name(descriptor), DICTIONARY, *spreadsheets}
     for existing in sorted(target.rglob("*")):
         if existing.is_file() and existing.relative_to(target).as_posix() not in files:
             existing.unlink()
+
+
+def spreadsheet_paths(name: str) -> tuple[str, str]:
+    """The paths under the downloads of a table's XLSX and Excel-ready CSV."""
+    return f"{SPREADSHEETS}/{name}.xlsx", f"{SPREADSHEETS}/{name}.csv"
+
+
+def write_spreadsheets(package_root: Path, descriptor: dict[str, Any], target: Path) -> list[str]:
+    """Write every table as XLSX and Excel-ready CSV under `target`; the paths written. A table with
+    more rows than a sheet holds gets no XLSX (its CSVs have every row)."""
+    created = _created(descriptor)
+    written = []
+    for table in tables(descriptor).values():
+        xlsx, excel_csv = spreadsheet_paths(table.name)
+        if _row_count(package_root, table) < EXCEL_MAX_ROWS:
+            _replace_if_changed(target / xlsx, functools.partial(_table_xlsx, package_root, table, created))
+            written.append(xlsx)
+        _replace_if_changed(target / excel_csv, functools.partial(_table_excel_csv, package_root, table))
+        written.append(excel_csv)
+    return written
+
+
+def _row_count(package_root: Path, table: Table) -> int:
+    """How many rows a table's CSV has (a quick pass: a sheet holds at most EXCEL_MAX_ROWS)."""
+    return sum(1 for _ in _rows(package_root, table))
+
+
+def _table_xlsx(package_root: Path, table: Table, created: datetime, out: BinaryIO) -> None:
+    """A table's CSV as one sheet, its integer and number columns as numbers."""
+    numeric = [field.type in NUMERIC_TYPES for field in table.fields]
+    write_xlsx(table.name, table.columns, _rows(package_root, table), out, numeric, created)
+
+
+def _table_excel_csv(package_root: Path, table: Table, out: BinaryIO) -> None:
+    """A table's CSV for Excel: its published bytes, with the BOM and formula escaping."""
+    try:
+        with open(package_root / table.path, "rb") as source:
+            copy_excel_csv(source, out)
+    except OSError as e:
+        raise InputError(f"{table.path}: cannot read: {e.strerror}", code="cannot-read") from None
+
+
+def _created(descriptor: dict[str, Any]) -> datetime:
+    """The descriptor's `created` (naive UTC), the workbooks' time; the fixed time if it has none."""
+    try:
+        return datetime.fromisoformat(str(descriptor["created"]).replace("Z", "+00:00")).replace(tzinfo=None)
+    except (KeyError, ValueError):
+        return datetime(1980, 1, 1)
+
+
+def _rows(package_root: Path, table: Table) -> Iterator[list[str]]:
+    """The rows of a table's CSV (header skipped), one at a time."""
+    try:
+        with open(package_root / table.path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            yield from reader
+    except OSError as e:
+        raise InputError(f"{table.path}: cannot read: {e.strerror}", code="cannot-read") from None
 
 
 def _copy_if_changed(source: Path, destination: Path, shown: str) -> None:

@@ -5,6 +5,8 @@ metadata read once, so a page does not change while the server runs.
   (the prefix `/kk/`, `/ru/` the language middleware took off the path; Datasette
   builds absolute links, such as `next_url` and facet links, from the scheme and Host), so all of
   them make the key: a request naming another host gets its own entry, never another visitor's.
+  The key holds the encoding the answer gets too (compress.variant: gzip or none), so a page is
+  compressed once, when it is made, and kept as the bytes sent.
 - The bound (64 MiB) counts everything an entry holds: its key, status, headers, body and the
   bookkeeping of the table that holds it; no entry over 1 MiB; least recently used out first.
 - Responses that set a cookie and requests that carry an actor are never kept. A request with
@@ -20,6 +22,7 @@ import os
 import sys
 from collections import OrderedDict
 
+from . import compress
 from .asgi import App, Message, Receive, Scope, Send
 from .language import SCOPE_KEY
 
@@ -159,7 +162,7 @@ class _Capture:
 
 
 def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
-    """A digest of what a page depends on: method, scheme, Host, path, query string and language."""
+    """A digest of what a page depends on: method, scheme, Host, path, query string, language and encoding."""
     digest = hashlib.sha256()
     keyed = {k: v for k, v in headers if k in KEYED_HEADERS}  # the last one, as Datasette reads it
     parts = [
@@ -169,6 +172,7 @@ def cache_key(scope: dict, headers: list[tuple[bytes, bytes]]) -> bytes:
         scope.get("raw_path") or scope.get("path", "").encode("utf-8"),
         scope.get("query_string") or b"",
         str(scope.get(SCOPE_KEY, "")).encode("ascii"),
+        compress.variant(scope),
     ]
     for part in parts:
         digest.update(len(part).to_bytes(8, "big") + part)

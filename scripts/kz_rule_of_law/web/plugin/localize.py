@@ -4,12 +4,12 @@ working; data formats and downloads have one address). No cookie: a URL is its p
 language, so it can be linked, and cached by anyone.
 
 - The prefix is stripped from `path` and `raw_path` before the rest of the site sees the request
-  (the guard judges the path without it), and the language goes into the scope (`language.SCOPE_KEY`)
-  for `language_of` and the response cache's key.
-- An HTML answer keeps the language in its links: root-relative and own-origin `href` and `action`
-  URLs get the prefix, except static assets, downloads, files with an extension (`.json`, `.csv`),
-  links already in a language (`/kk/`, `/ru/`, `/en/`) and links that say their `hreflang` (the
-  language switch). A redirect's `Location` keeps it too.
+  (`wrap`, outermost: the guard judges the path without it), and the language goes into the scope
+  (`language.SCOPE_KEY`) for `language_of`, the response cache's key and the ETag.
+- An HTML answer (`wrap_links`, inside the cache and gzip) keeps the language in its links: root-
+  relative and own-origin `href` and `action` URLs get the prefix, except static assets, downloads,
+  files with an extension (`.json`, `.csv`), links already in a language (`/kk/`, `/ru/`, `/en/`)
+  and links that say their `hreflang` (the language switch). A redirect's `Location` keeps it too.
 - `/en/...` redirects to the unprefixed URL, `/kk` and `/ru` to `/kk/` and `/ru/`.
 """
 
@@ -60,10 +60,23 @@ def wrap(datasette: Datasette, app: App) -> App:
         raw = scope.get("raw_path") or scope["path"].encode("utf-8")
         scope = dict(scope, path=path, raw_path=raw[len(language) + 1 :])
         scope[SCOPE_KEY] = language
+        return await app(scope, receive, send)
+
+    return localized
+
+
+def wrap_links(datasette: Datasette, app: App) -> App:
+    """`app` answering a page in a prefixed language with its links in that language. It sits inside
+    the response cache and gzip (the cache keys pages by language), so it rewrites plain HTML once."""
+
+    async def rewritten(scope: Scope, receive: Receive, send: Send) -> None:
+        language = scope.get(SCOPE_KEY)
+        if scope["type"] != "http" or language not in PREFIXED:
+            return await app(scope, receive, send)
         links = Links(language, _origin(scope), _unprefixed(datasette))
         return await app(scope, receive, _Rewriting(send, links))
 
-    return localized
+    return rewritten
 
 
 def _redirect(target: str, query: bytes) -> Response:

@@ -72,6 +72,11 @@ def static_folder(datasette: Datasette, mount: str) -> Path | None:
     return next((Path(folder) for name, folder in datasette.static_mounts if name == mount), None)
 
 
+def static_mount_folders(datasette: Datasette) -> list[tuple[str, str]]:
+    """The static folders as (mount point, folder)."""
+    return [(mount, str(folder)) for mount, folder in datasette.static_mounts]
+
+
 def cors(datasette: Datasette) -> bool:
     """Whether the site was started with --cors."""
     return bool(datasette.cors)
