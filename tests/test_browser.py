@@ -79,7 +79,7 @@ def test_canned_query_shows_the_funding_of_each_project(page, server):
 def test_kazakh_search_finds_inflected_words(page, server):
     page.goto(f"{server}/{DB}/search")
     page.fill("input[name=q]", "азаптау")
-    page.get_by_role("button", name="Run SQL").click()
+    page.get_by_role("button", name="Search").click()
     page.wait_for_url("**q=*")
     assert visible(page, "Қатыгез циклды бұзу")
     assert visible(page, "prevention of torture")

@@ -11,6 +11,8 @@ entry point; one concern a module:
 - search: full-text search by word beginnings;
 - labels: foreign keys labelled on row pages;
 - provenance: row pages name the press releases behind their values;
+- parameters: canned query parameters labelled, with their choices;
+- row_links: ids in canned query results link to their rows;
 - language: the page's language and the translation of the interface's strings (`_`);
 - chart: the funding chart at /-/funding;
 - patches: every use of a Datasette private, and the workarounds that replace its methods.
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, language, limits, provenance, static
+from . import cache, csvsafe, guard, language, limits, parameters, provenance, static
 from .asgi import App
 from .chart import register_routes
 from .errors import handle_exception
@@ -65,13 +67,16 @@ def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
 def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]]:
-    """Every page's language (`kz_lang`, `_`); on row pages, the releases behind the row (provenance)."""
+    """Every page's language (`kz_lang`, `_`); on row pages, the releases behind the row (provenance); on
+    canned query pages, their parameters (parameters)."""
     rows = provenance.extra_template_vars(view_name, database, table, request, datasette)
+    query = parameters.extra_template_vars(view_name, database, request, datasette)
 
     async def variables() -> dict[str, Any]:
         found = language.template_vars(request)
-        if rows is not None:
-            found.update(await rows())
+        for more in (rows, query):
+            if more is not None:
+                found.update(await more())
         return found
 
     return variables

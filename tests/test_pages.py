@@ -1,0 +1,156 @@
+"""Pages for people: canned queries answer first with labelled parameters and linked ids; row pages
+of projects, organizations and events read as pages, with formatted amounts and counts."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from kz_rule_of_law.package.descriptor import tables
+from kz_rule_of_law.web.metadata import canned_queries
+
+DB = "kz-rule-of-law"
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: title, links, form fields and their labels, tags in order."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.title = ""
+        self.links: list[tuple[str, str]] = []
+        self.fields: list[dict[str, str]] = []
+        self.labels: set[str] = set()
+        self.options: dict[str, list[str]] = {}
+        self.order: list[str] = []
+        self._in: list[str] = []
+        self._href: str | None = None
+        self._text = ""
+        self._select: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        self._in.append(tag)
+        self.order.append(tag + ("." + found["class"] if found.get("class") else ""))
+        if tag == "a" and "href" in found:
+            self._href, self._text = found["href"], ""
+        elif tag == "label" and "for" in found:
+            self.labels.add(found["for"])
+        elif tag in ("input", "select") and found.get("type") not in ("hidden", "submit"):
+            self.fields.append(found)
+            if tag == "select":
+                self._select = found.get("name", "")
+                self.options[self._select] = []
+        elif tag == "option" and self._select is not None:
+            self.options[self._select].append(found.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, self._text.strip()))
+            self._href = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in and self._in[-1] == "title":
+            self.title += data
+        if self._href is not None:
+            self._text += data
+
+
+def page_of(get, path: str, **params: str) -> tuple[str, Page]:
+    """A page's HTML, parsed; it must answer 200."""
+    response = get(path, **params)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.text, Page(response.text)
+
+
+def parameters_of(descriptor) -> dict[str, dict]:
+    """Every canned query with its queries.yml parameters."""
+    return {name: q.get("parameters", {}) for name, q in canned_queries(tables(descriptor)).items()}
+
+
+def test_canned_query_pages_answer_first_with_their_title_and_the_sql_folded_away(get, descriptor):
+    for name, query in canned_queries(tables(descriptor)).items():
+        text, page = page_of(get, f"/{DB}/{name}")
+        assert page.title.startswith(query["title"]), name
+        assert "codemirror" not in text.lower(), name  # the editor is not loaded
+        assert '<details class="kz-sql">' in text, name  # closed
+        sql_at = page.order.index("details.kz-sql")
+        assert all(
+            page.order.index(tag) < sql_at
+            for tag in ("form.kz-parameters", "table.rows-and-columns")
+            if tag in page.order
+        )
+        assert any(href.startswith(f"/{DB}?sql=") for href, _ in page.links), name  # the SQL is one click away
+
+
+def test_the_sql_shows_on_request_and_arbitrary_sql_keeps_its_editor(get):
+    text, _ = page_of(get, f"/{DB}/who_said_what", _show_sql="1")
+    assert '<details class="kz-sql" open>' in text
+    text, page = page_of(get, f"/{DB}", sql="select 1 as one")
+    assert "codemirror" in text and 'id="sql-editor"' in text
+    assert page.title.startswith("SQL query")
+
+
+def test_every_parameter_is_labelled_and_known_values_are_choices(get, descriptor, csv_rows):
+    quoted = sorted({q["table_name"] for q in csv_rows("quotes")})
+    for name, parameters in parameters_of(descriptor).items():
+        _, page = page_of(get, f"/{DB}/{name}")
+        assert all(f.get("id") in page.labels for f in page.fields), (name, page.fields)
+        for parameter, options in parameters.items():
+            if options.get("choices"):
+                assert page.options[parameter] == ["", *quoted], (name, parameter)
+    assert parameters_of(descriptor)["facts_with_sources"]["table"]["choices"]
+
+
+@pytest.mark.parametrize("value", ["Budgets", "no-such-table"])
+def test_a_value_that_is_not_a_choice_says_so_and_offers_the_choices(get, value):
+    text, _page = page_of(get, f"/{DB}/facts_with_sources", table=value)
+    (message,) = re.findall(r'<p class="message-error kz-unknown-value"[^>]*>(.*?)</p>', text, re.S)
+    assert f"<q>{value}</q>" in message
+    assert "?table=budgets" in message
+
+
+def test_a_chosen_value_is_selected_and_gives_its_rows(get, csv_rows):
+    text, _ = page_of(get, f"/{DB}/facts_with_sources", table="budgets")
+    assert '<option value="budgets" selected>' in text
+    assert "kz-unknown-value" not in text
+    rows = [q for q in csv_rows("quotes") if q["table_name"] == "budgets"]
+    assert f"{len(rows)} row" in text
+
+
+def test_ids_in_query_results_link_to_rows_that_exist(get, csv_rows):
+    quotes = [q for q in csv_rows("quotes") if q["table_name"] in ("budgets", "event_countries")]
+    linked = set()
+    for table in ("budgets", "event_countries"):
+        _, page = page_of(get, f"/{DB}/facts_with_sources", table=table)
+        linked |= {(href, text) for href, text in page.links if href.startswith(f"/{DB}/{table}/")}
+    expected = {q["record_id"] for q in quotes}
+    assert {text for _, text in linked} == expected
+    for href, _ in linked:
+        assert get(href).status_code == 200, href
+    sources = {(f"/{DB}/sources/{q['source_id']}", q["source_id"]) for q in quotes}
+    _, page = page_of(get, f"/{DB}/facts_with_sources", table="budgets")
+    assert {(f"/{DB}/sources/{q['source_id']}", q["source_id"]) for q in quotes if q["table_name"] == "budgets"} <= set(
+        page.links
+    )
+    assert sources
+
+
+def test_search_results_link_each_id_to_its_row(get):
+    _, page = page_of(get, f"/{DB}/search", q="penitentiary")
+    ids = {(href, text) for href, text in page.links if re.fullmatch(rf"/{DB}/(events|topics)/[^/]+", href)}
+    assert ids
+    for href, text in ids:
+        assert href.endswith("/" + text)
+        assert get(href).status_code == 200, href
+
+
+def test_a_column_of_another_table_key_does_not_link(get):
+    _, page = page_of(get, f"/{DB}/forum_at_a_glance")
+    assert not any(href.startswith(f"/{DB}/countries/") for href, _ in page.links)
+    assert any(href.startswith(f"/{DB}/events/") for href, _ in page.links)
