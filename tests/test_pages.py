@@ -154,3 +154,95 @@ def test_a_column_of_another_table_key_does_not_link(get):
     _, page = page_of(get, f"/{DB}/forum_at_a_glance")
     assert not any(href.startswith(f"/{DB}/countries/") for href, _ in page.links)
     assert any(href.startswith(f"/{DB}/events/") for href, _ in page.links)
+
+
+# Row pages that read as pages
+
+QUALIFIED = {"exact": "{}", "more_than": "more than {}", "about": "about {}", "at_least": "at least {}",
+             "up_to": "up to {}", "less_than": "less than {}"}  # fmt: skip
+
+
+def test_a_project_page_reads_as_a_page_with_its_amounts_formatted(get, csv_rows):
+    projects = {p["project_id"]: p for p in csv_rows("projects")}
+    for budget in csv_rows("budgets"):
+        project = projects[budget["project_id"]]
+        text, page = page_of(get, f"/{DB}/projects/{budget['project_id']}")
+        assert page.title.startswith(project["title_en"])
+        assert f'<span lang="kk">{project["title_kk"]}</span>' in text
+        for column in ("total_budget", "eu_contribution"):
+            qualifier = budget[f"{column}_qualifier"] or "exact"
+            shown = QUALIFIED[qualifier].format(f"{budget['currency']}\u00a0{int(budget[column]):,}")
+            if qualifier == "exact":
+                assert f'<data value="{int(budget[column])}">{shown}</data>' in text
+        assert f"({float(budget['eu_share_percent']):.2f}%)" in text
+        for role in csv_rows("project_organizations"):
+            if role["project_id"] == budget["project_id"]:
+                assert f'href="/{DB}/organizations/{role["organization_id"]}"' in text
+
+
+def test_an_organization_page_gives_its_legal_form_in_three_languages(get, csv_rows):
+    forms = {f["code"]: f for f in csv_rows("legal_forms")}
+    organizations = [o for o in csv_rows("organizations") if o["legal_form"]]
+    assert organizations
+    for organization in organizations:
+        form = forms[organization["legal_form"]]
+        text, page = page_of(get, f"/{DB}/organizations/{organization['organization_id']}")
+        (shown,) = re.findall(r'<dd class="kz-legal-form">(.*?)</dd>', text)
+        assert f'<span lang="kk">{form["name_kk"]} ({form["code"]})</span>' in shown
+        assert f'<span lang="ru">{form["name_ru"]} ({form["abbr_ru"]})</span>' in shown
+        assert f'<span lang="en">{form["name_en"]}</span>' in shown
+        assert page.title.startswith(organization["name_en"] or organization["name_kk"])
+
+
+def test_an_organization_page_lists_its_roles(get, csv_rows):
+    roles = {r["code"]: r["name"] for r in csv_rows("iati_organisation_roles")}
+    for link in csv_rows("project_organizations"):
+        text, _ = page_of(get, f"/{DB}/organizations/{link['organization_id']}")
+        (section,) = re.findall(r'<section class="kz-projects">(.*?)</section>', text, re.S)
+        assert re.search(rf'href="/{DB}/projects/{link["project_id"]}".*?</a>: {roles[link["iati_role"]]}', section)
+
+
+def test_an_event_page_gives_the_participants_with_their_qualifier(get, csv_rows):
+    events = [e for e in csv_rows("events") if e["participants"]]
+    assert events
+    for event in events:
+        text, _ = page_of(get, f"/{DB}/events/{event['event_id']}")
+        shown = QUALIFIED[event["participants_qualifier"] or "exact"].format(f"{int(event['participants']):,}")
+        assert f'<dd class="kz-participants"><data value="{event["participants"]}">{shown}</data></dd>' in text
+        for topic in csv_rows("topics"):
+            if topic["event_id"] == event["event_id"]:
+                assert f'href="/{DB}/topics/{topic["topic_id"]}"' in text
+
+
+def test_pages_of_other_tables_keep_the_plain_row_page(get):
+    text, page = page_of(get, f"/{DB}/topics/penitentiary-management")
+    assert "kz-page" not in text and page.title.startswith(DB)
+
+
+def test_the_eu_share_reads_the_same_on_every_page(get, csv_rows):
+    (budget, *_) = csv_rows("budgets")
+    share = f"{float(budget['eu_share_percent']):.2f}%"
+    for path in (
+        f"/{DB}/budgets",
+        f"/{DB}/budgets/{budget['project_id']}",
+        f"/{DB}/funding_per_project",
+        f"/{DB}/eu_funding_per_project",
+        f"/{DB}/projects/{budget['project_id']}",
+    ):
+        text, _ = page_of(get, path)
+        assert share in text, path
+        assert not re.search(rf">{float(budget['eu_share_percent'])}<", text), path
+
+
+def test_table_pages_show_participants_with_their_qualifier_and_amounts_with_their_currency(get, csv_rows):
+    text, _ = page_of(get, f"/{DB}/events")
+    for event in csv_rows("events"):
+        if event["participants"]:
+            shown = QUALIFIED[event["participants_qualifier"] or "exact"].format(event["participants"])
+            assert f'<data value="{event["participants"]}">{shown}</data>' in text
+    text, _ = page_of(get, f"/{DB}/budgets")
+    for budget in csv_rows("budgets"):
+        assert (
+            f'<data value="{budget["total_budget"]}">{budget["currency"]}\u00a0{int(budget["total_budget"]):,}</data>'
+            in text
+        )

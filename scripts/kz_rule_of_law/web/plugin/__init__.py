@@ -12,6 +12,8 @@ entry point; one concern a module:
 - labels: foreign keys labelled on row pages;
 - provenance: row pages name the press releases behind their values;
 - parameters: canned query parameters labelled, with their choices;
+- pages: project, organization and event row pages that read as pages;
+- cells: amounts, counts and shares formatted in every table;
 - row_links: ids in canned query results link to their rows;
 - language: the page's language and the translation of the interface's strings (`_`);
 - chart: the funding chart at /-/funding;
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, language, limits, parameters, provenance, static
+from . import cache, csvsafe, guard, language, limits, pages, parameters, provenance, static
 from .asgi import App
 from .chart import register_routes
 from .errors import handle_exception
@@ -68,13 +70,14 @@ def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]]:
     """Every page's language (`kz_lang`, `_`); on row pages, the releases behind the row (provenance); on
-    canned query pages, their parameters (parameters)."""
+    canned query pages, their parameters (parameters); the pages of projects, organizations, events (pages)."""
     rows = provenance.extra_template_vars(view_name, database, table, request, datasette)
     query = parameters.extra_template_vars(view_name, database, request, datasette)
+    page = pages.extra_template_vars(view_name, database, table, request, datasette)
 
     async def variables() -> dict[str, Any]:
         found = language.template_vars(request)
-        for more in (rows, query):
+        for more in (rows, query, page):
             if more is not None:
                 found.update(await more())
         return found

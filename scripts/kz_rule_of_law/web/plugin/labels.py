@@ -9,7 +9,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
-from . import row_links
+from . import cells
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -22,8 +22,9 @@ def render_cell(
     row: Any, value: object, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Callable[[], Awaitable[Any]] | None:
     """A raw foreign key value (row pages) as a link labelled with the row it points to."""
-    if table is None:
-        return lambda: row_links.link(row, value, column, table, database, datasette)
+    formatted = cells.render_cell(row, value, column, table, database, datasette)
+    if formatted is not None or table is None:
+        return formatted
     if value is None or isinstance(value, (dict, bytes)):
         return None
 

@@ -42,11 +42,11 @@ async def _table_of(row: Any, column: str, database: str, datasette: Datasette) 
     named_by = RECORD_COLUMNS.get(column)
     if named_by is None:
         return keys.get(column)
-    named = _cell(row, named_by)
+    named = cell(row, named_by)
     return named if named in tables else None
 
 
-def _cell(row: Any, column: str) -> Any:
+def cell(row: Any, column: str) -> Any:
     """A result row's value in `column`, None if it has no such column (`in` on a sqlite3.Row looks
     at its values, not its columns)."""
     try:
