@@ -73,7 +73,7 @@ def test_canned_query_shows_the_funding_of_each_project(page, server):
     assert visible(page, "EU funding per project")
     amounts = page.locator("td.col-total_budget data")
     cells = [float(amounts.nth(i).get_attribute("value") or "") for i in range(amounts.count())]
-    assert "EUR 777,895" in amounts.all_inner_texts()
+    assert "EUR\u00a0777,895" in amounts.all_inner_texts()
     assert [c for c in cells if c in (777895, 768490)] == [777895, 768490]  # largest first
     assert visible(page, "Азаматтық қоғамның барлық адамдарға заң үстемдігін")
 
