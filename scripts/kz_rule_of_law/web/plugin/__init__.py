@@ -8,7 +8,7 @@ entry point; one concern a module:
 - csvsafe: no spreadsheet formula in a CSV answer of the database;
 - errors: error pages with the right status, without rich tracebacks;
 - sqlguard: no huge value, no endless printf();
-- search: full-text search by word beginnings;
+- search: full-text search by word beginnings (Russian stems, whole abbreviations), what exists when nothing is found;
 - labels: foreign keys labelled on row pages;
 - provenance: row pages name the press releases behind their values;
 - parameters: canned query parameters labelled, with their choices;
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, language, limits, pages, parameters, provenance, static
+from . import cache, csvsafe, guard, language, limits, pages, parameters, provenance, search, static
 from .asgi import App
 from .chart import register_routes
 from .errors import handle_exception
@@ -70,14 +70,16 @@ def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]]:
     """Every page's language (`kz_lang`, `_`); on row pages, the releases behind the row (provenance); on
-    canned query pages, their parameters (parameters); the pages of projects, organizations, events (pages)."""
+    canned query pages, their parameters (parameters); the pages of projects, organizations, events (pages);
+    on the search query's page, its languages and nearest words (search)."""
     rows = provenance.extra_template_vars(view_name, database, table, request, datasette)
     query = parameters.extra_template_vars(view_name, database, request, datasette)
     page = pages.extra_template_vars(view_name, database, table, request, datasette)
+    searched = search.extra_template_vars(view_name, database, request, datasette)
 
     async def variables() -> dict[str, Any]:
         found = language.template_vars(request)
-        for more in (rows, query, page):
+        for more in (rows, query, page, searched):
             if more is not None:
                 found.update(await more())
         return found
