@@ -107,3 +107,36 @@ def test_live_server_refuses_off_site_redirects(server):
             head = connection.makefile("rb").read().split(b"\r\n\r\n")[0].decode("latin-1").lower()
         assert head.startswith("http/1.1 404"), head
         assert "\r\nlocation:" not in head
+
+
+def test_canned_query_answers_first_without_loading_the_sql_editor(page, server):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{server}/{DB}/facts_with_sources")
+    assert page.title().startswith("Every published fact with its Kazakh quote")
+    assert not any("codemirror" in url for url in requested)
+    assert not page.locator("pre#sql-query").is_visible()  # folded away
+    page.get_by_text("The SQL of this query").click()
+    assert page.locator("pre#sql-query").is_visible()
+    page.get_by_label("Table").select_option("budgets")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**table=budgets*")
+    records = set(page.locator("td.col-record_id a").all_inner_texts())
+    assert records and all(page.locator(f"td.col-record_id a:text-is('{r}')").first.is_visible() for r in records)
+    page.locator("td.col-record_id a").first.click()
+    page.wait_for_url(f"{server}/{DB}/budgets/**")
+
+
+def test_a_project_page_reads_as_a_page(page, server, csv_rows):
+    (budget, *_) = csv_rows("budgets")
+    page.goto(f"{server}/{DB}/projects/{budget['project_id']}")
+    assert visible(page, f"EUR\u00a0{int(budget['total_budget']):,}")
+    assert visible(page, f"{float(budget['eu_share_percent']):.2f}%")
+    assert page.locator("h1 [lang=kk]").is_visible()
+
+
+def test_a_search_with_no_result_offers_words_that_exist(page, server):
+    page.goto(f"{server}/{DB}/search?q=Еуропалыққ")
+    page.locator(".kz-nearest a").first.click()
+    page.wait_for_url("**q=*")
+    assert page.locator("td.col-id a").count() > 0
