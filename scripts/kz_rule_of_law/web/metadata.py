@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from .downloads import DICTIONARY, downloads_url, zip_name
 FUNDING_CHART = "/-/funding"
 SEARCH_LANGUAGES = ("kk", "en", "ru")  # the languages of the columns search shows, as their names end
 SHOWN_FIRST = ("name", "title", "text")  # what a search result shows of its row, first found first
+# The columns that name a row, which a search can be exactly (ranked first): names, titles,
+# abbreviations, places; not long texts.
+NAMING = re.compile(r"(name|title|abbreviation|abbr|city|place)(_\w+)?")
 SEARCH_RANKED = 1000  # matches ranked per table by the search query
 HOME_SOURCES = 10  # press releases listed on the home page, latest first
 QUERIES = Path(__file__).parent / "queries"
@@ -172,14 +176,16 @@ def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
 def _query_context(schema: dict[str, Table]) -> dict[str, Any]:
     """What the query templates are rendered with: every table full-text search covers (with a
     one-column key), the records people look for first and code lists last, each with its key, its
-    searchable columns and the column shown for each language; and how many matches of each are ranked."""
+    searchable columns that name a row (`named`) and the column shown for each language; and how
+    many matches of each are ranked."""
     searched = []
     for table in sorted(schema.values(), key=lambda t: not t.primary_key[0].endswith("_id")):
         columns = searchable_columns(table)
         if not columns or len(table.primary_key) != 1:
             continue
         shown = {language: _shown_column(columns, language) for language in SEARCH_LANGUAGES}
-        searched.append({"name": table.name, "key": table.primary_key[0], "columns": columns, "shown": shown})
+        named = [c for c in columns if NAMING.fullmatch(c)]
+        searched.append({"name": table.name, "key": table.primary_key[0], "named": named, "shown": shown})
     return {"tables": searched, "ranked": SEARCH_RANKED, "languages": SEARCH_LANGUAGES}
 
 

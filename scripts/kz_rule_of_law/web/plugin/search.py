@@ -95,15 +95,25 @@ def search_fold(text: str | None) -> str | None:
     spaces collapsed."""
     if text is None:
         return None
-    folded = "".join(_without_diacritic(c) for c in str(text).casefold())
+    folded = str(text).casefold()
+    if not folded.isascii():
+        folded = folded.translate(LATIN_PLAIN)
     return " ".join(folded.split())
 
 
-def _without_diacritic(char: str) -> str:
-    """A Latin letter without its accents; any other character as it is."""
-    if char.isascii() or not unicodedata.name(char, "").startswith("LATIN"):
-        return char
-    return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+def _latin_plain() -> dict[int, str]:
+    """Each Latin letter with a diacritic (Latin-1 Supplement to Latin Extended-B) and its plain letter."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        if unicodedata.name(char, "").startswith("LATIN"):
+            plain = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+            if plain != char:
+                table[code] = plain
+    return table
+
+
+LATIN_PLAIN = _latin_plain()
 
 
 @hookimpl(trylast=True, specname="prepare_connection")
