@@ -150,6 +150,14 @@ def test_search_results_link_each_id_to_its_row(get):
         assert get(href).status_code == 200, href
 
 
+def test_the_table_a_result_names_links_to_the_table_by_its_title(get, descriptor):
+    titles = {t.name: t.title for t in tables(descriptor).values()}
+    _, page = page_of(get, f"/{DB}/facts_with_sources", table="budgets")
+    assert (f"/{DB}/budgets", titles["budgets"]) in page.links
+    _, page = page_of(get, f"/{DB}/search", q="penitentiary")
+    assert (f"/{DB}/events", titles["events"]) in page.links
+
+
 def test_a_column_of_another_table_key_does_not_link(get):
     _, page = page_of(get, f"/{DB}/forum_at_a_glance")
     assert not any(href.startswith(f"/{DB}/countries/") for href, _ in page.links)

@@ -3,7 +3,8 @@
 A column named for a table's own key (`project_id`, `event_id`, ...: a one-column primary key that
 is not also a foreign key, so `project_id` means projects, not budgets) links to that table's row;
 an `id` or `record_id` column links to the row of the table its row names in `kind` or
-`table_name` (the search and quotes queries). Table pages link their keys already.
+`table_name` (the search and quotes queries), and that column itself links to the table, by its
+title. Table pages link their keys already.
 """
 
 from __future__ import annotations
@@ -29,11 +30,22 @@ async def link(
     """A query result's id as a link to its row; None when the cell is no id (or not in a query result)."""
     if table is not None or not isinstance(value, str) or not value:
         return None
+    if column in RECORD_COLUMNS.values():
+        return await _table_link(value, database, datasette)
     target = await _table_of(row, column, database, datasette)
     if target is None:
         return None
     key = ",".join(tilde_encode(part) for part in value.split("/")) if column == "record_id" else tilde_encode(value)
     return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, target, key), value)
+
+
+async def _table_link(name: str, database: str, datasette: Datasette) -> Markup | None:
+    """A table's name as a link to it, labelled with its title; None if no table has the name."""
+    tables, _ = await schema(database, datasette)
+    if name not in tables:
+        return None
+    title = datasette.metadata("title", database=database, table=name, fallback=False) or name
+    return Markup('<a href="{}">{}</a>').format(datasette.urls.table(database, name), title)
 
 
 async def _table_of(row: Any, column: str, database: str, datasette: Datasette) -> str | None:
