@@ -254,3 +254,20 @@ def test_table_pages_show_participants_with_their_qualifier_and_amounts_with_the
             f'<data value="{budget["total_budget"]}">{budget["currency"]}\u00a0{int(budget["total_budget"]):,}</data>'
             in text
         )
+
+
+def test_records_are_suggested_once_the_table_is_chosen_and_an_unknown_one_is_said(get, csv_rows):
+    quotes = csv_rows("quotes")
+    for table in sorted({q["table_name"] for q in quotes}):
+        text, _ = page_of(get, f"/{DB}/releases_behind_a_record", table=table)
+        (listed,) = re.findall(r'<datalist id="qp-record-list">(.*?)</datalist>', text)
+        assert re.findall(r'<option value="([^"]*)">', listed) == sorted(
+            {q["record_id"] for q in quotes if q["table_name"] == table}
+        )
+    record = quotes[0]
+    text, _ = page_of(get, f"/{DB}/releases_behind_a_record", table=record["table_name"], record=record["record_id"])
+    assert "kz-unknown-value" not in text
+    text, _ = page_of(get, f"/{DB}/releases_behind_a_record", table=record["table_name"], record="no-such-record")
+    assert re.search(r'class="message-error kz-unknown-value"[^>]*><q>no-such-record</q>', text)
+    text, _ = page_of(get, f"/{DB}/releases_behind_a_record")
+    assert "<datalist" not in text  # no table chosen: nothing to suggest
