@@ -6,6 +6,9 @@ in query results, ids linked to their rows (row_links).
 A number column is read with the columns beside it in the same row: `<column>_qualifier` says how
 exactly the source states it (`derived_qualifier` for what is computed), `currency` makes it an
 amount, and a name ending in `_percent` a share.
+
+In query results a value taken from a release links to its quotes (quote_links), shown formatted;
+an id that is no such value links to its row (row_links).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .. import formatting
-from . import language, row_links
+from . import language, quote_links, row_links
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -28,18 +31,29 @@ NOT_QUANTITIES = ("_year", "_years", "position", "char_start", "char_end", "byte
 def render_cell(
     row: Any, value: object, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Callable[[], Awaitable[Markup | None]] | None:
-    """The cell formatted (a number with what qualifies it) or linked (an id in a query result);
-    None to leave it to the other steps."""
+    """The cell formatted (a number with what qualifies it) and, in a query result, linked to its
+    quotes or its row; None to leave it to the other steps."""
     formatted = format_number(row, value, column)
-    if formatted is not None:
+    if table is not None:
+        return None if formatted is None else _ready(formatted)
+    quoted = quote_links.render_cell(row, value if formatted is None else formatted, column, database, datasette)
 
-        async def done() -> Markup:
-            return formatted
+    async def linked() -> Markup | None:
+        found = await quoted() if quoted is not None else None
+        if found is None:
+            found = await row_links.link(row, value, column, table, database, datasette)
+        return formatted if found is None else found
 
-        return done
-    if table is None:
-        return lambda: row_links.link(row, value, column, table, database, datasette)
-    return None
+    return linked
+
+
+def _ready(formatted: Markup) -> Callable[[], Awaitable[Markup]]:
+    """A cell already rendered, as render_cell returns it."""
+
+    async def done() -> Markup:
+        return formatted
+
+    return done
 
 
 def format_number(row: Any, value: object, column: str, lang: str = language.DEFAULT) -> Markup | None:

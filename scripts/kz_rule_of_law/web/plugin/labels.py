@@ -21,7 +21,9 @@ _foreign_keys: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 def render_cell(
     row: Any, value: object, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Callable[[], Awaitable[Any]] | None:
-    """A raw foreign key value (row pages) as a link labelled with the row it points to."""
+    """A raw foreign key value (row pages) as a link labelled with the row it points to; amounts,
+    counts and shares formatted, and in canned queries values linked to their quotes and ids to their
+    rows (cells)."""
     formatted = cells.render_cell(row, value, column, table, database, datasette)
     if formatted is not None or table is None:
         return formatted
