@@ -271,3 +271,18 @@ def test_records_are_suggested_once_the_table_is_chosen_and_an_unknown_one_is_sa
     assert re.search(r'class="message-error kz-unknown-value"[^>]*><q>no-such-record</q>', text)
     text, _ = page_of(get, f"/{DB}/releases_behind_a_record")
     assert "<datalist" not in text  # no table chosen: nothing to suggest
+
+
+def test_a_formatted_amount_in_a_query_links_to_its_quote(get, csv_rows):
+    text, _ = page_of(get, f"/{DB}/eu_funding_per_project")
+    for budget in csv_rows("budgets"):
+        claims = [
+            q["quote_id"]
+            for q in csv_rows("quotes")
+            if (q["table_name"], q["record_id"], q["field"]) == ("budgets", budget["project_id"], "total_budget")
+        ]
+        shown = (
+            f'<data value="{budget["total_budget"]}">{budget["currency"]}\u00a0{int(budget["total_budget"]):,}</data>'
+        )
+        (cell,) = [c for c in re.findall(r'<td class="col-total_budget">(.*?)</td>', text) if shown in c]
+        assert f'href="/-/quotes/{claims[0]}"' in cell and cell.index("<a ") < cell.index(shown)
