@@ -166,6 +166,16 @@ def test_a_column_of_another_table_key_does_not_link(get):
 
 # Row pages that read as pages
 
+
+def claims(csv_rows, table: str, record: str, field: str) -> list[str]:
+    """The quote ids of the claims on one field of one record."""
+    return [
+        q["quote_id"]
+        for q in csv_rows("quotes")
+        if (q["table_name"], q["record_id"], q["field"]) == (table, record, field)
+    ]
+
+
 QUALIFIED = {"exact": "{}", "more_than": "more than {}", "about": "about {}", "at_least": "at least {}",
              "up_to": "up to {}", "less_than": "less than {}"}  # fmt: skip
 
@@ -183,6 +193,11 @@ def test_a_project_page_reads_as_a_page_with_its_amounts_formatted(get, csv_rows
             if qualifier == "exact":
                 assert f'<data value="{int(budget[column])}">{shown}</data>' in text
         assert f"({float(budget['eu_share_percent']):.2f}%)" in text
+        for claim in claims(csv_rows, "budgets", budget["project_id"], "total_budget"):
+            assert (
+                f'<a class="kz-quote-link" href="/-/quotes/{claim}"><data value="{int(budget["total_budget"])}">'
+                in text
+            )
         for role in csv_rows("project_organizations"):
             if role["project_id"] == budget["project_id"]:
                 assert f'href="/{DB}/organizations/{role["organization_id"]}"' in text
@@ -199,6 +214,8 @@ def test_an_organization_page_gives_its_legal_form_in_three_languages(get, csv_r
         assert f'<span lang="kk">{form["name_kk"]} ({form["code"]})</span>' in shown
         assert f'<span lang="ru">{form["name_ru"]} ({form["abbr_ru"]})</span>' in shown
         assert f'<span lang="en">{form["name_en"]}</span>' in shown
+        for claim in claims(csv_rows, "organizations", organization["organization_id"], "legal_form"):
+            assert f'href="/-/quotes/{claim}"' in shown
         assert page.title.startswith(organization["name_en"] or organization["name_kk"])
 
 
@@ -216,7 +233,10 @@ def test_an_event_page_gives_the_participants_with_their_qualifier(get, csv_rows
     for event in events:
         text, _ = page_of(get, f"/{DB}/events/{event['event_id']}")
         shown = QUALIFIED[event["participants_qualifier"] or "exact"].format(f"{int(event['participants']):,}")
-        assert f'<dd class="kz-participants"><data value="{event["participants"]}">{shown}</data></dd>' in text
+        (cell,) = re.findall(r'<dd class="kz-participants">(.*?)</dd>', text)
+        assert f'<data value="{event["participants"]}">{shown}</data>' in cell
+        for claim in claims(csv_rows, "events", event["event_id"], "participants"):
+            assert f'<a class="kz-quote-link" href="/-/quotes/{claim}">' in cell
         for topic in csv_rows("topics"):
             if topic["event_id"] == event["event_id"]:
                 assert f'href="/{DB}/topics/{topic["topic_id"]}"' in text

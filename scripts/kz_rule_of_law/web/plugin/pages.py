@@ -1,6 +1,7 @@
 """Row pages of projects, organizations and events that read as pages (`kz_page`, shown by the
 templates row-<database>-<table>.html): the record in its languages, its amounts and counts
-formatted (web/formatting.py), and what it is linked to: roles, objectives, events, topics,
+formatted (web/formatting.py), each value a release states linked to its quote (`quotes`: the
+quote pages of each field), and what it is linked to: roles, objectives, events, topics,
 statements. Each list reads at most LIST_LIMIT rows; a longer one says so and links its table."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from datasette.utils import tilde_encode, urlsafe_components
 
 from .. import formatting
-from . import language
+from . import language, quote_links
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -194,13 +195,28 @@ def extra_template_vars(
                 "rows": [formatted(name, dict(row), lang) for row in rows[:LIST_LIMIT]],
                 "more": more(datasette, database, listed, column, record_id) if len(rows) > LIST_LIMIT else None,
             }
-        return {"kz_page": {"record": record, "lists": lists, "url": url}}
+        cited = {table: await quoted(datasette, database, table, record_id)}
+        if lists.get("budget", {}).get("rows"):
+            cited["budgets"] = await quoted(datasette, database, "budgets", record_id)
+        return {"kz_page": {"record": record, "lists": lists, "url": url, "quotes": cited}}
 
     def url(linked: str, key: object) -> str:
         """The row page of `key` in the table `linked`."""
         return str(datasette.urls.row(database, linked, tilde_encode(str(key))))
 
     return page
+
+
+async def quoted(datasette: Datasette, database: str, table: str, record_id: str) -> dict[str, list[str]]:
+    """Each field of a record that a release states, with the pages of its quotes (one per release)."""
+    db = datasette.get_database(database)
+    if "quotes" not in await db.table_names():
+        return {}
+    rows = await db.execute(quote_links.RECORD_CLAIMS_SQL, {"table": table, "record": record_id})
+    found: dict[str, list[str]] = {}
+    for row in rows.rows:
+        found.setdefault(row["field"], []).append(quote_links.quote_url(datasette, row["quote_id"]))
+    return found
 
 
 def more(datasette: Datasette, database: str, table: str, column: str, value: str) -> str:
