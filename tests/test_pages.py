@@ -256,6 +256,7 @@ def test_the_eu_share_reads_the_same_on_every_page(get, csv_rows):
         f"/{DB}/funding_per_project",
         f"/{DB}/eu_funding_per_project",
         f"/{DB}/projects/{budget['project_id']}",
+        "/-/funding",
     ):
         text, _ = page_of(get, path)
         assert share in text, path
