@@ -73,7 +73,9 @@ def test_row_page_links_foreign_keys_by_label(page, server):
 def test_canned_query_shows_the_funding_of_each_project(page, server):
     page.goto(f"{server}/{DB}/eu_funding_per_project")
     assert visible(page, "EU funding per project")
-    cells = [float(c) for c in page.locator("td.col-total_budget").all_inner_texts()]
+    amounts = page.locator("td.col-total_budget data")
+    cells = [float(amounts.nth(i).get_attribute("value") or "") for i in range(amounts.count())]
+    assert "EUR\u00a0777,895" in amounts.all_inner_texts()
     assert [c for c in cells if c in (777895, 768490)] == [777895, 768490]  # largest first
     assert visible(page, "Азаматтық қоғамның барлық адамдарға заң үстемдігін")
 
@@ -81,7 +83,7 @@ def test_canned_query_shows_the_funding_of_each_project(page, server):
 def test_kazakh_search_finds_inflected_words(page, server):
     page.goto(f"{server}/{DB}/search")
     page.fill("input[name=q]", "азаптау")
-    page.get_by_role("button", name="Run SQL").click()
+    page.get_by_role("button", name="Search").click()
     page.wait_for_url("**q=*")
     assert visible(page, "Қатыгез циклды бұзу")
     assert visible(page, "prevention of torture")
@@ -107,6 +109,39 @@ def test_live_server_refuses_off_site_redirects(server):
             head = connection.makefile("rb").read().split(b"\r\n\r\n")[0].decode("latin-1").lower()
         assert head.startswith("http/1.1 404"), head
         assert "\r\nlocation:" not in head
+
+
+def test_canned_query_answers_first_without_loading_the_sql_editor(page, server):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{server}/{DB}/facts_with_sources")
+    assert page.title().startswith("Every published fact with its Kazakh quote")
+    assert not any("codemirror" in url for url in requested)
+    assert not page.locator("pre#sql-query").is_visible()  # folded away
+    page.get_by_text("The SQL of this query").click()
+    assert page.locator("pre#sql-query").is_visible()
+    page.get_by_label("Table").select_option("budgets")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**table=budgets*")
+    records = set(page.locator("td.col-record_id a").all_inner_texts())
+    assert records and all(page.locator(f"td.col-record_id a:text-is('{r}')").first.is_visible() for r in records)
+    page.locator("td.col-record_id a").first.click()
+    page.wait_for_url(f"{server}/{DB}/budgets/**")
+
+
+def test_a_project_page_reads_as_a_page(page, server, csv_rows):
+    (budget, *_) = csv_rows("budgets")
+    page.goto(f"{server}/{DB}/projects/{budget['project_id']}")
+    assert visible(page, f"EUR\u00a0{int(budget['total_budget']):,}")
+    assert visible(page, f"{float(budget['eu_share_percent']):.2f}%")
+    assert page.locator("h1 [lang=kk]").is_visible()
+
+
+def test_a_search_with_no_result_offers_words_that_exist(page, server):
+    page.goto(f"{server}/{DB}/search?q=Еуропалыққ")
+    page.locator(".kz-nearest a").first.click()
+    page.wait_for_url("**q=*")
+    assert page.locator("td.col-id a").count() > 0
 
 
 # From a value to the highlighted sentence that states it, in two clicks or fewer

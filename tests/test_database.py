@@ -130,16 +130,18 @@ def test_organizations_without_a_kazakh_name_have_null(conn, csv_rows):
     ] == missing
 
 
-def test_search_covers_names_titles_and_texts_in_kazakh_and_english(conn):
+def test_search_covers_every_text_in_a_language_names_and_abbreviations(conn):
     def columns(fts: str) -> list[str]:
         return [r[1] for r in table_info(conn, fts)]
 
-    assert columns("organizations_fts") == ["name_kk", "name_en"]
-    assert columns("projects_fts") == ["title_kk", "title_en"]
-    assert columns("statements_fts") == ["text_kk", "text_en"]
+    assert columns("organizations_fts") == ["name_kk", "name_en", "name_ru", "abbreviation"]
+    assert columns("projects_fts") == ["title_kk", "title_en", "aim_kk", "aim_en", "title_ru", "aim_ru"]
+    assert columns("statements_fts") == ["setting_kk", "setting_en", "text_kk", "text_en", "setting_ru", "text_ru"]
+    assert {"text_kk", "text_en", "text_ru"} <= set(columns("quotes_fts"))
+    assert {"city_kk", "city_en"} <= set(columns("events_fts"))
     assert columns("iati_organisation_roles_fts") == ["name"]
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert "budgets_fts" not in names and "credits_fts" not in names
+    assert "credits_fts" not in names and "project_organizations_fts" not in names  # nothing in a language
 
 
 @pytest.mark.parametrize(

@@ -183,12 +183,14 @@ def test_forum_at_a_glance_query(get, csv_rows):
     ],
 )
 def test_search_query_finds_kazakh_and_english_words_by_their_beginnings(get, q, expected):
-    assert {(r["kind"], r["id"]) for r in rows(get, "search", q=q)} == expected
+    # the press releases and quotes that state them are found too (tests/test_search.py)
+    found = {(r["kind"], r["id"]) for r in rows(get, "search", q=q) if r["kind"] not in ("quotes", "sources")}
+    assert found == expected
 
 
 def test_search_query_finds_the_statement_by_a_kazakh_word(get, csv_rows):
     (statement,) = csv_rows("statements")
-    found = rows(get, "search", q="әріптестік")
+    found = [r for r in rows(get, "search", q="әріптестік") if r["kind"] != "quotes"]
     assert [(r["kind"], r["id"], r["text_kk"]) for r in found] == [
         ("statements", statement["statement_id"], statement["text_kk"])
     ]

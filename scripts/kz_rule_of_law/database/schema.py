@@ -2,7 +2,8 @@
 
 Column types come from the one type grammar (package/cells.py `sqlite_type`). `required` is NOT
 NULL; primary and foreign keys are declared; every foreign key column is indexed, and the name,
-title and text columns (Kazakh and English) get an FTS5 index with the default unicode61 tokenizer.
+title, text and abbreviation columns and every column in a language (`*_kk`, `*_en`, `*_ru`: names,
+titles, cities, themes, statements, quotes) get an FTS5 index with the default unicode61 tokenizer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import sqlite_utils
 from ..errors import InputError, Problem
 from ..package.descriptor import Table
 
-SEARCHABLE = re.compile(r"(name|title|text)(_kk|_en)?")
+# Searched: every text in a language (a column ending in its code), and names, titles, texts and
+# abbreviations that have none (code lists' English names).
+LANGUAGE_SUFFIX = re.compile(r".+_(kk|en|ru)")
+SEARCHABLE = re.compile(r"name|title|text|abbreviation|.+_(kk|en|ru)")
 LABELS = re.compile(r"(name|title)(_kk|_en)?")
 LABEL_PREFERENCE = ("name_en", "title_en", "name", "title", "text_en")
 
@@ -75,7 +79,8 @@ def database_name(descriptor: dict[str, Any]) -> str:
 
 
 def searchable_columns(table: Table) -> list[str]:
-    """The string columns full-text search covers: name, title and text, in Kazakh and English."""
+    """The string columns full-text search covers: every column in a language, and name, title, text
+    and abbreviation."""
     return [f.name for f in table.fields if f.type == "string" and SEARCHABLE.fullmatch(f.name)]
 
 

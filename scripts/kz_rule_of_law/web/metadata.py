@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,11 @@ from .downloads import DICTIONARY, downloads_url, zip_name
 from .i18n import DEFAULT, LANGUAGES, date, number, translator
 
 FUNDING_CHART = "/-/funding"
-SEARCH_TABLES = ("organizations", "people", "projects", "objectives", "events", "topics", "statements")
+SEARCH_LANGUAGES = ("kk", "en", "ru")  # the languages of the columns search shows, as their names end
+SHOWN_FIRST = ("name", "title", "text")  # what a search result shows of its row, first found first
+# The columns that name a row, which a search can be exactly (ranked first): names, titles,
+# abbreviations, places; not long texts.
+NAMING = re.compile(r"(name|title|abbreviation|abbr|city|place)(_\w+)?")
 SEARCH_RANKED = 1000  # matches ranked per table by the search query
 HOME_SOURCES = 10  # press releases listed on the home page, latest first
 QUERIES = Path(__file__).parent / "queries"
@@ -217,21 +222,30 @@ def canned_queries(schema: dict[str, Table]) -> dict[str, dict[str, Any]]:
 
 
 def _query_context(schema: dict[str, Table]) -> dict[str, Any]:
-    """What the query templates are rendered with: the searched tables' key, Kazakh and English
-    columns, and how many matches of each are ranked."""
+    """What the query templates are rendered with: every table full-text search covers (with a
+    one-column key), the records people look for first and code lists last, each with its key, its
+    searchable columns that name a row (`named`) and the column shown for each language; and how
+    many matches of each are ranked."""
     searched = []
-    for name in SEARCH_TABLES:
-        table = schema[name]
+    for table in sorted(schema.values(), key=lambda t: not t.primary_key[0].endswith("_id")):
         columns = searchable_columns(table)
-        searched.append(
-            {
-                "name": name,
-                "key": table.primary_key[0],
-                "kk": next(c for c in columns if c.endswith("_kk")),
-                "en": next(c for c in columns if c.endswith("_en")),
-            }
-        )
-    return {"tables": searched, "ranked": SEARCH_RANKED}
+        if not columns or len(table.primary_key) != 1:
+            continue
+        shown = {language: _shown_column(columns, language) for language in SEARCH_LANGUAGES}
+        named = [c for c in columns if NAMING.fullmatch(c)]
+        searched.append({"name": table.name, "key": table.primary_key[0], "named": named, "shown": shown})
+    return {"tables": searched, "ranked": SEARCH_RANKED, "languages": SEARCH_LANGUAGES}
+
+
+def _shown_column(columns: list[str], language: str) -> str | None:
+    """The column a search result shows in a language: its name, title or text first (a column
+    without a language counts as English)."""
+    written = [c for c in columns if c.endswith(f"_{language}") or (language == "en" and "_" not in c)]
+    return min(
+        written,
+        key=lambda c: next((i for i, s in enumerate(SHOWN_FIRST) if c.startswith(s)), len(SHOWN_FIRST)),
+        default=None,
+    )
 
 
 @functools.cache

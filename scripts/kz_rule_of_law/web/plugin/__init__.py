@@ -14,9 +14,13 @@ entry point; one concern a module:
 - csvsafe: no spreadsheet formula in a CSV answer of the database;
 - errors: error pages with the right status, without rich tracebacks;
 - sqlguard: no huge value, no endless printf();
-- search: full-text search by word beginnings;
+- search: full-text search by word beginnings (Russian stems, whole abbreviations), what exists when nothing is found;
 - labels: foreign keys labelled on row pages;
 - provenance: row pages name the press releases behind their values;
+- parameters: canned query parameters labelled, with their choices;
+- pages: project, organization and event row pages that read as pages;
+- cells: amounts, counts and shares formatted in every table;
+- row_links: ids in canned query results link to their rows;
 - language: the page's language and the translation of the interface's strings (`_`);
 - chart: the funding chart at /-/funding;
 - release_page, quote_page: each press release to read (/-/releases/<source id>), its quoted spans
@@ -47,9 +51,12 @@ from . import (
     language,
     limits,
     localize,
+    pages,
+    parameters,
     provenance,
     quote_page,
     release_page,
+    search,
     seo,
     static,
     version,
@@ -108,14 +115,20 @@ def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]]:
     """Every page's language (`kz_lang`, `_`) and data version (`kz_version`, `kz_data_date`); on row pages,
-    the releases behind the row (provenance)."""
+    the releases behind the row (provenance); on canned query pages, their parameters (parameters); the
+    pages of projects, organizations, events (pages); on the search query's page, its languages and
+    nearest words (search)."""
     rows = provenance.extra_template_vars(view_name, database, table, request, datasette)
+    query = parameters.extra_template_vars(view_name, database, request, datasette)
+    page = pages.extra_template_vars(view_name, database, table, request, datasette)
+    searched = search.extra_template_vars(view_name, database, request, datasette)
 
     async def variables() -> dict[str, Any]:
         found = language.template_vars(request)
         found.update(version.template_vars(datasette))
-        if rows is not None:
-            found.update(await rows())
+        for more in (rows, query, page, searched):
+            if more is not None:
+                found.update(await more())
         return found
 
     return variables

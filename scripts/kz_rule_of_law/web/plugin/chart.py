@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from datasette import Response, hookimpl
 from datasette.utils.asgi import Request
 
+from .. import formatting
 from . import quote_links
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
@@ -60,7 +61,7 @@ async def funding_chart(datasette: Datasette, request: Request) -> Response:
                 "total_text": _amount(r["total_budget"]),
                 "eu_text": _amount(r["eu_contribution"]),
                 "co_text": _amount(r["cofinancing"]),
-                "share_text": "" if r["eu_share_percent"] is None else f"{r['eu_share_percent']:.2f}%",
+                "share_text": "" if r["eu_share_percent"] is None else formatting.share(r["eu_share_percent"]),
                 "total_quotes": claims.get((r["project_id"], "total_budget"), []),
                 "eu_quotes": claims.get((r["project_id"], "eu_contribution"), []),
             }

@@ -9,7 +9,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
-from . import quote_links
+from . import cells
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -21,10 +21,12 @@ _foreign_keys: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 def render_cell(
     row: Any, value: object, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Callable[[], Awaitable[Any]] | None:
-    """A raw foreign key value (row pages) as a link labelled with the row it points to; in canned
-    queries, a value taken from a release as a link to its quotes (quote_links)."""
-    if table is None:
-        return quote_links.render_cell(row, value, column, database, datasette)
+    """A raw foreign key value (row pages) as a link labelled with the row it points to; amounts,
+    counts and shares formatted, and in canned queries values linked to their quotes and ids to their
+    rows (cells)."""
+    formatted = cells.render_cell(row, value, column, table, database, datasette)
+    if formatted is not None or table is None:
+        return formatted
     if value is None or isinstance(value, (dict, bytes)):
         return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -19,6 +20,9 @@ from ..i18n import DEFAULT, LANGUAGES, catalog, date, number, translator
 NAMES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
 # Where the middleware puts the language of a request in its ASGI scope.
 SCOPE_KEY = "kz_lang"
+# The language of the request being answered, for the steps Datasette 0.65 calls without the
+# request (render_cell): set by the language middleware for the request's task and what it awaits.
+CURRENT: ContextVar[str] = ContextVar("kz_lang", default=DEFAULT)
 # Datasette's names of its filters, which the table page's filter menus show (`_(display)`).
 FILTER_NAMES = (
     "=",
@@ -48,6 +52,11 @@ ERROR_MESSAGES = (
     "Row not found (too few primary key values)",
     "Internal server error",
 )
+
+
+def current() -> str:
+    """The language of the request being answered (the default outside a request)."""
+    return CURRENT.get()
 
 
 def language_of(request: Any) -> str:

@@ -22,7 +22,7 @@ from datasette import Response
 
 from . import patches
 from .asgi import App, Message, Receive, Scope, Send, respond
-from .language import DEFAULT, LANGUAGES, SCOPE_KEY
+from .language import CURRENT, DEFAULT, LANGUAGES, SCOPE_KEY
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -60,7 +60,11 @@ def wrap(datasette: Datasette, app: App) -> App:
         raw = scope.get("raw_path") or scope["path"].encode("utf-8")
         scope = dict(scope, path=path, raw_path=raw[len(language) + 1 :])
         scope[SCOPE_KEY] = language
-        return await app(scope, receive, send)
+        token = CURRENT.set(language)
+        try:
+            return await app(scope, receive, send)
+        finally:
+            CURRENT.reset(token)
 
     return localized
 
