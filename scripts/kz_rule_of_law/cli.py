@@ -251,6 +251,7 @@ def normalize(
 def draft(
     text_file: Path = typer.Argument(..., help="The archived text, e.g. archive/<id>.txt."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per line."),
+    lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text."),
 ) -> None:
     """List every date, amount, period, count, duration and legal form the normalizers find in a text."""
     from .curation.draft import candidates
@@ -259,7 +260,7 @@ def draft(
 
     def body() -> None:
         text = read_text(text_file, "source text", MAX_SOURCE_BYTES)
-        for found in candidates(text):
+        for found in candidates(text, lang.value):
             if as_json:
                 sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False) + "\n")
             else:
