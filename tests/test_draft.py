@@ -11,6 +11,8 @@ import pytest
 
 from kz_rule_of_law.curation import facts, quotes
 from kz_rule_of_law.curation.draft import Candidate, candidates, value
+from kz_rule_of_law.curation.draft_known import KnownNames
+from kz_rule_of_law.curation.draft_release import everything
 from kz_rule_of_law.curation.rows import KIND_BY_FIELD
 from workspace import ROOT, cli, copy_project
 
@@ -133,7 +135,9 @@ def test_draft_json_prints_one_object_per_candidate(tmp_path: Path) -> None:
     assert ran.returncode == 0
     lines = [json.loads(line) for line in ran.stdout.splitlines()]
     text = (root / "archive" / f"{source_id}.txt").read_text(encoding="utf-8")
-    assert [Candidate(**line) for line in lines] == candidates(text)
+    assert [Candidate(**line) for line in lines] == everything(text, "kk", KnownNames.from_package(root))
+    assert {line["kind"] for line in lines} >= {"date", "money", "organization", "project", "country"}
+    assert {"eu", "lprc"} <= {line["id"] for line in lines if line["kind"] == "organization"}
     assert set(lines[0]) == {"kind", "quote", "at", "start", "end", "value", "record", "field", "id"}
 
 

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from kz_rule_of_law.curation.draft_measure import Score, releases, score, table
-from workspace import ROOT
+from kz_rule_of_law.curation.draft_known import KnownNames
+from kz_rule_of_law.curation.draft_measure import Score, releases, score, table, total
+from workspace import ROOT, cli
 
 
 @pytest.fixture(scope="module")
 def scores() -> list[Score]:
     """The figures of every release with a curated facts file (facts/ with archive/, tests/releases/)."""
-    found = [score(facts_path, text_path, ROOT) for facts_path, text_path in releases(ROOT)]
+    index = KnownNames.from_package(ROOT)
+    found = [score(facts_path, text_path, ROOT, index) for facts_path, text_path in releases(ROOT)]
     print("\n" + table(found))
     return found
 
@@ -34,14 +36,24 @@ def test_the_draft_gets_no_curated_value_wrong(scores: list[Score]) -> None:
     assert {s.release: s.wrong for s in scores if s.wrong} == {}
 
 
+def test_the_draft_names_eight_in_ten_known_records_by_their_id(scores: list[Score]) -> None:
+    all_ = total(scores)
+    assert all_.mentions > 0
+    assert all_.right / all_.mentions >= 0.8, table(scores)
+
+
 def test_the_figures_hold_on_releases_the_draft_was_not_written_against(tmp_path: Path) -> None:
     from benchmarks.generate import generate
 
     root = generate(tmp_path / "corpus", sources=20, seed=13)
+    assert cli(root, "build").returncode == 0
+    index = KnownNames.from_package(root)
     found = [
-        score(path, root / "archive" / f"{path.stem}.txt", root) for path in sorted(root.glob("facts/synthetic-*.yml"))
+        score(path, root / "archive" / f"{path.stem}.txt", root, index)
+        for path in sorted(root.glob("facts/synthetic-*.yml"))
     ]
-    same, total = sum(s.same for s in found), sum(s.values for s in found)
-    assert len(found) == 20 and total > 100
-    assert same / total >= 0.9, table(found)
+    same, values = sum(s.same for s in found), sum(s.values for s in found)
+    assert len(found) == 20 and values > 100
+    assert same / values >= 0.9, table(found)
     assert {s.release: s.wrong for s in found if s.wrong} == {}
+    assert total(found).right / total(found).mentions >= 0.8, table(found)

@@ -253,19 +253,21 @@ def draft(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per line."),
     lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text."),
 ) -> None:
-    """List every date, amount, period, count, duration and legal form the normalizers find in a text."""
-    from .curation.draft import candidates
+    """List every value the normalizers find in a text, and every known record it names."""
+    from .curation.draft_known import KnownNames
+    from .curation.draft_release import everything
     from .curation.facts import read_text
     from .curation.sources import MAX_SOURCE_BYTES
 
     def body() -> None:
         text = read_text(text_file, "source text", MAX_SOURCE_BYTES)
-        for found in candidates(text, lang.value):
+        for found in everything(text, lang.value, KnownNames.from_package(project_root(), text)):
             if as_json:
                 sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False) + "\n")
             else:
                 at = "" if found.at is None else f" (at: {found.at})"
-                out.print(f"{found.kind}: {' '.join(found.quote.split())}{at}", markup=False)
+                named = "" if found.id is None else f" = {found.id}"
+                out.print(f"{found.kind}: {' '.join(found.quote.split())}{at}{named}", markup=False)
 
     run(body)
 

@@ -69,6 +69,24 @@ def value(kind: str, quote: str, language: str = "kk") -> dict | None:
         return None
 
 
+# What a quote of each kind holds, whatever its language: digits (a date, an amount, a period, a
+# count), a word for years or months (a duration); a span without it is not tried, which spares
+# the normalizers most of a text's windows.
+_HOLDS = {
+    "date": re.compile(r"[0-9]"),
+    "money": re.compile(r"[0-9]"),
+    "period": re.compile(r"[0-9]"),
+    "count": re.compile(r"[0-9]"),
+    "duration": re.compile(r"жыл|year|год|лет|месяц|month", re.IGNORECASE),
+}
+
+
+def _may_be(kind: str, quote: str) -> bool:
+    """Whether a span may be a value of this kind at all (see _HOLDS)."""
+    holds = _HOLDS.get(kind)
+    return holds is None or holds.search(quote) is not None
+
+
 def _bare_number(quote: str) -> bool:
     """Whether a quote is a number alone ('2025', '80'): a year or a reference as often as a count."""
     return re.fullmatch(r"[0-9][0-9 ,.]*", quote.strip()) is not None
@@ -125,7 +143,7 @@ def _accepted(text: str, start: int, end: int, language: str) -> Candidate | Non
     """The first kind whose normalizer accepts the span, as a candidate found again by quotes.locate."""
     quote = text[start:end]
     for kind in KINDS:
-        normalized = value(kind, quote, language)
+        normalized = value(kind, quote, language) if _may_be(kind, quote) else None
         if normalized is None or (kind == "count" and _bare_number(quote)):
             continue
         found = spans(text, quote)

@@ -86,3 +86,12 @@ CUES: dict[str, tuple[Cue, ...]] = {
         Cue("legal-form", "organizations", "legal_form", "before", ("”", '"'), 2),
     ),
 }
+
+# A name in quotation marks followed by one of these is a project's title ('«...» жобасы').
+PROJECT_WORDS = ("жоба", "проект", "project")
+# The last words of organizations' names ('орталығы', 'қоры', 'бірлестігі'): stems, in any case form.
+ORGANIZATION_NOUNS = (
+    *("орталы", "қор", "бірлест", "ұйым", "институт", "қауымдаст", "палата", "агенттіг", "министрлі"),
+    *("комитет", "бюро", "одақ", "одағ", "кеңес", "академия", "университет", "серіктест", "қоғам"),
+    *("центр", "фонд", "объединени", "организаци", "ассоциаци", "centre", "center", "foundation"),
+)

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import InputError
 from . import facts, quotes
 from .draft import Candidate, candidates, value
+from .draft_known import KnownNames, mentions, proposals
 from .rows import KIND_BY_FIELD
 
 
@@ -25,6 +26,21 @@ class Score:
     wrong: list[str] = field(default_factory=list)  # quotes drafted at the curated span with another value
     mentions: int = 0  # curated names of known records whose quote is in the text
     right: int = 0  # ...that the draft names at an overlapping span by the right id
+    new: int = 0  # curated names of records the package does not know yet, whose quote is in the text
+    proposed: int = 0  # ...that the draft proposes as new records of the right kind
+
+
+# The curated facts that name a record: (table, field) -> the kind of mention and the key of its id
+# ("en" for a place: a place is known by its English name).
+NAMES = {
+    ("organizations", "name"): ("organization", "id"),
+    ("projects", "title"): ("project", "id"),
+    ("people", "name"): ("person", "id"),
+    ("positions", "title"): ("position", "id"),
+    ("instruments", "name"): ("instrument", "id"),
+    ("event_countries", "name"): ("country", "country"),
+    ("events", "city"): ("place", "en"),
+}
 
 
 def releases(root: Path) -> Iterator[tuple[Path, Path]]:
@@ -92,13 +108,58 @@ def score_values(score: Score, document: Any, text: str, drafted: list[Candidate
             score.wrong.append(quote)
 
 
-def score(facts_path: Path, text_path: Path, root: Path) -> Score:
+def _place(document: Any, language: str) -> Iterator[tuple[str, str, str, int | None]]:
+    """The source's place as a named record: a place is known by its English name."""
+    source = document.get("source") if isinstance(document, dict) else None
+    place = source.get("place") if isinstance(source, dict) else None
+    fact = quoted(place, language)
+    if fact is not None and isinstance(place, dict) and isinstance(place.get("en"), str):
+        yield "place", place["en"], *fact
+
+
+def _record_id(record: dict, key: str, id_key: str) -> Any:
+    """The id a curated name refers to: the record's id, its country, or (a place) its English name."""
+    return record[key].get("en") if id_key == "en" else record.get(id_key)
+
+
+def named_records(document: Any, language: str) -> Iterator[tuple[str, str, str, int | None]]:
+    """(kind, id, quote, at) for every curated fact that names a record of a kind draft recognizes."""
+    yield from _place(document, language)
+    for (table, key), (kind, id_key) in NAMES.items():
+        records = document.get(table) if isinstance(document, dict) else None
+        for record in records if isinstance(records, list) else ():
+            fact = quoted(record.get(key), language) if isinstance(record, dict) else None
+            record_id = _record_id(record, key, id_key) if fact is not None else None
+            if fact is not None and isinstance(record_id, str):
+                yield kind, record_id, *fact
+
+
+def score_mentions(score: Score, document: Any, text: str, drafted: list[Candidate], index: KnownNames) -> None:
+    """Count the curated names of known records the draft refers to by the right id, and the names of
+    new records it proposes."""
+    for kind, record_id, quote, at in named_records(document, score.language):
+        span = _span(text, quote, at)
+        if span is None:
+            continue
+        near = [c for c in drafted if c.kind == kind and c.start < span[1] and c.end > span[0]]
+        if (kind, record_id) in index.ids:
+            score.mentions += 1
+            score.right += any(c.id == record_id for c in near)
+        else:
+            score.new += 1
+            score.proposed += any(c.value.get("new") for c in near)
+
+
+def score(facts_path: Path, text_path: Path, root: Path, index: KnownNames | None = None) -> Score:
     """The figures of the draft of one release against its curated facts file."""
     document = facts.load(facts_path, root=root)
     text = text_path.read_text(encoding="utf-8")
     result = Score(facts_path.stem, language_of(document))
     drafted = candidates(text, result.language)
     score_values(result, document, text, drafted)
+    index = index if index is not None else KnownNames.from_package(root)
+    named = mentions(text, index)
+    score_mentions(result, document, text, named + proposals(text, named), index)
     return result
 
 
@@ -109,12 +170,27 @@ def percent(part: int, whole: int) -> str:
 
 def table(scores: list[Score]) -> str:
     """The figures as a Markdown table, one row a release and a row of totals."""
-    rows = ["| release | lang | values | same | wrong | found |", "| --- | --- | --- | --- | --- | --- |"]
-    for s in scores:
+    rows = [
+        "| release | lang | values | same quote and value | wrong | known names | right id | new names | proposed |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for s in [*scores, total(scores)]:
         rows.append(
-            f"| {s.release} | {s.language} | {s.values} | {s.same} | {len(s.wrong)} | {percent(s.same, s.values)} |"
+            f"| {s.release} | {s.language} | {s.values} | {s.same} ({percent(s.same, s.values)}) | {len(s.wrong)} "
+            f"| {s.mentions} | {s.right} ({percent(s.right, s.mentions)}) | {s.new} | {s.proposed} |"
         )
-    values, same = sum(s.values for s in scores), sum(s.same for s in scores)
-    wrong = sum(len(s.wrong) for s in scores)
-    rows.append(f"| all | | {values} | {same} | {wrong} | {percent(same, values)} |")
     return "\n".join(rows)
+
+
+def total(scores: list[Score]) -> Score:
+    """The figures of all the releases together."""
+    result = Score("all", "")
+    for s in scores:
+        result.values, result.same, result.wrong = (
+            result.values + s.values,
+            result.same + s.same,
+            result.wrong + s.wrong,
+        )
+        result.mentions, result.right = result.mentions + s.mentions, result.right + s.right
+        result.new, result.proposed = result.new + s.new, result.proposed + s.proposed
+    return result

@@ -1,0 +1,14 @@
+"""Everything draft finds in a release's text: its values, the known records it names, and the new
+names it proposes, in the order of the text."""
+
+from __future__ import annotations
+
+from .draft import Candidate, candidates
+from .draft_known import KnownNames, mentions, proposals
+
+
+def everything(text: str, language: str, index: KnownNames) -> list[Candidate]:
+    """The values, mentions and proposals of a text, ordered by where they start."""
+    named = mentions(text, index)
+    found = [*candidates(text, language), *named, *proposals(text, named)]
+    return sorted(found, key=lambda c: (c.start, -c.end))
