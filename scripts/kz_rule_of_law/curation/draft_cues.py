@@ -19,8 +19,8 @@ class Cue:
     kind: str
     table: str
     field: str
-    side: str  # "before" the value or "after" it
-    stems: tuple[str, ...]
+    side: str  # "before" the value, "after" it (its own words too: '12 ұсыным'), or "any": always
+    stems: tuple[str, ...]  # word stems, or a punctuation mark right beside the value ('(')
     window: int = 4
 
 
@@ -39,28 +39,36 @@ _EVENTS_KK = ("форум", "конференция", "тренинг", "сем�
 _EVENTS_RU = ("форум", "конференц", "тренинг", "семинар", "встреч", "круглый", "состоял", "состоится", "прош")
 _EVENTS_EN = ("forum", "conference", "training", "seminar", "meeting", "round", "held", "took place")
 
-# In the order they are tried: the first cue found nearest the value places it.
+# The cue nearest the value places it (the first in this order among equally near ones). The fields
+# are those of the descriptor: budgets.total_budget is the project's whole budget, eu_contribution
+# the EU's part of it ('оның ішінде ЕО-ның жарнасы'), equivalent the same amount in another currency
+# (in brackets after it), events.participants the people who took part, outcomes.count what an event
+# produced, projects.period/duration the years a project runs.
 CUES: dict[str, tuple[Cue, ...]] = {
     "kk": (
         Cue("money", "budgets", "equivalent", "before", ("(",), 1),
         Cue("money", "budgets", "eu_contribution", "before", ("жарна", "салым", "үлес", "қаржыландыру")),
-        Cue("money", "budgets", "total_budget", "before", ("бюджет", "құн")),
+        Cue("money", "budgets", "eu_contribution", "after", ("қаржыландыр",), 4),
+        Cue("money", "budgets", "total_budget", "before", ("бюджет", "құн", "барлығы", "жалпы")),
+        Cue("money", "budgets", "total_budget", "after", ("бөлін",), 2),
         Cue("money", "funding_programmes", "amount", "after", ("грант", "бағдарлама", "конкурс")),
         Cue("count", "events", "participants", "after", PEOPLE["kk"], 2),
-        Cue("count", "events", "participants", "before", ("қатысушылар саны",), 3),
+        Cue("count", "events", "participants", "before", ("қатысушы", "қатысты"), 3),
         Cue("count", "outcomes", "count", "after", ("ұсыным", "ұсыныс", "шешім", "келісім"), 1),
         Cue("date", "events", "date", "after", _EVENTS_KK, 8),
         Cue("date", "events", "date", "before", _EVENTS_KK, 4),
-        Cue("period", "projects", "period", "before", ("жоба",), 12),
+        Cue("period", "projects", "period", "before", ("жоба", "ұзақтығ", "мерзім"), 12),
         Cue("period", "projects", "period", "after", ("жоба", "іске", "жүзеге"), 12),
         Cue("duration", "projects", "duration", "before", ("жоба", "ұзақтығ", "мерзім"), 12),
         Cue("duration", "projects", "duration", "after", ("жоба", "іске", "жүзеге"), 12),
-        Cue("legal-form", "organizations", "legal_form", "before", ("»", "”", '"'), 2),
+        Cue("legal-form", "organizations", "legal_form", "any", (), 0),
     ),
     "ru": (
         Cue("money", "budgets", "equivalent", "before", ("(",), 1),
         Cue("money", "budgets", "eu_contribution", "before", ("вклад", "взнос", "дол", "финансирован")),
-        Cue("money", "budgets", "total_budget", "before", ("бюджет", "стоимост")),
+        Cue("money", "budgets", "eu_contribution", "after", ("финансирует", "профинансир"), 4),
+        Cue("money", "budgets", "total_budget", "before", ("бюджет", "стоимост", "всего", "общ")),
+        Cue("money", "budgets", "total_budget", "after", ("выделен",), 2),
         Cue("money", "funding_programmes", "amount", "after", ("грант", "программ", "конкурс")),
         Cue("count", "events", "participants", "after", PEOPLE["ru"], 2),
         Cue("count", "outcomes", "count", "after", ("рекомендац", "предложен", "решени"), 1),
@@ -69,12 +77,14 @@ CUES: dict[str, tuple[Cue, ...]] = {
         Cue("period", "projects", "period", "before", ("проект",), 12),
         Cue("period", "projects", "period", "after", ("проект", "реализу"), 12),
         Cue("duration", "projects", "duration", "before", ("проект", "срок", "продолжительност"), 12),
-        Cue("legal-form", "organizations", "legal_form", "after", ("«", "“", '"'), 2),
+        Cue("legal-form", "organizations", "legal_form", "any", (), 0),
     ),
     "en": (
         Cue("money", "budgets", "equivalent", "before", ("(",), 1),
-        Cue("money", "budgets", "eu_contribution", "before", ("contribution", "eu funding", "funded")),
-        Cue("money", "budgets", "total_budget", "before", ("budget", "cost")),
+        Cue("money", "budgets", "eu_contribution", "before", ("contribution", "funding", "share")),
+        Cue("money", "budgets", "eu_contribution", "after", ("funded", "financed"), 4),
+        Cue("money", "budgets", "total_budget", "before", ("budget", "cost", "total")),
+        Cue("money", "budgets", "total_budget", "after", ("allocated",), 2),
         Cue("money", "funding_programmes", "amount", "after", ("grant", "programme", "call")),
         Cue("count", "events", "participants", "after", PEOPLE["en"], 2),
         Cue("count", "outcomes", "count", "after", ("recommendation", "proposal", "decision"), 1),
@@ -83,7 +93,7 @@ CUES: dict[str, tuple[Cue, ...]] = {
         Cue("period", "projects", "period", "before", ("project",), 12),
         Cue("period", "projects", "period", "after", ("project", "implemented"), 12),
         Cue("duration", "projects", "duration", "before", ("project", "duration", "term"), 12),
-        Cue("legal-form", "organizations", "legal_form", "before", ("”", '"'), 2),
+        Cue("legal-form", "organizations", "legal_form", "any", (), 0),
     ),
 }
 
@@ -95,3 +105,12 @@ ORGANIZATION_NOUNS = (
     *("комитет", "бюро", "одақ", "одағ", "кеңес", "академия", "университет", "серіктест", "қоғам"),
     *("центр", "фонд", "объединени", "организаци", "ассоциаци", "centre", "center", "foundation"),
 )
+
+
+# The record a placed value belongs to: a known record (or a proposed one) of this kind named on
+# this side of the value within so many characters ('Жобаның жалпы бюджеті' after the project's title).
+OWNERS = {
+    "budgets": ("project", "before", 1500),
+    "projects": ("project", "any", 300),
+    "organizations": ("organization", "before", 4),
+}

@@ -10,8 +10,9 @@ from typing import Any
 
 from ..errors import InputError
 from . import facts, quotes
-from .draft import Candidate, candidates, value
-from .draft_known import KnownNames, mentions, proposals
+from .draft import Candidate, value
+from .draft_known import KnownNames
+from .draft_release import everything
 from .rows import KIND_BY_FIELD
 
 
@@ -24,6 +25,7 @@ class Score:
     values: int = 0  # normalized facts of the curated file
     same: int = 0  # ...that the draft found at their span with the same kind and value
     wrong: list[str] = field(default_factory=list)  # quotes drafted at the curated span with another value
+    placed: int = 0  # values found the same that the draft places in the curated table and field
     mentions: int = 0  # curated names of known records whose quote is in the text
     right: int = 0  # ...that the draft names at an overlapping span by the right id
     new: int = 0  # curated names of records the package does not know yet, whose quote is in the text
@@ -71,18 +73,20 @@ def quoted(item: Any, language: str) -> tuple[str, int | None] | None:
     return " ".join(item[language].split()), int(at) if isinstance(at, str) and at.isdecimal() else None
 
 
-def normalized_facts(document: Any, language: str) -> Iterator[tuple[str, str, int | None]]:
-    """(kind, quote, at) for every fact of a facts file in a field the build normalizes."""
+def normalized_facts(
+    document: Any, language: str, table: str | None = None
+) -> Iterator[tuple[str, str, str, int | None]]:
+    """(table.field, kind, quote, at) for every fact of a facts file in a field the build normalizes."""
     if isinstance(document, list):
         for item in document:
-            yield from normalized_facts(item, language)
+            yield from normalized_facts(item, language, table)
     elif isinstance(document, dict):
         for key, item in document.items():
             fact = quoted(item, language) if key in KIND_BY_FIELD else None
             if fact is not None:
-                yield KIND_BY_FIELD[key], *fact
+                yield f"{table}.{key}", KIND_BY_FIELD[key], *fact
             else:
-                yield from normalized_facts(item, language)
+                yield from normalized_facts(item, language, table or key)
 
 
 def _span(text: str, quote: str, at: int | None) -> tuple[int, int] | None:
@@ -97,13 +101,20 @@ def score_values(score: Score, document: Any, text: str, drafted: list[Candidate
     """Count the curated normalized values the draft found with the same quote and value, and those
     it found at their span with another."""
     found = {(c.start, c.end): c for c in drafted}
-    for kind, quote, at in normalized_facts(document, score.language):
+    curated = list(normalized_facts(document, score.language))
+    # A span may be curated twice: a dateline's date is often the event's too.
+    fields: dict[tuple[int, int] | None, set[str]] = {}
+    for where, _, quote, at in curated:
+        fields.setdefault(_span(text, quote, at), set()).add(where)
+    for _, kind, quote, at in curated:
         score.values += 1
-        candidate = found.get(_span(text, quote, at) or (-1, -1))
+        span = _span(text, quote, at)
+        candidate = found.get(span or (-1, -1))
         if candidate is None:
             continue
         if (candidate.kind, candidate.value) == (kind, value(kind, quote, score.language)):
             score.same += 1
+            score.placed += f"{candidate.record}.{candidate.field}" in fields[span]
         else:
             score.wrong.append(quote)
 
@@ -155,11 +166,10 @@ def score(facts_path: Path, text_path: Path, root: Path, index: KnownNames | Non
     document = facts.load(facts_path, root=root)
     text = text_path.read_text(encoding="utf-8")
     result = Score(facts_path.stem, language_of(document))
-    drafted = candidates(text, result.language)
-    score_values(result, document, text, drafted)
     index = index if index is not None else KnownNames.from_package(root)
-    named = mentions(text, index)
-    score_mentions(result, document, text, named + proposals(text, named), index)
+    drafted = everything(text, result.language, index)
+    score_values(result, document, text, drafted)
+    score_mentions(result, document, text, drafted, index)
     return result
 
 
@@ -171,12 +181,14 @@ def percent(part: int, whole: int) -> str:
 def table(scores: list[Score]) -> str:
     """The figures as a Markdown table, one row a release and a row of totals."""
     rows = [
-        "| release | lang | values | same quote and value | wrong | known names | right id | new names | proposed |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| release | lang | values | same quote and value | wrong | placed right | known names | right id "
+        "| new names | proposed |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in [*scores, total(scores)]:
         rows.append(
             f"| {s.release} | {s.language} | {s.values} | {s.same} ({percent(s.same, s.values)}) | {len(s.wrong)} "
+            f"| {s.placed} ({percent(s.placed, s.same)}) "
             f"| {s.mentions} | {s.right} ({percent(s.right, s.mentions)}) | {s.new} | {s.proposed} |"
         )
     return "\n".join(rows)
@@ -191,6 +203,7 @@ def total(scores: list[Score]) -> Score:
             result.same + s.same,
             result.wrong + s.wrong,
         )
+        result.placed += s.placed
         result.mentions, result.right = result.mentions + s.mentions, result.right + s.right
         result.new, result.proposed = result.new + s.new, result.proposed + s.proposed
     return result

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from .draft import Candidate, candidates
 from .draft_known import KnownNames, mentions, proposals
+from .draft_place import placed
 
 
 def everything(text: str, language: str, index: KnownNames) -> list[Candidate]:
-    """The values, mentions and proposals of a text, ordered by where they start."""
+    """The values (each placed in a record and field where the words around it say which), mentions
+    and proposals of a text, ordered by where they start."""
     named = mentions(text, index)
-    found = [*candidates(text, language), *named, *proposals(text, named)]
-    return sorted(found, key=lambda c: (c.start, -c.end))
+    found = sorted([*candidates(text, language), *named, *proposals(text, named)], key=lambda c: (c.start, -c.end))
+    return placed(text, found, language)
