@@ -63,22 +63,33 @@ def _mark_beside(text: str, candidate: Candidate, side: str) -> str:
     return after[:1]
 
 
+def _beside(text: str, candidate: Candidate, cue: Cue) -> bool:
+    """Whether one of the cue's punctuation marks stands right beside the value ('(' before it)."""
+    marks = [s for s in cue.stems if not s[0].isalnum()]
+    return bool(marks) and _mark_beside(text, candidate, cue.side) in marks
+
+
+def _names_itself(candidate: Candidate, stems: tuple[str, ...]) -> bool:
+    """Whether the value's own words after its first hold the cue ('12 ұсыным' names its noun)."""
+    own = [m.group().lower() for m in _WORD.finditer(candidate.quote)][1:]
+    return bool(stems) and any(word.startswith(stems) for word in own)
+
+
 def _distance(text: str, candidate: Candidate, cue: Cue) -> int | None:
     """How many words from the value the nearest of the cue's stems stands, or None beyond its window."""
     if cue.side == "any":
         return cue.window
-    marks = [s for s in cue.stems if not s[0].isalnum()]
-    if marks and _mark_beside(text, candidate, cue.side) in marks:
-        return 0
     stems = tuple(s for s in cue.stems if s[0].isalnum())
-    own = [m.group().lower() for m in _WORD.finditer(candidate.quote)][1:]  # '12 ұсыным' names its noun
-    if cue.side == "after" and stems and any(word.startswith(stems) for word in own):
+    if _beside(text, candidate, cue) or (cue.side == "after" and _names_itself(candidate, stems)):
         return 0
     words = _words_before(text, candidate) if cue.side == "before" else _words_after(text, candidate)
-    for distance, word in enumerate(words[: cue.window], start=1):
-        if stems and word.startswith(stems):
-            return distance
-    return None
+    return _nearest(words[: cue.window], stems)
+
+
+def _nearest(words: list[str], stems: tuple[str, ...]) -> int | None:
+    """The position (from 1) of the first word that starts with one of the stems."""
+    near = [d for d, word in enumerate(words, start=1) if stems and word.startswith(stems)]
+    return near[0] if near else None
 
 
 def placement(text: str, candidate: Candidate, language: str) -> Cue | None:
