@@ -250,24 +250,34 @@ def normalize(
 @app.command()
 def draft(
     text_file: Path = typer.Argument(..., help="The archived text, e.g. archive/<id>.txt."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per line."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print what was found, one JSON object per line; write nothing."
+    ),
     lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing facts/<id>.yml."),
 ) -> None:
-    """List every value the normalizers find in a text, and every known record it names."""
+    """Draft facts/<id>.yml from archive/<id>.txt: its values, placed for review, and the known records it names."""
+    from .curation import draft_write
     from .curation.draft_known import KnownNames
     from .curation.draft_release import everything
     from .curation.facts import read_text
     from .curation.sources import MAX_SOURCE_BYTES
 
     def body() -> None:
+        root = project_root()
+        if not as_json:
+            target, found = draft_write.write(root, text_file, lang.value, force)
+            placed = sum(1 for c in found if c.field is not None)
+            named = sum(1 for c in found if c.field is None and c.id is not None)
+            out.print(
+                f"wrote {target.relative_to(root)}: {placed} values placed for review, {named} known records "
+                f"named, {len(found) - placed - named} other candidates; review it, then run check",
+                markup=False,
+            )
+            return
         text = read_text(text_file, "source text", MAX_SOURCE_BYTES)
-        for found in everything(text, lang.value, KnownNames.from_package(project_root(), text)):
-            if as_json:
-                sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False) + "\n")
-            else:
-                at = "" if found.at is None else f" (at: {found.at})"
-                named = "" if found.id is None else f" = {found.id}"
-                out.print(f"{found.kind}: {' '.join(found.quote.split())}{at}{named}", markup=False)
+        for candidate in everything(text, lang.value, KnownNames.from_package(root, text)):
+            sys.stdout.write(json.dumps(candidate.as_json(), ensure_ascii=False) + "\n")
 
     run(body)
 
