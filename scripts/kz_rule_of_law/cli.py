@@ -205,8 +205,12 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
             if mine:
                 raise InputError(*mine) from None
         from .curation.likeness import similar_records
+        from .curation.lookalike import warnings as lookalikes
 
         for warning in similar_records(target, others, root):
+            err.print(f"warning: {warning}", markup=False)
+        # A warning, not an error: an archived text may itself mix scripts, and its quotes must too.
+        for warning in lookalikes(target.read_text(encoding="utf-8"), display_path(target, root)):
             err.print(f"warning: {warning}", markup=False)
         out.print(f"ok: {facts_file}", markup=False)
 
@@ -266,7 +270,11 @@ def draft(
     def body() -> None:
         root = project_root()
         if not as_json:
+            from .curation.lookalike import warnings as lookalikes
+
             target, found = draft_write.write(root, text_file, lang.value, force)
+            for warning in lookalikes(target.read_text(encoding="utf-8"), str(target.relative_to(root))):
+                err.print(f"warning: {warning}", markup=False)
             placed = sum(1 for c in found if c.field is not None)
             named = sum(1 for c in found if c.field is None and c.id is not None)
             out.print(
