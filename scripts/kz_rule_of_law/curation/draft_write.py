@@ -69,7 +69,7 @@ class Record:
     table: str
     opening: str
     lines: list[str] = field(default_factory=list)
-    fields: set[str] = field(default_factory=set)
+    fields: dict[str, dict] = field(default_factory=dict)  # the values it holds, by field
 
 
 def _opening(table: str, owner: str | None, known: dict[str, set[str]]) -> tuple[str, list[str]]:
@@ -123,10 +123,12 @@ def _record_for(
     """Add a placed value to its owner's open record; the new record it opened, if it opened one."""
     key = (table, _owner_of(c, table, proposed))
     record = open_by.get(key)
+    if record is not None and record.fields.get(name) == c.value:
+        return None  # the same value stated again of the same record: the first quote is enough
     opened = record is None or name in record.fields
     if record is None or opened:
         record = open_by[key] = _new_record(table, c.id, language, known)
-    record.fields.add(name)
+    record.fields[name] = c.value
     record.lines.append(f"{name}: {fact(c.quote, c.at, language)}{REVIEW}")
     return record if opened else None
 
@@ -153,7 +155,7 @@ def _proposed(c: Candidate, language: str) -> Record:
     name = "name" if table == "organizations" else "title"
     lines = [f"{name}: {fact(c.quote, c.at, language)}{REVIEW}"]
     lines += [f"{f}: {quote('')}" for f, kind in NEW_RECORDS[table][1:] if kind == "plain"]
-    return Record(table, f"id: {quote('')}", lines, {name})
+    return Record(table, f"id: {quote('')}", lines, {name: c.value})
 
 
 def _source(source_id: str, path: str, data: bytes, language: str, line: Dateline | None, text: str) -> list[str]:
