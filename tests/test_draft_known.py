@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kz_rule_of_law.curation.draft_known import KnownNames, mentions, proposals, stems
+from workspace import copy_project
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +90,17 @@ def test_stems_take_off_chains_of_endings() -> None:
     assert "орталық" in stems("орталығына")
     assert "одақ" in stems("одағымен")
     assert all(len(stem) >= 3 for stem in stems("елдерге"))
+
+
+def test_the_names_kept_between_runs_give_what_the_csvs_give_and_follow_a_new_build(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    text = (root / "archive" / "000_54035fae270ab93c.txt").read_text(encoding="utf-8")
+    cache = root / "build" / "draft-names.json"
+    fresh = mentions(text, KnownNames.from_package(root, text))
+    assert mentions(text, KnownNames.cached(root, text, cache)) == fresh and cache.is_file()
+    assert mentions(text, KnownNames.cached(root, text, cache)) == fresh  # read from the cache
+    organizations = root / "data" / "organizations.csv"
+    rows = organizations.read_text(encoding="utf-8")
+    organizations.write_text(rows + "synthetic-forum-partner,Талқылаудың негізгі тақырыптары,X,official,,,,21,,,\n")
+    again = mentions(text, KnownNames.cached(root, text, cache))
+    assert ("organization", "synthetic-forum-partner") in {(c.kind, c.id) for c in again}

@@ -284,7 +284,8 @@ def draft(
             )
             return
         text = read_text(text_file, "source text", MAX_SOURCE_BYTES)
-        for candidate in everything(text, lang.value, KnownNames.from_package(root, text)):
+        index = KnownNames.cached(root, text, root / draft_write.NAMES_CACHE)
+        for candidate in everything(text, lang.value, index):
             sys.stdout.write(json.dumps(candidate.as_json(), ensure_ascii=False) + "\n")
 
     run(body)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
+from ..atomic import write_bytes
 from .draft import Candidate, value
 from .draft_cues import ORGANIZATION_NOUNS, PROJECT_WORDS
 from .quotes import spans
@@ -155,6 +157,20 @@ class KnownNames:
             index._add_table(kind, present, rows, may_stand, every_id=wanted is None)
         return index
 
+    @classmethod
+    def cached(cls, root: Path, text: str, cache: Path) -> KnownNames:
+        """The names `from_package(root, text)` gives, read from `cache` when it was written from these
+        very CSVs (their sizes and modification times), else from the CSVs (and the cache rewritten)."""
+        wanted = _text_words(text)
+        index = cls()
+        for kind, name, abbreviation, ids in package_names(root, cache):
+            if _may_stand(name, wanted):
+                index.add(kind, ids[0], name, abbreviation)
+                known = index.names.get((kind, name, abbreviation))
+                if known is not None:
+                    known.ids = list(ids)
+        return index
+
     def _add_table(
         self,
         kind: str,
@@ -170,6 +186,36 @@ class KnownNames:
         for k, column in enumerate(present[1:], start=1):
             for record_id, name in _kept(ids, [row[k] for row in rows], may_stand):
                 self.add(kind, record_id, name, column == "abbreviation")
+
+
+def _stamp(root: Path) -> list[list[object]]:
+    """What the cache of names was made from: each CSV's name, size and modification time."""
+    stamp: list[list[object]] = []
+    for table in sorted({table for _, table, _, _ in _SOURCES}):
+        path = root / "data" / f"{table}.csv"
+        stat = path.stat() if path.is_file() else None
+        stamp.append([table, stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
+    return stamp
+
+
+def package_names(root: Path, cache: Path) -> list[tuple[str, str, bool, list[str]]]:
+    """Every distinct name of the package's known records and the ids it names (kind, name,
+    abbreviation or not, ids): from the cache when it is current, else read from data/*.csv."""
+    stamp = _stamp(root)
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored.get("stamp") == stamp:
+            return [(kind, name, bool(abbreviation), ids) for kind, name, abbreviation, ids in stored["names"]]
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass  # no cache yet, or one this code cannot read: made again below
+    index = KnownNames.from_package(root)
+    names = [(k, n, a, known.ids) for (k, n, a), known in index.names.items() if known is not None]
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(cache, json.dumps({"stamp": stamp, "names": names}, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass  # a read-only project drafts all the same, only slower
+    return names
 
 
 def _kept(ids: list[str], names: list[str], may_stand: Callable[[str], bool]) -> list[tuple[str, str]]:
@@ -257,7 +303,7 @@ def _matches(index: KnownNames, tokens: list[re.Match[str]], words: list[str], f
 
 def _best(found: list[Known]) -> Known:
     """The longest name found, then by KIND_ORDER."""
-    return min(found, key=lambda k: (-len(k.words), KIND_ORDER.index(k.kind), k.ids[0]))
+    return min(found, key=lambda k: (-len(k.words), KIND_ORDER.index(k.kind), k.ids[0], k.name))
 
 
 def _candidate(text: str, kind: str, start: int, end: int, found: dict) -> Candidate:

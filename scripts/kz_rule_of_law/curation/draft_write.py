@@ -17,6 +17,8 @@ from .draft import Candidate
 from .draft_place import Dateline, _owner, dateline
 
 REVIEW = "  # review"
+# The package's known names, kept between runs while data/*.csv stay the same (see KnownNames.cached).
+NAMES_CACHE = Path("build") / "draft-names.json"
 # The fields a person fills in a new record of each table (written empty for check to name them).
 NEW_RECORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "organizations": (
@@ -277,6 +279,6 @@ def write(root: Path, text_file: Path, language: str, force: bool = False) -> tu
     relative = f"{ARCHIVE_DIR}/{full.name}"
     text = read_text(full, "source text", MAX_SOURCE_BYTES, name=relative)
     data = full.read_bytes()
-    found = everything(text, language, KnownNames.from_package(root, text))
+    found = everything(text, language, KnownNames.cached(root, text, root / NAMES_CACHE))
     target.write_text(document(source_id, relative, data, text, language, found, known_ids(root)), encoding="utf-8")
     return target, found
