@@ -119,6 +119,14 @@ def test_draft_reads_a_text_with_the_normalizers_of_its_language() -> None:
     assert [(c.kind, c.quote) for c in english] == [("money", "EUR 777,895"), ("period", "from 2024 to 2026")]
 
 
+def test_a_count_names_only_what_its_language_counts_and_a_bare_year_is_no_date() -> None:
+    russian = candidates("3 марта 2026 года и 3 марта; 2025, и более 80 участников.", "ru")
+    assert [(c.kind, c.quote) for c in russian] == [
+        ("date", "3 марта 2026 года"),
+        ("count", "более 80 участников"),
+    ]
+
+
 def test_draft_numbers_a_repeated_quote_and_leaves_record_and_field_empty() -> None:
     drafted = candidates("«ҚБ» және ҚБ-ның өкілдері")
     assert [(c.quote, c.at, c.record, c.field) for c in drafted] == [

@@ -87,6 +87,23 @@ def _may_be(kind: str, quote: str) -> bool:
     return holds is None or holds.search(quote) is not None
 
 
+def _plausible(kind: str, quote: str, normalized: dict, language: str) -> bool:
+    """Whether an accepted span is the value it seems: a number alone is neither a count nor a date
+    (a year, a reference), and a count names what is counted only with a noun its language counts
+    ('3 марта' is a date without its year, not three Marches)."""
+    if kind in ("count", "date") and _bare_number(quote):
+        return False
+    noun = normalized.get("noun") if kind == "count" else None
+    return noun is None or noun in counted_nouns(language)
+
+
+def counted_nouns(language: str) -> frozenset[str]:
+    """The nouns a count of this language may name (Kazakh counts keep no noun in their value)."""
+    if language not in _MODULES:
+        return frozenset()
+    return frozenset(import_module(f".{_MODULES[language]}", __package__).COUNTED_NOUNS)
+
+
 def _bare_number(quote: str) -> bool:
     """Whether a quote is a number alone ('2025', '80'): a year or a reference as often as a count."""
     return re.fullmatch(r"[0-9][0-9 ,.]*", quote.strip()) is not None
@@ -144,7 +161,7 @@ def _accepted(text: str, start: int, end: int, language: str) -> Candidate | Non
     quote = text[start:end]
     for kind in KINDS:
         normalized = value(kind, quote, language) if _may_be(kind, quote) else None
-        if normalized is None or (kind == "count" and _bare_number(quote)):
+        if normalized is None or not _plausible(kind, quote, normalized, language):
             continue
         found = spans(text, quote)
         if (start, end) not in found:

@@ -160,8 +160,11 @@ def _proposed(c: Candidate, language: str) -> Record:
     return Record(table, f"id: {quote('')}", lines, {name: c.value})
 
 
-def _source(source_id: str, path: str, data: bytes, language: str, line: Dateline | None, text: str) -> list[str]:
-    """The source record: what the archive says of the file, the dateline's place and date."""
+def _source(
+    source_id: str, path: str, data: bytes, language: str, line: Dateline | None, text: str, found: list[Candidate]
+) -> list[str]:
+    """The source record: what the archive says of the file, the dateline's place (with its English
+    name when the package knows the place) and date."""
     lines = [
         "source:",
         f"  id: {quote(source_id)}",
@@ -173,7 +176,9 @@ def _source(source_id: str, path: str, data: bytes, language: str, line: Datelin
         f"  title: {fact('', None, language)}",
     ]
     if line is not None and line.place is not None:
-        lines.append(f"  place: {fact(text[line.place[0] : line.place[1]], None, language)}{REVIEW}")
+        known = [c.id for c in found if c.kind == "place" and (c.start, c.end) == line.place and c.id]
+        english = known[0] if known else ""
+        lines.append(f"  place: {fact(text[line.place[0] : line.place[1]], None, language, english)}{REVIEW}")
     else:
         lines.append(f"  place: {fact('', None, language)}")
     date = fact(line.date.quote, line.date.at, language) + REVIEW if line else fact("", None, language)
@@ -203,7 +208,7 @@ def document(
         "# Check every line marked `# review` against the text; fill in every empty value (`check` names them),",
         "# write the English renderings (en), remove what is wrong, then delete these comments.",
         "",
-        *_source(source_id, path, data, language, line, text),
+        *_source(source_id, path, data, language, line, text, found),
     ]
     lines += _sections(records(found, language, known))
     values = [c for c in found if c.kind in _VALUE_KINDS and c.field is None]
