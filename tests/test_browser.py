@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page
@@ -105,3 +106,79 @@ def test_live_server_refuses_off_site_redirects(server):
             head = connection.makefile("rb").read().split(b"\r\n\r\n")[0].decode("latin-1").lower()
         assert head.startswith("http/1.1 404"), head
         assert "\r\nlocation:" not in head
+
+
+# From a value to the highlighted sentence that states it, in two clicks or fewer
+
+
+def quote_page_path(quote_id: str) -> str:
+    """The quote page of one claim."""
+    return "/-/quotes/" + quote(quote_id, safe="/")
+
+
+def claims_of(csv_rows, table: str, record: str, field: str) -> list[dict]:
+    """The claims on one field of one record, by its table and id."""
+    return [q for q in csv_rows("quotes") if (q["table_name"], q["record_id"], q["field"]) == (table, record, field)]
+
+
+def assert_on_the_highlighted_sentence(page: Page, server: str, claim: dict) -> None:
+    """The page is the claim's quote page, its highlight is the quote and its sentence holds it."""
+    page.wait_for_url(server + quote_page_path(claim["quote_id"]))
+    assert page.locator("mark#quote").inner_text() == claim["text_kk"]
+    assert claim["text_kk"] in page.locator("blockquote.kz-sentence").inner_text()
+    assert page.locator("pre#citation-text").inner_text().endswith(page.url)
+
+
+def test_a_budget_figure_leads_to_its_sentence_in_one_click(page, server, csv_rows):
+    budget = csv_rows("budgets")[0]
+    (claim, *_) = claims_of(csv_rows, "budgets", budget["project_id"], "total_budget")
+    page.goto(f"{server}/-/funding")
+    page.locator(f'td.funding-total a[href="{quote_page_path(claim["quote_id"])}"]').click()
+    assert_on_the_highlighted_sentence(page, server, claim)
+
+
+def test_a_participant_count_leads_to_its_sentence_in_one_click(page, server, csv_rows):
+    event = next(e for e in csv_rows("events") if e["participants"])
+    (claim, *_) = claims_of(csv_rows, "events", event["event_id"], "participants")
+    page.goto(f"{server}/{DB}/forum_at_a_glance")
+    page.locator(f'td.col-participants a[href="{quote_page_path(claim["quote_id"])}"]').click()
+    assert_on_the_highlighted_sentence(page, server, claim)
+
+
+def test_a_legal_form_leads_to_its_sentence_in_two_clicks(page, server, csv_rows):
+    organization = next(
+        o for o in csv_rows("organizations") if claims_of(csv_rows, "organizations", o["organization_id"], "legal_form")
+    )
+    (claim, *_) = claims_of(csv_rows, "organizations", organization["organization_id"], "legal_form")
+    page.goto(f"{server}/{DB}/organizations")
+    page.locator(f'a[href="/{DB}/organizations/{organization["organization_id"]}"]').first.click()
+    page.locator(f'tr.kz-claim[data-field="legal_form"] a[href="{quote_page_path(claim["quote_id"])}"]').click()
+    assert_on_the_highlighted_sentence(page, server, claim)
+
+
+def test_a_quote_leads_to_its_highlighted_span_in_the_release(page, server, csv_rows):
+    event = next(e for e in csv_rows("events") if e["participants"])
+    (claim, *_) = claims_of(csv_rows, "events", event["event_id"], "participants")
+    page.goto(server + quote_page_path(claim["quote_id"]))
+    page.locator("dd a[href^='/-/releases/']").first.click()
+    page.wait_for_url(f"{server}/-/releases/{claim['source_id']}#**")
+    anchor = page.locator(f'[id="{claim["quote_id"]}"]')
+    highlight = anchor.get_attribute("data-h")
+    marks = page.locator("mark.kz-mark").evaluate_all(
+        "(marks, h) => marks.filter(m => m.dataset.h.split(' ').includes(h)).map(m => m.textContent).join('')",
+        highlight,
+    )
+    assert marks == claim["text_kk"].replace("\n", "")
+    assert anchor.evaluate("a => a.getBoundingClientRect().top") < page.viewport_size["height"]  # scrolled to it
+    assert page.locator(f"#h{highlight}").inner_text().count(claim["table_name"]) >= 1
+
+
+def test_release_and_quote_pages_fit_a_phone(browser, server, csv_rows):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    opened = context.new_page()
+    (claim, *_) = csv_rows("quotes")
+    for path in (f"/-/releases/{claim['source_id']}", quote_page_path(claim["quote_id"]), "/-/releases"):
+        opened.goto(server + path)
+        assert opened.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert opened.locator("main").count() == 1, path
+    context.close()

@@ -36,7 +36,7 @@ def one_by_one(checker: Checker, table: str, columns: list[str], rows: list[tupl
 def test_a_chunk_of_projects_fails_as_its_rows_do(values):
     columns = SCHEMA["projects"].columns
     rows = [
-        (f"p{i}", "s", title_kk, "Title", "official", start, end, stated, aim, None, "KZ")
+        (f"p{i}", "s", title_kk, "Title", "official", start, end, stated, aim, None, "KZ", None)
         for i, (title_kk, aim, start, end, stated) in enumerate(values)
     ]
     checker = Checker(SCHEMA, lambda source_id: None)

@@ -283,11 +283,13 @@ def test_a_number_real_cannot_hold_exactly_is_refused_with_its_line(root, tmp_pa
 # A small package of its own, to pin how cells are converted and how bad cells are reported.
 
 MINI = {
+    "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
     "name": "mini",
     "resources": [
         {
             "name": "groups",
             "path": "data/groups.csv",
+            "type": "table",
             "schema": {
                 "fields": [
                     {"name": "group_id", "type": "string", "constraints": {"required": True}},
@@ -300,6 +302,7 @@ MINI = {
         {
             "name": "items",
             "path": "data/items.csv",
+            "type": "table",
             "schema": {
                 "fields": [
                     {"name": "item_id", "type": "string", "constraints": {"required": True}},

@@ -250,3 +250,9 @@ def test_a_parameter_starting_with_facet_takes_the_type_of_the_one_before():
         {"simple": "a"},
         {"simple": "b"},
     ]
+
+
+def test_static_folder_is_the_folder_of_a_mount(tmp_path):
+    site = Datasette(memory=True, static_mounts=[("package", str(tmp_path))])
+    assert patches.static_folder(site, "package") == tmp_path
+    assert patches.static_folder(site, "other") is None

@@ -21,7 +21,7 @@ from datasette.app import SETTINGS as DATASETTE_SETTINGS
 from kz_rule_of_law.database.load import views
 from kz_rule_of_law.package.descriptor import tables
 from kz_rule_of_law.web.dictionary import render_dictionary
-from kz_rule_of_law.web.downloads import write_downloads, write_package_zip
+from kz_rule_of_law.web.downloads import bundle_paths, download_paths, write_downloads, write_package_zip
 from kz_rule_of_law.web.metadata import QUERIES, canned_queries, render_metadata
 from kz_rule_of_law.web.serve import SETTINGS_FILE, prepare, publish_command, serve_command, site_files
 from tests import workspace
@@ -319,7 +319,8 @@ def test_every_csv_of_the_descriptor_is_served(get, root, descriptor):
 
 def test_zip_holds_the_package_and_is_the_same_bytes_every_time(get, root, descriptor):
     served = get("/package/kz-rule-of-law.zip").content
-    files = {p: (root / p).read_bytes() for p in ["datapackage.json", *(r["path"] for r in descriptor["resources"])]}
+    package, archived = download_paths(root, descriptor)
+    files = {p: (root / p).read_bytes() for p in [*package, *archived, *bundle_paths(root)]}
     written, again = io.BytesIO(), io.BytesIO()
     write_package_zip(root, files, written)
     write_package_zip(root, reversed(files), again)
@@ -410,7 +411,7 @@ def test_trailing_slash_still_redirects_on_site(get):
     assert (response.status_code, response.headers["location"]) == (302, f"/{DB}")
 
 
-def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root):
+def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root, descriptor):
     result = workspace.cli(root, "publish", "cloudrun", "--dry-run")
     assert result.returncode == 0, result.stderr
     wheel, publish = result.stdout.splitlines()
@@ -423,7 +424,7 @@ def test_publish_dry_run_prints_the_wheel_and_datasette_publish_commands(root):
         "--static dist:build/dist",
         "--install datasette==0.65.5",
         "--install datasette-search-all==1.1.4",
-        "--install dist/kz_rule_of_law-0.1.0-py3-none-any.whl",
+        f"--install dist/kz_rule_of_law-{descriptor['version']}-py3-none-any.whl",  # pyproject's version is the data's
         "--extra-options '--setting sql_time_limit_ms 1000 ",
         "--setting suggest_facets off",
     ):

@@ -1,4 +1,4 @@
-"""The kz-rule-of-law command line: build, check, validate, normalize."""
+"""The kz-rule-of-law command line: build, check, validate, normalize, draft, diff, cite, release, serve, publish."""
 
 from __future__ import annotations
 
@@ -291,6 +291,93 @@ def draft(
     run(body)
 
 
+@app.command("diff")
+def diff_command(
+    ref: str = typer.Argument(..., help="A git ref: a release tag (v1.2.0), a branch or a commit."),
+    output: Format = typer.Option(
+        Format.text, "--format", help="json: the diff as one JSON object on stdout, every row and value whole."
+    ),
+) -> None:
+    """Print what changed in the data since REF: rows added and removed, fields changed, by primary key."""
+    from . import build as building
+    from .versions import diff, release, report, semver
+
+    def body() -> None:
+        root = project_root()
+        with building.locked(root, shared=True):
+            found = release.diff_since(root, ref)
+        if output is Format.json:
+            step, reason = semver.implied_step(found)
+            document = {"ref": ref, "implied_step": step.name, "reason": reason, **diff.as_json(found)}
+            sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+            return
+        for line in report.render_text(found, ref, "the working tree"):
+            out.print(line, markup=False)
+
+    run(body)
+
+
+@app.command()
+def cite(
+    write: bool = typer.Option(False, "--write", help="Rewrite CITATION.cff and .zenodo.json from the descriptor."),
+) -> None:
+    """Print how to cite the data (its version, date, creators and licence, from the descriptor)."""
+    from .package.descriptor import load_descriptor
+    from .versions import citation, release
+
+    def body() -> None:
+        root = project_root()
+        descriptor = load_descriptor(root / "datapackage.json")
+        if write:
+            release.write_citation(root, descriptor)
+            err.print(f"wrote {citation.CITATION} and {citation.ZENODO} from datapackage.json", markup=False)
+        out.print(citation.reference(descriptor), markup=False)
+
+    run(body)
+
+
+class ReleaseStep(StrEnum):
+    """How far a release moves the version (semver)."""
+
+    major = "major"
+    minor = "minor"
+    patch = "patch"
+
+
+@app.command("release")
+def release_command(
+    step: ReleaseStep = typer.Argument(..., help="major, minor or patch: refused if smaller than the changes need."),
+    date: str = typer.Option("", "--date", help="Date of the release, YYYY-MM-DD (default: today, UTC)."),
+    note: list[str] = typer.Option([], "--note", help="A paragraph for the CHANGELOG.md entry (why, what to know)."),
+    redo: bool = typer.Option(
+        False, "--redo", help="Make the newest, untagged release again (after a merge), from the version it followed."
+    ),
+) -> None:
+    """Write a data release: version in the descriptor, pyproject, CITATION.cff and .zenodo.json; CHANGELOG.md entry."""
+    from datetime import UTC, datetime
+
+    from . import build as building
+    from .versions import release, semver
+
+    def body() -> None:
+        root = project_root()
+        day = date or datetime.now(UTC).date().isoformat()
+        if not release.DATE.fullmatch(day):
+            raise InputError("not a date", value=day, expected="YYYY-MM-DD", code="bad-date")
+        with building.locked(root):
+            made = release.plan(root, semver.Step[step.value], day, tuple(note), redo)
+            written = release.write(root, made)
+        out.print(
+            f"release {made.version} ({made.step.name}; the changes need {made.implied.name}: {made.reason})",
+            markup=False,
+        )
+        out.print(f"wrote {', '.join(written)}; then run:", markup=False)
+        for line in release.next_steps(made):
+            out.print(f"  {line}", markup=False)
+
+    run(body)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
@@ -317,6 +404,47 @@ def publish(
     def body() -> None:
         root = project_root()
         serving.publish(root, target, dry_run, lambda line: out.print(line, markup=False))
+
+    run(body)
+
+
+export_app = typer.Typer(no_args_is_help=True, help="Write the package in other standards' formats.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("iati")
+def export_iati(
+    output: Path | None = typer.Option(
+        None, "--output", help="Folder for the activity files (default: build/iati in the project)."
+    ),
+    reporting_org_ref: str = typer.Option(
+        "", "--reporting-org-ref", help="The publisher's IATI organisation identifier, once it has one."
+    ),
+) -> None:
+    """Write each project as an IATI 2.03 activity file (a secondary report), validated against IATI's XSD."""
+    from .export import iati
+
+    def body() -> None:
+        root = project_root()
+        folder = output or root / "build" / "iati"
+        made = iati.export(root, folder, reporting_org_ref)
+        for pid in made.files:
+            out.print(str(folder / f"{pid}.xml"), markup=False)
+        for pid, reason in made.skipped.items():
+            err.print(f"left out {pid}: {reason}", markup=False)
+
+    run(body)
+
+
+@export_app.command("validate-iati")
+def validate_iati(files: list[Path] = typer.Argument(..., help="IATI activity files to check.")) -> None:
+    """Check IATI activity files against IATI's 2.03 activity XSD; print the XSD's messages and exit 2 if not valid."""
+    from .export import iati
+
+    def body() -> None:
+        for path in files:
+            iati.validate(path.read_bytes(), str(path))
+            out.print(f"{path}: valid IATI {iati.VERSION}", markup=False)
 
     run(body)
 

@@ -141,6 +141,18 @@ SECTIONS: dict[str, dict[str, str]] = {
         "wrong-cell-count": "A CSV row with more or fewer cells than its table has columns.",
         "too-many-problems": "Loading stopped after too many problems; the first are reported.",
     },
+    "Versions and releases": {
+        "not-a-git-repository": "`diff` or `release` was run in a project that is not in git, where versions are read.",
+        "unknown-ref": "`diff` was given a git ref that names no commit.",
+        "git-failed": "git is missing, or cannot read a file of the package at a ref.",
+        "bad-version": "A version that is not MAJOR.MINOR.PATCH (in the descriptor or a release tag).",
+        "bad-date": "`release --date` that is not a date YYYY-MM-DD.",
+        "release-step-too-small": (
+            "`release` was asked for a smaller step than the changes since the last release need (semver)."
+        ),
+        "release-not-tagged": "`release` found the current version in CHANGELOG.md without its git tag.",
+        "nothing-to-redo": "`release --redo` found no untagged entry of the current version on top of CHANGELOG.md.",
+    },
     "Project rules": {
         "formula-prefix": "A text that begins like a spreadsheet formula (=, +, -, @, tab, carriage return).",
         "markup": "A text with HTML markup in it.",
@@ -162,6 +174,10 @@ SECTIONS: dict[str, dict[str, str]] = {
         "descriptor-unknown-type": "A field type the Table Schema spec does not define.",
         "descriptor-unknown-field": "A primary or foreign key names a field its table does not have.",
         "descriptor-unknown-resource": "A foreign key references a resource the package does not have.",
+        "descriptor-not-v2": (
+            "datapackage.json is not Data Package v2: no v2 `$schema`, an `id` that is not a URI, or a resource"
+            " without `type: table`."
+        ),
         "foreign-key-cycle": "The tables' foreign keys form a cycle.",
         "frictionless:<type>": "An error frictionless reports; <type> is frictionless's own error type.",
     },
@@ -171,6 +187,11 @@ SECTIONS: dict[str, dict[str, str]] = {
         "invalid-port": "A port number outside 1..65535.",
         "cannot-listen": "The server cannot listen on the address or port.",
         "unknown-publish-target": "`publish` was given a target it does not know.",
+    },
+    "Exports": {
+        "iati-schema-invalid": (
+            "An IATI activity file is not valid against IATI's 2.03 activity schema (the XSD's own message)."
+        ),
     },
 }
 CODES: dict[str, str] = {code: meaning for section in SECTIONS.values() for code, meaning in section.items()}

@@ -19,6 +19,7 @@ from .atomic import scratch_path
 from .build import BUILD_DIR, DICTIONARY, FACTS_DIR, METADATA
 from .errors import InputError
 from .identity import Identities, Records, combine
+from .web.downloads import BUNDLE_FILES
 
 IDENTITIES = "identities.json"  # digests of files, by (size, mtime, ctime, inode)
 RECORDS = "derived.json"  # what each derived file was made from
@@ -61,15 +62,18 @@ class Sources:
 
     published: str  # the committed package, its inputs and the code: what the build records
     database: str  # the package (descriptor and CSVs) and the code
-    downloads: str  # the package, the archived texts and the code
+    downloads: str  # the package, the archived texts, the files the bundle carries beside them and the code
 
 
 def sources(root: Path, known: Identities) -> Sources:
     """The identities of what the outputs under `root` are made from, now."""
     package, rendered, facts, archive = (known.digests(group) for group in _inputs(root))
     code = known.digests(code_files())
+    notes = known.digests(os.path.join(root, name) for name in BUNDLE_FILES)
     return Sources(
-        combine(package + rendered + facts + archive + code), combine(package + code), combine(package + archive + code)
+        combine(package + rendered + facts + archive + code),
+        combine(package + code),
+        combine(package + archive + notes + code),
     )
 
 

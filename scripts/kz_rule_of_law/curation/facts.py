@@ -35,6 +35,9 @@ YAML_LINE_BREAK = re.compile("[" + "".join(YAML_LINE_BREAKS) + "]")
 MAX_PROBLEMS = 20
 
 
+REFERENCE_FILE = "reference.yml"
+
+
 class Mapping(dict):
     """A YAML mapping that knows its own line and the line of each key (1-based)."""
 
@@ -374,6 +377,11 @@ def load(path: Path, name: str | None = None, root: Path | None = None) -> Mappi
     name = name or str(path)
     text = read_text(path, name=name, root=root or path.parent.parent)
     document = parse_yaml(text, name)
+    if document is None and Path(path).name == REFERENCE_FILE:
+        # reference.yml holds the curated lists no release states; with none yet it is comments only.
+        empty = Mapping()
+        empty.line, empty.lines = 1, {}
+        return empty
     if document is None or document == "":
         raise InputError(
             Problem(

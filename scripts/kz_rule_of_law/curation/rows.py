@@ -14,17 +14,24 @@ from ..package.descriptor import Field, Table, cast
 from ..validation.rules import Checker
 from . import normalize
 from .claims import RESOLUTIONS, RESTATES, Claim, Claims, claim_value, restated_ids
+from .codelists import codelist_rows
 from .countries import country_rows
 from .derive import DERIVED, DERIVED_COLUMNS
-from .facts import Fact, Mapping, is_fact, load, to_fact
+from .facts import REFERENCE_FILE, Fact, Mapping, is_fact, load, to_fact
 from .quotes import collapse, locate
 from .sources import check_source_id, field_of, read_source
 
-REFERENCE_FILE = "reference.yml"
-REFERENCE_SECTIONS = ("iati_organisation_types", "iati_organisation_roles")
+# Sections reference.yml may have: none today, since the IATI codelists come from IATI's own files
+# (codelists.py); the file stays as the place for curated lists no release states.
+REFERENCE_SECTIONS: tuple[str, ...] = ()
 QUOTES = "quotes"
-GENERATED_TABLES = ("sources", "legal_forms", "countries", QUOTES, RESOLUTIONS)
+CODELIST_TABLES = ("iati_organisation_types", "iati_organisation_roles", "dac_sectors")
+GENERATED_TABLES = ("sources", "legal_forms", "countries", *CODELIST_TABLES, QUOTES, RESOLUTIONS)
 PROVENANCE_ONLY = "evidence"
+NO_REFERENCE_SECTIONS = (
+    "no section: the IATI and DAC codelists come from IATI's files (scripts/kz_rule_of_law/reference/iati/),"
+    " the countries from ISO 3166-1"
+)
 
 # Fields whose quote the build normalizes, and the normalizer that does it.
 KIND_BY_FIELD = {
@@ -130,7 +137,7 @@ class _FileCompiler:
                     Problem(
                         f"unknown section '{section}'",
                         line=line,
-                        expected="one of: " + ", ".join(named),
+                        expected=("one of: " + ", ".join(named)) if named else NO_REFERENCE_SECTIONS,
                         code="unknown-section",
                     )
                 )
@@ -651,9 +658,11 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def reference_rows() -> dict[str, list[dict[str, Any]]]:
-    """Rows the code owns: the legal forms the normalizer knows, and the countries of ISO 3166-1."""
+    """Rows the code owns: the legal forms the normalizer knows, the countries of ISO 3166-1 and the
+    IATI codelists."""
     return {
         "countries": country_rows(),
+        **codelist_rows(),
         "legal_forms": [
             {"code": f.code, "name_kk": f.name_kk, "name_ru": f.name_ru, "abbr_ru": f.abbr_ru, "name_en": f.name_en}
             for f in normalize.LEGAL_FORMS.values()

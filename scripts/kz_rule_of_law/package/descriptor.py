@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,12 @@ from typing import Any
 from ..errors import InputError, Problem
 from .cells import article, cast  # noqa: F401 - the curation and validation import them from here
 
-# Keys the Data Package v1 specs define, per level: anything else is a typo frictionless ignores.
+# Data Package v2 (https://datapackage.org/standard/): the profile the package declares, and the
+# keys the v2 profiles define, per level. Anything else is a typo frictionless ignores, so the lint
+# fails on it; v1's `profile` and a contributor's `role` are not v2 keys (`$schema`, `type`, `roles`).
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_KEYS = {
-    "profile",
+    "$schema",
     "name",
     "id",
     "title",
@@ -26,11 +30,11 @@ PACKAGE_KEYS = {
     "sources",
     "contributors",
     "resources",
-    "$schema",
 }
 RESOURCE_KEYS = {
-    "profile",
+    "$schema",
     "name",
+    "type",
     "path",
     "data",
     "title",
@@ -45,10 +49,8 @@ RESOURCE_KEYS = {
     "sources",
     "licenses",
     "dialect",
-    "scheme",
-    "$schema",
 }
-SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema"}
+SCHEMA_KEYS = {"$schema", "fields", "fieldsMatch", "primaryKey", "uniqueKeys", "foreignKeys", "missingValues"}
 FIELD_KEYS = {
     "name",
     "title",
@@ -57,12 +59,17 @@ FIELD_KEYS = {
     "description",
     "example",
     "constraints",
+    "missingValues",
+    "categories",
+    "categoriesOrdered",
     "rdfType",
     "trueValues",
     "falseValues",
     "bareNumber",
     "groupChar",
     "decimalChar",
+    "itemType",
+    "itemKeys",
 }
 CONSTRAINT_KEYS = {
     "required",
@@ -71,14 +78,17 @@ CONSTRAINT_KEYS = {
     "maxLength",
     "minimum",
     "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "jsonSchema",
     "pattern",
     "enum",
 }
 FOREIGN_KEY_KEYS = {"fields", "reference"}
 REFERENCE_KEYS = {"resource", "fields"}
 LICENSE_KEYS = {"name", "path", "title"}
-SOURCE_KEYS = {"title", "path", "email", "description"}
-CONTRIBUTOR_KEYS = {"title", "path", "email", "role", "organization"}
+SOURCE_KEYS = {"title", "path", "email", "version"}
+CONTRIBUTOR_KEYS = {"title", "givenName", "familyName", "path", "email", "roles", "organization"}
 FIELD_TYPES = {
     "string",
     "number",
@@ -94,6 +104,7 @@ FIELD_TYPES = {
     "duration",
     "geopoint",
     "geojson",
+    "list",
     "any",
 }
 
@@ -220,6 +231,7 @@ def lint(descriptor: dict[str, Any]) -> list[Problem]:
     """Every key the Data Package specs do not define, and other structural mistakes (no file named)."""
     problems: list[Problem] = []
     _check_keys(problems, descriptor, PACKAGE_KEYS, "package")
+    _lint_v2(problems, descriptor)
     for section, allowed in (("licenses", LICENSE_KEYS), ("sources", SOURCE_KEYS), ("contributors", CONTRIBUTOR_KEYS)):
         for i, item in enumerate(descriptor.get(section, [])):
             _check_keys(problems, item, allowed, f"{section}[{i}]")
@@ -235,6 +247,32 @@ def lint(descriptor: dict[str, Any]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _lint_v2(problems: list[Problem], descriptor: dict[str, Any]) -> None:
+    """Report what v2 asks and v1 did not: the v2 `$schema`, a URI `id`, `type: table` for every
+    resource (the package is tabular), and contributors' `roles` as a list."""
+    notes = []
+    if descriptor.get("$schema") != PACKAGE_PROFILE:
+        notes.append(f"package: $schema is {descriptor.get('$schema')!r}, expected {PACKAGE_PROFILE!r}")
+    identifier = descriptor.get("id")
+    if identifier is not None and not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", str(identifier)):
+        notes.append(f"package: id {identifier!r} is not a URI")
+    for res in descriptor.get("resources", []):
+        if isinstance(res, dict) and res.get("type") != "table":
+            notes.append(f"resource {res.get('name', '?')}: type is {res.get('type')!r}, expected 'table'")
+    problems.extend(Problem(note, code="descriptor-not-v2") for note in notes)
+    _lint_roles(problems, descriptor)
+
+
+def _lint_roles(problems: list[Problem], descriptor: dict[str, Any]) -> None:
+    """Report contributors whose `roles` is not a list of strings."""
+    for i, contributor in enumerate(descriptor.get("contributors", [])):
+        roles = contributor.get("roles", []) if isinstance(contributor, dict) else []
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            problems.append(
+                Problem(f"contributors[{i}]: roles must be a list of strings", code="descriptor-wrong-shape")
+            )
 
 
 def _check_keys(problems: list[Problem], obj: Any, allowed: set[str], where: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .cells import format_cell
-from .descriptor import Table
+from .descriptor import PACKAGE_PROFILE, Table
 
 DESCRIPTOR = "datapackage.json"
 LANGUAGES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
@@ -90,7 +90,10 @@ class PackageWriter:
             if listed:
                 resource["sources"] = listed
         updated = copy.deepcopy(self.descriptor)
+        # The build writes Data Package v2 whatever it read: the v2 profile, and every table typed.
+        updated["$schema"] = PACKAGE_PROFILE
         for resource in updated["resources"]:
+            resource["type"] = "table"
             resource["bytes"] = self.sizes[resource["name"]]
             resource["hash"] = "sha256:" + self.digests[resource["name"]].hexdigest()
         (self.root / DESCRIPTOR).write_bytes(descriptor_bytes(updated))
@@ -103,12 +106,12 @@ class PackageWriter:
 
 
 def source_entry(row: dict[str, Any]) -> dict[str, str]:
-    """The descriptor's entry for a sources row: title, archived text and rights."""
+    """The descriptor's entry for a sources row: title and archived text (v2 defines no source
+    `description`: the rights are in the sources table's `rights` column)."""
     language = LANGUAGES.get(row["language"], row["language"])
     return {
         "title": f"Press release: {row['title_en']}, {row['place_en']}, {row['date']} ({language})",
         "path": row["path"],
-        "description": f"Archived byte for byte. {row['rights']}",
     }
 
 

@@ -19,6 +19,9 @@ from .dictionary import render_dictionary
 DOWNLOADS_MOUNT = "package"
 DICTIONARY = "data-dictionary.md"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+# The files beside the package that say what it is, under what licences and how to cite it: in the
+# zip and served as they are (the site's /-/changes page reads CHANGELOG.md from here).
+BUNDLE_FILES = ("README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md")
 COPY_CHUNK = 1 << 20
 
 
@@ -33,14 +36,19 @@ def zip_name(descriptor: dict[str, Any]) -> str:
 
 
 def download_paths(package_root: Path, descriptor: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """The files the site serves for download as they are: the package's (descriptor and CSVs,
-    which its zip holds too) and the archived texts, by path under `package_root`."""
+    """The files the site serves for download as they are: the package's (descriptor and CSVs) and
+    the archived texts, by path under `package_root`; its zip holds both, with the BUNDLE_FILES."""
     package_paths = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
     archive_paths = sorted(
         {s["path"] for s in descriptor.get("sources", []) if s.get("path") and not (package_root / s["path"]).is_dir()}
         | set(_archived_paths(package_root, descriptor))
     )
     return package_paths, archive_paths
+
+
+def bundle_paths(package_root: Path) -> list[str]:
+    """The BUNDLE_FILES the project has, by path under `package_root`."""
+    return [name for name in BUNDLE_FILES if (package_root / name).is_file()]
 
 
 def _archived_paths(package_root: Path, descriptor: dict[str, Any]) -> list[str]:
@@ -78,11 +86,13 @@ def write_downloads(package_root: Path, target: Path) -> None:
     files that changed and removing others."""
     descriptor = load_descriptor(package_root / "datapackage.json")
     package_paths, archive_paths = download_paths(package_root, descriptor)
-    for path in package_paths + archive_paths:
+    notes = bundle_paths(package_root)
+    for path in package_paths + archive_paths + notes:
         _copy_if_changed(package_root / path, target / path, path)
-    _replace_if_changed(target / zip_name(descriptor), lambda out: write_package_zip(package_root, package_paths, out))
+    bundle = package_paths + archive_paths + notes
+    _replace_if_changed(target / zip_name(descriptor), lambda out: write_package_zip(package_root, bundle, out))
     _replace_if_changed(target / DICTIONARY, lambda out: out.write(render_dictionary(descriptor)))
-    files = {*package_paths, *archive_paths, zip_name(descriptor), DICTIONARY}
+    files = {*bundle, zip_name(descriptor), DICTIONARY}
     for existing in sorted(target.rglob("*")):
         if existing.is_file() and existing.relative_to(target).as_posix() not in files:
             existing.unlink()

@@ -13,6 +13,12 @@ entry point; one concern a module:
 - provenance: row pages name the press releases behind their values;
 - language: the page's language and the translation of the interface's strings (`_`);
 - chart: the funding chart at /-/funding;
+- release_page, quote_page: each press release to read (/-/releases/<source id>), its quoted spans
+  highlighted (marked_text), and each quote's page (/-/quotes/<quote id>) with its sentence
+  (sentences) and how to cite it (citation); release_data reads what they show;
+- quote_links: values in canned queries link to their quotes;
+- version: the version and date of the data on every page;
+- changes: what changed in each release (/-/changes, from CHANGELOG.md) and their Atom feed (/-/changes.atom);
 - patches: every use of a Datasette private, and the workarounds that replace its methods.
 """
 
@@ -23,9 +29,21 @@ from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 
-from . import cache, csvsafe, guard, language, limits, provenance, static
+from . import (
+    cache,
+    changes,
+    chart,
+    csvsafe,
+    guard,
+    language,
+    limits,
+    provenance,
+    quote_page,
+    release_page,
+    static,
+    version,
+)
 from .asgi import App
-from .chart import register_routes
 from .errors import handle_exception
 from .labels import render_cell
 from .patches import patch_datasette
@@ -65,13 +83,22 @@ def asgi_wrapper(datasette: Datasette) -> Callable[[App], App]:
 def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> Callable[[], Awaitable[dict[str, Any]]]:
-    """Every page's language (`kz_lang`, `_`); on row pages, the releases behind the row (provenance)."""
+    """Every page's language (`kz_lang`, `_`) and data version (`kz_version`, `kz_data_date`); on row pages,
+    the releases behind the row (provenance)."""
     rows = provenance.extra_template_vars(view_name, database, table, request, datasette)
 
     async def variables() -> dict[str, Any]:
         found = language.template_vars(request)
+        found.update(version.template_vars(datasette))
         if rows is not None:
             found.update(await rows())
         return found
 
     return variables
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
+    """The site's own pages: the funding chart, the press releases, the quotes, and what changed in
+    each release of the data with its feed."""
+    return [*chart.register_routes(), *release_page.routes(), *quote_page.routes(), *changes.routes()]

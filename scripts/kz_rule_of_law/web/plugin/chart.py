@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from datasette import Response, hookimpl
 from datasette.utils.asgi import Request
 
+from . import quote_links
+
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
 
@@ -16,6 +18,12 @@ CHART_WIDTH = 760
 LABEL_HEIGHT = 44
 BAR_HEIGHT = 22
 ROW_HEIGHT = 104
+# The claims on budget amounts (quote ids are budgets/<project>/<field>/<source>: 'budgets0' follows 'budgets/').
+BUDGET_CLAIMS_SQL = """
+SELECT quote_id, record_id, field FROM quotes
+WHERE quote_id > 'budgets/' AND quote_id < 'budgets0' AND field IN ('total_budget', 'eu_contribution')
+ORDER BY quote_id
+"""
 
 
 @hookimpl
@@ -33,6 +41,7 @@ async def funding_chart(datasette: Datasette, request: Request) -> Response:
         f"SELECT * FROM {FUNDING_VIEW} ORDER BY currency, total_budget DESC, project_id"
     )
     rows = [dict(r) for r in result.rows]
+    claims = await _budget_claims(datasette, database)
     scale: dict[str, float] = {}
     for r in rows:
         scale[r["currency"]] = max(scale.get(r["currency"], 0), r["total_budget"] or 0)
@@ -52,6 +61,8 @@ async def funding_chart(datasette: Datasette, request: Request) -> Response:
                 "eu_text": _amount(r["eu_contribution"]),
                 "co_text": _amount(r["cofinancing"]),
                 "share_text": "" if r["eu_share_percent"] is None else f"{r['eu_share_percent']:.2f}%",
+                "total_quotes": claims.get((r["project_id"], "total_budget"), []),
+                "eu_quotes": claims.get((r["project_id"], "eu_contribution"), []),
             }
         )
     return Response.html(
@@ -68,6 +79,17 @@ async def funding_chart(datasette: Datasette, request: Request) -> Response:
             request=request,
         )
     )
+
+
+async def _budget_claims(datasette: Datasette, database: str) -> dict[tuple[str, str], list[str]]:
+    """The quote pages of each project's stated amounts, by project and field (none without a quotes table)."""
+    db = datasette.get_database(database)
+    if "quotes" not in await db.table_names():
+        return {}
+    found: dict[tuple[str, str], list[str]] = {}
+    for row in (await db.execute(BUDGET_CLAIMS_SQL)).rows:
+        found.setdefault((row["record_id"], row["field"]), []).append(quote_links.quote_url(datasette, row["quote_id"]))
+    return found
 
 
 async def _database_with(datasette: Datasette, view: str) -> str | None:

@@ -23,7 +23,7 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import Request
 from markupsafe import Markup
 
-from . import patches
+from . import language, patches, version
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -84,4 +84,6 @@ async def error_response(datasette: Datasette, request: Request, exception: Exce
         patches.add_cors_headers(headers)
     if request.path.split("?")[0].endswith(".json"):
         return Response.json(info, status=status, headers=headers)
-    return Response.html(await patches.render_error_page(datasette, status, info), status=status, headers=headers)
+    # Error pages share the footer of every page: its language (`_`) and the version of the data.
+    page = {**info, **language.template_vars(request), **version.template_vars(datasette)}
+    return Response.html(await patches.render_error_page(datasette, status, page), status=status, headers=headers)

@@ -9,6 +9,8 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup
 
+from . import quote_links
+
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
 
@@ -17,10 +19,13 @@ _foreign_keys: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 
 @hookimpl
 def render_cell(
-    value: object, column: str, table: str | None, database: str, datasette: Datasette
+    row: Any, value: object, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Callable[[], Awaitable[Any]] | None:
-    """A raw foreign key value (row pages) as a link labelled with the row it points to."""
-    if table is None or value is None or isinstance(value, (dict, bytes)):
+    """A raw foreign key value (row pages) as a link labelled with the row it points to; in canned
+    queries, a value taken from a release as a link to its quotes (quote_links)."""
+    if table is None:
+        return quote_links.render_cell(row, value, column, database, datasette)
+    if value is None or isinstance(value, (dict, bytes)):
         return None
 
     async def label() -> Markup | None:

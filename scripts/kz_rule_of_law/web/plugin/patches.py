@@ -21,6 +21,7 @@ import functools
 import sqlite3
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
@@ -64,6 +65,11 @@ def renderer_extensions(datasette: Datasette) -> Iterable[str]:
 def static_mounts(datasette: Datasette) -> list[str]:
     """The mount points of the static folders (`--static mount:folder`)."""
     return [mount for mount, _ in datasette.static_mounts]
+
+
+def static_folder(datasette: Datasette, mount: str) -> Path | None:
+    """The folder served at `/{mount}/` (`--static mount:folder`), or None if there is no such mount."""
+    return next((Path(folder) for name, folder in datasette.static_mounts if name == mount), None)
 
 
 def cors(datasette: Datasette) -> bool:

@@ -1,0 +1,1 @@
+"""Exports of the package into other standards."""
