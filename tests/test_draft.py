@@ -146,6 +146,7 @@ def test_draft_json_prints_one_object_per_candidate(tmp_path: Path) -> None:
     assert [Candidate(**line) for line in lines] == everything(text, "kk", KnownNames.from_package(root))
     assert {line["kind"] for line in lines} >= {"date", "money", "organization", "project", "country"}
     assert {"eu", "lprc"} <= {line["id"] for line in lines if line["kind"] == "organization"}
+    assert not (root / "build" / "draft-names.json").exists(), "draft --json writes nothing"
     assert set(lines[0]) == {"kind", "quote", "at", "start", "end", "value", "record", "field", "id"}
 
 

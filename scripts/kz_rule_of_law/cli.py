@@ -284,7 +284,7 @@ def draft(
             )
             return
         text = read_text(text_file, "source text", MAX_SOURCE_BYTES)
-        index = KnownNames.cached(root, text, root / draft_write.NAMES_CACHE)
+        index = KnownNames.cached(root, text, root / draft_write.NAMES_CACHE, keep=False)  # --json writes nothing
         for candidate in everything(text, lang.value, index):
             sys.stdout.write(json.dumps(candidate.as_json(), ensure_ascii=False) + "\n")
 

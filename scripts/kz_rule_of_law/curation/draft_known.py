@@ -158,12 +158,13 @@ class KnownNames:
         return index
 
     @classmethod
-    def cached(cls, root: Path, text: str, cache: Path) -> KnownNames:
+    def cached(cls, root: Path, text: str, cache: Path, keep: bool = True) -> KnownNames:
         """The names `from_package(root, text)` gives, read from `cache` when it was written from these
-        very CSVs (their sizes and modification times), else from the CSVs (and the cache rewritten)."""
+        very CSVs (their sizes and modification times), else from the CSVs (and, if `keep`, the cache
+        written again)."""
         wanted = _text_words(text)
         index = cls()
-        for kind, name, abbreviation, ids in package_names(root, cache):
+        for kind, name, abbreviation, ids in package_names(root, cache, keep):
             if _may_stand(name, wanted):
                 index.add(kind, ids[0], name, abbreviation)
                 known = index.names.get((kind, name, abbreviation))
@@ -198,9 +199,10 @@ def _stamp(root: Path) -> list[list[object]]:
     return stamp
 
 
-def package_names(root: Path, cache: Path) -> list[tuple[str, str, bool, list[str]]]:
+def package_names(root: Path, cache: Path, keep: bool = True) -> list[tuple[str, str, bool, list[str]]]:
     """Every distinct name of the package's known records and the ids it names (kind, name,
-    abbreviation or not, ids): from the cache when it is current, else read from data/*.csv."""
+    abbreviation or not, ids): from the cache when it is current, else read from data/*.csv (and
+    kept in the cache if `keep`)."""
     stamp = _stamp(root)
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
@@ -210,6 +212,8 @@ def package_names(root: Path, cache: Path) -> list[tuple[str, str, bool, list[st
         pass  # no cache yet, or one this code cannot read: made again below
     index = KnownNames.from_package(root)
     names = [(k, n, a, known.ids) for (k, n, a), known in index.names.items() if known is not None]
+    if not keep:
+        return names
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(cache, json.dumps({"stamp": stamp, "names": names}, ensure_ascii=False).encode("utf-8"))
