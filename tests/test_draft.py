@@ -127,6 +127,11 @@ def test_a_count_names_only_what_its_language_counts_and_a_bare_year_is_no_date(
     ]
 
 
+def test_a_legal_form_abbreviation_is_written_in_capitals() -> None:
+    drafted = candidates("Ақ жол ЖШС, ЖШС-ның өкілі, Қ.Қ. және қоғамдық қоры")
+    assert [c.quote for c in drafted] == ["ЖШС", "ЖШС-ның", "Қ.Қ.", "қоғамдық қоры"]
+
+
 def test_draft_numbers_a_repeated_quote_and_leaves_record_and_field_empty() -> None:
     drafted = candidates("«ҚБ» және ҚБ-ның өкілдері")
     assert [(c.quote, c.at, c.record, c.field) for c in drafted] == [

@@ -104,3 +104,16 @@ def test_the_names_kept_between_runs_give_what_the_csvs_give_and_follow_a_new_bu
     organizations.write_text(rows + "synthetic-forum-partner,Талқылаудың негізгі тақырыптары,X,official,,,,21,,,\n")
     again = mentions(text, KnownNames.cached(root, text, cache))
     assert ("organization", "synthetic-forum-partner") in {(c.kind, c.id) for c in again}
+
+
+def test_an_unquoted_name_before_a_legal_form_is_proposed_from_its_nearest_capital(index: KnownNames) -> None:
+    from kz_rule_of_law.curation.draft import candidates
+
+    text = (
+        "Жобаны Шу жастар орталығы ҚБ, Құқықтық саясатты зерттеу орталығы ҚҚ, «Әділет» ЖШС "
+        "және Ақ жол ЖШС іске асырады; сот ҚБ емес."
+    )
+    known = mentions(text, index)
+    found = proposals(text, known, candidates(text))
+    assert [(c.kind, c.quote) for c in found] == [("organization", "Шу жастар орталығы"), ("organization", "Әділет")]
+    assert "lprc" in {c.id for c in known}

@@ -89,10 +89,12 @@ def _may_be(kind: str, quote: str) -> bool:
 
 def _plausible(kind: str, quote: str, normalized: dict, language: str) -> bool:
     """Whether an accepted span is the value it seems: a number alone is neither a count nor a date
-    (a year, a reference), and a count names what is counted only with a noun its language counts
-    ('3 марта' is a date without its year, not three Marches)."""
+    (a year, a reference), a legal form's abbreviation is in capitals, and a count names what is
+    counted only with a noun its language counts ('3 марта' is a date without its year)."""
     if kind in ("count", "date") and _bare_number(quote):
         return False
+    if kind == "legal-form" and " " not in quote.strip() and not quote.partition("-")[0].isupper():
+        return False  # an abbreviation is written in capitals: 'Ақ жол' is a name, not an АҚ
     noun = normalized.get("noun") if kind == "count" else None
     return noun is None or noun in counted_nouns(language)
 

@@ -362,10 +362,52 @@ def _proposed_kind(text: str, inner: str, after: int) -> str | None:
     return None
 
 
-def proposals(text: str, known: Iterable[Candidate]) -> list[Candidate]:
-    """Names in quotation marks that name no known record but an organization or a project: new
-    records to add, with their quotes."""
+def proposals(text: str, known: Iterable[Candidate], values: Iterable[Candidate] = ()) -> list[Candidate]:
+    """Names that name no known record but an organization or a project: in quotation marks (see
+    `_proposed_kind`), or unquoted before a legal form ('Талдықорған құқық қорғау орталығы ҚБ'); new
+    records to add, with their quotes, in the order of the text."""
     taken = [(c.start, c.end) for c in known]
+    quoted = _quoted_proposals(text, taken)
+    taken += [(c.start, c.end) for c in quoted]
+    unquoted = [_before_legal_form(text, c, taken) for c in values if c.kind == "legal-form"]
+    return sorted([*quoted, *(c for c in unquoted if c is not None)], key=lambda c: c.start)
+
+
+# The most words an unquoted name before a legal form is taken to have (the nearest capital ends it sooner).
+MAX_NAME_WORDS = 8
+
+
+def _before_legal_form(text: str, legal: Candidate, taken: list[tuple[int, int]]) -> Candidate | None:
+    """The unquoted name right before a legal form, if it ends with an organization's word and names
+    nothing known: from the nearest word written with a capital (a name may be longer: for review)."""
+    words = _name_words_before(text, legal.start)
+    if len(words) < 2 or not words[0].group()[0].isupper():
+        return None
+    if not words[-1].group().lower().startswith(ORGANIZATION_NOUNS):
+        return None
+    start, stop = words[0].start(), words[-1].end()
+    if any(s < stop and e > start for s, e in taken):
+        return None
+    return _candidate(text, "organization", start, stop, {"id": None, "name": None, "new": True})
+
+
+def _name_words_before(text: str, at: int) -> list[re.Match[str]]:
+    """The words right before `at`, back to the nearest one written with a capital, with nothing but
+    spaces between them (at most MAX_NAME_WORDS)."""
+    words: list[re.Match[str]] = []
+    end = at
+    for m in reversed(list(_TOKEN.finditer(text, max(0, at - 300), at))):
+        if text[m.end() : end].strip() or len(words) == MAX_NAME_WORDS:
+            break  # punctuation between: the name ends there
+        words.insert(0, m)
+        end = m.start()
+        if m.group()[0].isupper():
+            break
+    return words
+
+
+def _quoted_proposals(text: str, taken: list[tuple[int, int]]) -> list[Candidate]:
+    """Names in quotation marks that name no known record but an organization or a project."""
     result = []
     for m in _QUOTED.finditer(text):
         group = next(g for g in (1, 2, 3) if m.group(g) is not None)

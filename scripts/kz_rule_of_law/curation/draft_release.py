@@ -12,5 +12,6 @@ def everything(text: str, language: str, index: KnownNames) -> list[Candidate]:
     """The values (each placed in a record and field where the words around it say which), mentions
     and proposals of a text, ordered by where they start."""
     named = mentions(text, index)
-    found = sorted([*candidates(text, language), *named, *proposals(text, named)], key=lambda c: (c.start, -c.end))
+    values = candidates(text, language)
+    found = sorted([*values, *named, *proposals(text, named, values)], key=lambda c: (c.start, -c.end))
     return placed(text, found, language)
