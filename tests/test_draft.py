@@ -99,7 +99,7 @@ def test_a_bare_number_is_no_count_and_a_count_leaves_its_people_out() -> None:
         ("date", "2027 жылы", {"date": "2027-01-01", "precision": "year"}),
         ("date", "2026 жылы", {"date": "2026-01-01", "precision": "year"}),
         ("count", "150-ге жуық", {"value": 150, "qualifier": "about"}),
-        ("count", "30", {"value": 30, "qualifier": "exact"}),
+        ("count", "30 адам", {"value": 30, "qualifier": "exact"}),
         ("count", "7 ұсыным", {"value": 7, "qualifier": "exact"}),
     ]
 
@@ -124,6 +124,15 @@ def test_a_count_names_only_what_its_language_counts_and_a_bare_year_is_no_date(
     assert [(c.kind, c.quote) for c in russian] == [
         ("date", "3 марта 2026 года"),
         ("count", "более 80 участников"),
+    ]
+
+
+def test_a_numeric_date_is_a_date_and_a_bare_count_keeps_its_noun() -> None:
+    drafted = candidates("КӨКШЕТАУ, 13.01.2025. Оған 116 қатысушы және 1 500 адам келді, 2025.")
+    assert [(c.kind, c.quote) for c in drafted] == [
+        ("date", "13.01.2025"),
+        ("count", "116 қатысушы"),
+        ("count", "1 500 адам"),
     ]
 
 

@@ -106,9 +106,14 @@ def counted_nouns(language: str) -> frozenset[str]:
     return frozenset(import_module(f".{_MODULES[language]}", __package__).COUNTED_NOUNS)
 
 
+# One number: digits, in groups of three or not, with a decimal part or not ('2025', '1 500', '1,5'),
+# never a numeric date ('13.01.2025').
+_NUMBER = re.compile(r"[0-9]{1,3}(?:[ ,.'’][0-9]{3})*(?:[,.][0-9]+)?|[0-9]+(?:[,.][0-9]+)?")
+
+
 def _bare_number(quote: str) -> bool:
     """Whether a quote is a number alone ('2025', '80'): a year or a reference as often as a count."""
-    return re.fullmatch(r"[0-9][0-9 ,.]*", quote.strip()) is not None
+    return _NUMBER.fullmatch(quote.strip()) is not None
 
 
 def _words_to_leave_out(kind: str, language: str) -> tuple[str, ...]:
@@ -121,8 +126,8 @@ def _words_to_leave_out(kind: str, language: str) -> tuple[str, ...]:
 
 
 def _trimmed(text: str, candidate: Candidate, language: str) -> Candidate:
-    """The candidate without a last word that names what the field already says (a count's people,
-    a duration's 'ішінде'), when its value stays the same without it."""
+    """The candidate without a last word that names what the field already says (a count's people
+    after a qualifier, a duration's 'ішінде'), when its value stays the same without it."""
     stems = _words_to_leave_out(candidate.kind, language)
     head, _, last = candidate.quote.rstrip().rpartition(" ")
     if not head or not last.lower().startswith(stems):
@@ -130,6 +135,8 @@ def _trimmed(text: str, candidate: Candidate, language: str) -> Candidate:
     end = candidate.start + len(head.rstrip())
     if value(candidate.kind, text[candidate.start : end], language) != candidate.value or _splits_token(text, end):
         return candidate
+    if _bare_number(text[candidate.start : end]):
+        return candidate  # '40 қатысушы' stays whole: a number alone would say nothing of what it counts
     found = spans(text, text[candidate.start : end])
     at = found.index((candidate.start, end)) + 1 if len(found) > 1 else None
     return replace(candidate, quote=text[candidate.start : end], end=end, at=at)
