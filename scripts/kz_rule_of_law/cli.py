@@ -205,8 +205,12 @@ def check(facts_file: Path = typer.Argument(..., help="The facts file to check."
             if mine:
                 raise InputError(*mine) from None
         from .curation.likeness import similar_records
+        from .curation.lookalike import warnings as lookalikes
 
         for warning in similar_records(target, others, root):
+            err.print(f"warning: {warning}", markup=False)
+        # A warning, not an error: an archived text may itself mix scripts, and its quotes must too.
+        for warning in lookalikes(target.read_text(encoding="utf-8"), display_path(target, root)):
             err.print(f"warning: {warning}", markup=False)
         out.print(f"ok: {facts_file}", markup=False)
 
@@ -247,21 +251,39 @@ def normalize(
 @app.command()
 def draft(
     text_file: Path = typer.Argument(..., help="The archived text, e.g. archive/<id>.txt."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per line."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print what was found, one JSON object per line; write nothing."
+    ),
+    lang: Language = typer.Option(Language.kk, "--lang", help="Language of the text."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing facts/<id>.yml."),
 ) -> None:
-    """List every date, amount, period, count, duration and legal form the normalizers find in a text."""
-    from .curation.draft import candidates
+    """Draft facts/<id>.yml from archive/<id>.txt: its values, placed for review, and the known records it names."""
+    from .curation import draft_write
+    from .curation.draft_known import KnownNames
+    from .curation.draft_release import everything
     from .curation.facts import read_text
     from .curation.sources import MAX_SOURCE_BYTES
 
     def body() -> None:
+        root = project_root()
+        if not as_json:
+            from .curation.lookalike import warnings as lookalikes
+
+            target, found = draft_write.write(root, text_file, lang.value, force)
+            for warning in lookalikes(target.read_text(encoding="utf-8"), str(target.relative_to(root))):
+                err.print(f"warning: {warning}", markup=False)
+            placed = sum(1 for c in found if c.field is not None)
+            named = sum(1 for c in found if c.field is None and c.id is not None)
+            out.print(
+                f"wrote {target.relative_to(root)}: {placed} values placed for review, {named} known records "
+                f"named, {len(found) - placed - named} other candidates; review it, then run check",
+                markup=False,
+            )
+            return
         text = read_text(text_file, "source text", MAX_SOURCE_BYTES)
-        for found in candidates(text):
-            if as_json:
-                sys.stdout.write(json.dumps(found.as_json(), ensure_ascii=False) + "\n")
-            else:
-                at = "" if found.at is None else f" (at: {found.at})"
-                out.print(f"{found.kind}: {' '.join(found.quote.split())}{at}", markup=False)
+        index = KnownNames.cached(root, text, root / draft_write.NAMES_CACHE, keep=False)  # --json writes nothing
+        for candidate in everything(text, lang.value, index):
+            sys.stdout.write(json.dumps(candidate.as_json(), ensure_ascii=False) + "\n")
 
     run(body)
 

@@ -127,6 +127,10 @@ SECTIONS: dict[str, dict[str, str]] = {
         "not-unique": "A value repeated in a column whose values must be unique.",
         "duplicate-id": "A primary key used by more than one row.",
         "source-id-form": "A source id that is neither NNN_<16 hex digits> (a real release) nor synthetic-<name>.",
+        "draft-exists": "`draft` would overwrite an existing facts file (`--force` replaces it).",
+        "lookalike-letter": (
+            "A warning: a Latin letter inside a Cyrillic word of a facts file, or the reverse (`check`, `draft`)."
+        ),
         "source-id-file-name": "A facts file whose name is not its source id (facts/<source id>.yml).",
         "similar-name": (
             "A warning of `check`: a new record's Kazakh name or abbreviation matches an existing record's."

@@ -120,10 +120,12 @@ def locate(text: str, quote: str, at: int | None = None) -> tuple[int, int]:
             code="quote-splits-token",
         )
     if not found:
+        from .lookalike import suggestion  # only on this error path: the search is bounded but not free
+
         raise InputError(
             "quote not found in the source" + _invisible(quote),
             value=quote,
-            expected="the exact words of the source (whitespace may differ)",
+            expected="the exact words of the source (whitespace may differ)" + suggestion(text, quote),
             code="quote-not-found",
         )
     if at is None:
