@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,23 @@ def test_the_names_kept_between_runs_give_what_the_csvs_give_and_follow_a_new_bu
     organizations.write_text(rows + "synthetic-forum-partner,Талқылаудың негізгі тақырыптары,X,official,,,,21,,,\n")
     again = mentions(text, KnownNames.cached(root, text, cache))
     assert ("organization", "synthetic-forum-partner") in {(c.kind, c.id) for c in again}
+
+
+def test_the_names_kept_between_runs_follow_a_change_that_keeps_size_and_modification_time(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    text = "Синтетикалық мәтін: Zyxwv орталығы туралы."
+    cache = root / "build" / "draft-names.json"
+    organizations = root / "data" / "organizations.csv"
+    rows = organizations.read_text(encoding="utf-8")
+    with_name = rows + "synthetic-partner,Qwert орталығы,X,official,,,,21,,,\n"
+    organizations.write_text(with_name, encoding="utf-8")
+    before = organizations.stat()
+    assert not mentions(text, KnownNames.cached(root, text, cache))
+    organizations.write_text(with_name.replace("Qwert", "Zyxwv"), encoding="utf-8")
+    os.utime(organizations, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert organizations.stat().st_size == before.st_size
+    found = {(c.kind, c.id) for c in mentions(text, KnownNames.cached(root, text, cache))}
+    assert ("organization", "synthetic-partner") in found
 
 
 def test_an_unquoted_name_before_a_legal_form_is_proposed_from_its_nearest_capital(index: KnownNames) -> None:

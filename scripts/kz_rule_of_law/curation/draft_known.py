@@ -19,6 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ..atomic import write_bytes
+from ..identity import file_digest
 from .draft import Candidate, value
 from .draft_cues import ORGANIZATION_NOUNS, PROJECT_WORDS
 from .quotes import spans
@@ -160,7 +161,7 @@ class KnownNames:
     @classmethod
     def cached(cls, root: Path, text: str, cache: Path, keep: bool = True) -> KnownNames:
         """The names `from_package(root, text)` gives, read from `cache` when it was written from these
-        very CSVs (their sizes and modification times), else from the CSVs (and, if `keep`, the cache
+        very CSVs (their content digests), else from the CSVs (and, if `keep`, the cache
         written again)."""
         wanted = _text_words(text)
         index = cls()
@@ -190,12 +191,12 @@ class KnownNames:
 
 
 def _stamp(root: Path) -> list[list[object]]:
-    """What the cache of names was made from: each CSV's name, size and modification time."""
+    """What the cache of names was made from: each CSV's name and content digest (a modification
+    time says nothing of content: a CSV rewritten in the same second, or copied, keeps or changes it)."""
     stamp: list[list[object]] = []
     for table in sorted({table for _, table, _, _ in _SOURCES}):
         path = root / "data" / f"{table}.csv"
-        stat = path.stat() if path.is_file() else None
-        stamp.append([table, stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
+        stamp.append([table, file_digest(path) if path.is_file() else None])
     return stamp
 
 
