@@ -9,8 +9,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
+from babel.units import format_unit
 
-from .plugin.language import DEFAULT, LANGUAGES, translator
+from .i18n import DEFAULT, LANGUAGES, translator
 
 # How a qualifier reads with its number, in English (translated with the interface's strings).
 QUALIFIED = {
@@ -72,3 +73,8 @@ def share(percent: Number, qualifier: str | None = None, language: str = DEFAULT
     """A share given in percent (95.0, 94.99) as the site writes it everywhere: '95.00%', '94.99%'."""
     text = format_percent(Decimal(str(percent)) / 100, format=SHARE_FORMAT, locale=locale(language))
     return qualified(text, qualifier, language)
+
+
+def years(count: Number, language: str = DEFAULT) -> str:
+    """A number of years in the language's plural form: '3 years', '3 жыл', '3 года', '5 лет'."""
+    return format_unit(count, "duration-year", length="long", locale=locale(language))

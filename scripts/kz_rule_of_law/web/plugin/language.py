@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .. import formatting
 from ..i18n import DEFAULT, LANGUAGES, catalog, date, number, translator
 
 # English pages keep the site's unprefixed URLs, the others are under /kk/ and /ru/ (localize.py).
@@ -144,6 +145,7 @@ def template_vars(request: Any) -> dict[str, Any]:
         "kz_number": functools.partial(number, language),
         "kz_date": functools.partial(date, language),
         "kz_rows": functools.partial(rows, language),
+        "kz_years": lambda count: formatting.years(count, language),
         "kz_title": functools.partial(title, language),
         "kz_description_html": functools.partial(description_html, language),
         "kz_column": functools.partial(column, language),
