@@ -57,6 +57,12 @@ PAGES = {
     "release": f"/-/releases/{QUOTE['source_id']}",
     "quote": f"/-/quotes/{quote(QUOTE['quote_id'], safe='/')}",
     "changes": "/-/changes",
+    "project": f"/{DB}/projects/{_first('projects')['project_id']}",
+    "event": f"/{DB}/events/{_first('events')['event_id']}",
+    "canned-query-with-parameters": f"/{DB}/releases_behind_a_record?table=organizations",
+    "search-nothing-found": f"/{DB}/search?q=zzzqx",
+    "downloads": "/package/",
+    "data-dictionary": "/-/data-dictionary",
 }
 # axe rules whose findings the site takes as failures: every rule, at these impacts.
 FAILING_IMPACTS = ("critical", "serious")
