@@ -7,11 +7,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import yaml
 from playwright.sync_api import Page
 
 from workspace import copy_tree
 
 DB = "kz-rule-of-law"
+QUERIES = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "scripts/kz_rule_of_law/web/queries/queries.yml").read_text()
+)
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
@@ -115,7 +119,7 @@ def test_canned_query_answers_first_without_loading_the_sql_editor(page, server)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{server}/{DB}/facts_with_sources")
-    assert page.title().startswith("Every published fact with its Kazakh quote")
+    assert page.title().startswith(QUERIES["facts_with_sources"]["title"])
     assert not any("codemirror" in url for url in requested)
     assert not page.locator("pre#sql-query").is_visible()  # folded away
     page.get_by_text("The SQL of this query").click()

@@ -472,6 +472,16 @@ def test_the_sitemap_lists_home_tables_core_rows_and_releases(datasette, descrip
     assert fetch(datasette, f"/{DB}/organizations/{csv_rows('organizations')[0]['organization_id']}").status_code == 200
 
 
+def test_the_sitemap_lists_each_page_in_every_language_with_its_alternates(datasette):
+    root = ElementTree.fromstring(fetch(datasette, "/sitemap.xml").text)
+    sitemap, xhtml = "{http://www.sitemaps.org/schemas/sitemap/0.9}", "{http://www.w3.org/1999/xhtml}"
+    locs = {url.find(f"{sitemap}loc").text: url for url in root.iter(f"{sitemap}url")}
+    assert {"http://localhost/", "http://localhost/kk/", "http://localhost/ru/"} <= set(locs)
+    for loc, url in locs.items():
+        alternates = {link.get("hreflang"): link.get("href") for link in url.iter(f"{xhtml}link")}
+        assert set(alternates) == {"en", "kk", "ru"} and loc in alternates.values()
+
+
 def test_a_large_sitemap_is_an_index_of_parts(datasette, monkeypatch):
     monkeypatch.setattr(seo, "SITEMAP_LIMIT", 7)
     index = fetch(datasette, "/sitemap.xml")

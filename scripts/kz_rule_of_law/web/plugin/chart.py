@@ -10,6 +10,7 @@ from datasette.utils.asgi import Request
 
 from .. import formatting
 from . import quote_links
+from .language import language_of
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
@@ -46,6 +47,7 @@ async def funding_chart(datasette: Datasette, request: Request) -> Response:
     scale: dict[str, float] = {}
     for r in rows:
         scale[r["currency"]] = max(scale.get(r["currency"], 0), r["total_budget"] or 0)
+    lang = language_of(request)
     bars = []
     for i, r in enumerate(rows):
         top = scale[r["currency"]] or 1
@@ -58,10 +60,12 @@ async def funding_chart(datasette: Datasette, request: Request) -> Response:
                 "eu_width": round(eu, 1),
                 "co_x": round(eu, 1),
                 "co_width": round(CHART_WIDTH * (r["cofinancing"] or 0) / top, 1),
-                "total_text": _amount(r["total_budget"]),
-                "eu_text": _amount(r["eu_contribution"]),
-                "co_text": _amount(r["cofinancing"]),
-                "share_text": "" if r["eu_share_percent"] is None else formatting.share(r["eu_share_percent"]),
+                "total_text": _amount(r["total_budget"], lang),
+                "eu_text": _amount(r["eu_contribution"], lang),
+                "co_text": _amount(r["cofinancing"], lang),
+                "share_text": ""
+                if r["eu_share_percent"] is None
+                else formatting.share(r["eu_share_percent"], None, lang),
                 "total_quotes": claims.get((r["project_id"], "total_budget"), []),
                 "eu_quotes": claims.get((r["project_id"], "eu_contribution"), []),
             }
@@ -102,8 +106,13 @@ async def _database_with(datasette: Datasette, view: str) -> str | None:
     return None
 
 
-def _amount(value: int | float | None) -> str:
-    """An amount with thousands separators; decimals only where it has them."""
+def _share(percent: int | float | None, lang: str) -> str:
+    """The EU share as every page writes it, in the page's language; empty where there is none."""
+    return "" if percent is None else formatting.share(percent, None, lang)
+
+
+def _amount(value: int | float | None, lang: str) -> str:
+    """An amount with the language's thousands separators; decimals only where it has them."""
     if value is None:
         return ""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+    return formatting.number(int(value) if float(value).is_integer() else round(value, 2), lang)

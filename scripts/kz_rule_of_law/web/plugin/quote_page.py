@@ -38,14 +38,20 @@ def routes() -> list[tuple[str, View]]:
     ]
 
 
+def _addresses(datasette: Datasette, request: Request, claim: dict, release: dict) -> tuple[str, str]:
+    """The quote's permalink and the address of its release's archived text, absolute."""
+    permalink = datasette.absolute_url(request, quote_links.quote_url(datasette, claim["quote_id"]))
+    raw_url = datasette.absolute_url(request, datasette.urls.path(downloads_url(release["path"])))
+    return permalink, raw_url
+
+
 async def quote_page(datasette: Datasette, request: Request) -> Response:
     """The quote in its sentence, highlighted, with its release, the facts it states and its citation."""
     found = await _found(datasette, request)
     if isinstance(found, Response):
         return found
     database, claim, release, text = found
-    permalink = datasette.absolute_url(request, quote_links.quote_url(datasette, claim["quote_id"]))
-    raw_url = datasette.absolute_url(request, datasette.urls.path(downloads_url(release["path"])))
+    permalink, raw_url = _addresses(datasette, request, claim, release)
     context = {
         "claim": claim,
         "release": release,
@@ -73,8 +79,7 @@ async def quote_csl(datasette: Datasette, request: Request) -> Response:
     if isinstance(found, Response):
         return found
     _, claim, release, _ = found
-    permalink = datasette.absolute_url(request, quote_links.quote_url(datasette, claim["quote_id"]))
-    raw_url = datasette.absolute_url(request, datasette.urls.path(downloads_url(release["path"])))
+    permalink, raw_url = _addresses(datasette, request, claim, release)
     body = json.dumps([citation.csl_item(claim, release, permalink, raw_url)], ensure_ascii=False, indent=2)
     name = "".join(c if c.isalnum() or c in "-_" else "-" for c in claim["quote_id"])
     return Response(

@@ -33,11 +33,12 @@ from datasette.utils.asgi import Request
 
 from . import http_cache, static
 from .asgi import App, Message, Receive, Scope, Send
+from .language import LANGUAGES, url_in
 
 if TYPE_CHECKING:  # datasette.app imports the plugins: no import at run time
     from datasette.app import Datasette
 
-SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org)
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org); each page is listed once in every language
 CORE_TABLES = ("sources", "organizations", "people", "projects", "events", "funding_programmes")
 RELEASE_PAGE = "/-/releases/{}"
 SITE_PAGES = ("/", "/package/", "/-/data-dictionary", "/-/funding", "/-/releases", "/-/changes")
@@ -137,20 +138,21 @@ async def _row_paths(datasette: Datasette, database: str, table: str) -> list[st
 
 
 async def sitemap_xml(datasette: Datasette, request: Request) -> Response:
-    """The sitemap (or its index, or one of its parts, when it has more than SITEMAP_LIMIT URLs)."""
+    """The sitemap (or its index, or one of its parts, when it has more than per_file URLs)."""
     paths = await site_paths(datasette)
+    per_file = max(1, SITEMAP_LIMIT // len(LANGUAGES))
     identity = http_cache.identity_of(datasette)
     await identity.ready()
     lastmod = identity.data_day.isoformat() if identity.data_day else None
     base = site_url(request)
     part = request.url_vars.get("part")
-    if len(paths) <= SITEMAP_LIMIT and part is None:
+    if len(paths) <= per_file and part is None:
         return _xml(_urlset(base, paths, lastmod))
     if part is None:
-        count = -(-len(paths) // SITEMAP_LIMIT)
+        count = -(-len(paths) // per_file)
         return _xml(_index(base, count, lastmod))
     number = int(part)
-    chunk = paths[(number - 1) * SITEMAP_LIMIT : number * SITEMAP_LIMIT]
+    chunk = paths[(number - 1) * per_file : number * per_file]
     if number < 1 or not chunk:
         return Response.text("Not found", status=404)
     return _xml(_urlset(base, chunk, lastmod))
@@ -162,12 +164,25 @@ def _xml(text: str) -> Response:
 
 
 def _urlset(base: str, paths: list[str], lastmod: str | None) -> str:
-    """A sitemap of `paths` under `base`."""
+    """A sitemap of `paths` under `base`, each page with its versions in every language (hreflang)."""
     modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-    entries = "".join(f"<url><loc>{html.escape(base + path)}</loc>{modified}</url>\n" for path in paths)
+    entries = "".join(
+        f"<url><loc>{html.escape(base + url_in(code, path))}</loc>{modified}{_alternates(base, path)}</url>\n"
+        for path in paths
+        for code in LANGUAGES
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+        f"{entries}</urlset>\n"
+    )
+
+
+def _alternates(base: str, path: str) -> str:
+    """The page at `path` in each language, as a sitemap says it (xhtml:link rel=alternate)."""
+    return "".join(
+        f'<xhtml:link rel="alternate" hreflang="{code}" href="{html.escape(base + url_in(code, path))}"/>'
+        for code in LANGUAGES
     )
 
 
