@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         "The index holds only the names whose first word (in some case form) the text holds. Reading the "
         "CSVs is most of its time, so `draft` (writing a facts file) keeps the package's distinct names and "
         f"their ids in {NAMES_CACHE}, read again (by `draft --json` too, which writes nothing) while every "
-        "CSV has the size and modification time it was made from. The values are tried only on spans that "
-        "can hold them (digits, a word for years).",
+        "CSV has the content digest it was made from (sha256: a modification time is no identity). The "
+        "values are tried only on spans that can hold them (digits, a word for years).",
         "",
         f"Load average during the runs: {load} (2 cores): wall time grows with the load, processor time much less.",
         "",
