@@ -3,13 +3,17 @@ of projects, organizations and events read as pages, with formatted amounts and 
 
 from __future__ import annotations
 
+import asyncio
 import re
+import sqlite3
 from html.parser import HTMLParser
 
 import pytest
+from datasette.app import Datasette
 
 from kz_rule_of_law.package.descriptor import tables
 from kz_rule_of_law.web.metadata import canned_queries
+from kz_rule_of_law.web.plugin import parameters as query_parameters
 
 DB = "kz-rule-of-law"
 
@@ -307,3 +311,23 @@ def test_a_formatted_amount_in_a_query_links_to_its_quote(get, csv_rows):
         )
         (cell,) = [c for c in re.findall(r'<td class="col-total_budget">(.*?)</td>', text) if shown in c]
         assert f'href="/-/quotes/{claims[0]}"' in cell and cell.index("<a ") < cell.index(shown)
+
+
+def test_choices_are_read_per_site_even_when_two_sites_name_their_databases_alike(tmp_path):
+    def site(folder: str, quote_ids: list[str]) -> Datasette:
+        path = tmp_path / folder / "kz-rule-of-law.db"
+        path.parent.mkdir()
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE quotes (quote_id TEXT PRIMARY KEY)")
+            conn.executemany("INSERT INTO quotes VALUES (?)", [(q,) for q in quote_ids])
+        return Datasette([str(path)], immutables=[])
+
+    first = site("first", ["budgets/p/total_budget/synthetic-a", "events/e/date/synthetic-a"])
+    second = site("second", ["organizations/o/name/synthetic-b"])
+
+    def choices(datasette: Datasette) -> list[str]:
+        found = asyncio.run(query_parameters._choices_for(datasette, "kz-rule-of-law", "quoted_tables"))
+        return [choice["value"] for choice in found or []]
+
+    assert choices(first) == ["budgets", "events"]
+    assert choices(second) == ["organizations"]

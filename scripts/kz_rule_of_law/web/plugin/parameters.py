@@ -4,6 +4,7 @@ of them instead of answering with no rows."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +49,14 @@ SELECT record_id FROM r
 """,
 }
 
-# The database is immutable: each choice list is read once per database.
-_choices: dict[tuple[str, str], list[dict[str, str]]] = {}
+# The database is immutable: each choice list is read once per site and database. Kept per site (a
+# process may serve, or test, several sites whose databases share a name), gone with the site.
+_kept: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], Any]] = weakref.WeakKeyDictionary()
+
+
+def _memo(datasette: Datasette) -> dict[tuple[str, str, str], Any]:
+    """What has been read for this site: choices and suggestions by (kind, database, source)."""
+    return _kept.setdefault(datasette, {})
 
 
 def extra_template_vars(
@@ -97,26 +104,25 @@ async def _suggestions(
     """The values suggested for a parameter, given the (known, valid) value of the one it follows."""
     if source is None or after is None or not after["value"] or after["unknown"]:
         return None
-    key = (database, f"{source}:{after['value']}")
-    if key not in _suggested:
+    # By the value they follow: that value is one of its parameter's choices, so few are kept.
+    key, kept = ("suggested", database, f"{source}:{after['value']}"), _memo(datasette)
+    if key not in kept:
         rows = (await datasette.get_database(database).execute(SUGGESTIONS[source], {"after": after["value"]})).rows
-        _suggested[key] = sorted(row[0] for row in rows)
-    return _suggested[key]
-
-
-# Suggestions by the value they follow: that value is one of its parameter's choices, so few.
-_suggested: dict[tuple[str, str], list[str]] = {}
+        kept[key] = sorted(row[0] for row in rows)
+    found: list[str] = kept[key]
+    return found
 
 
 async def _choices_for(datasette: Datasette, database: str, source: str | None) -> list[dict[str, str]] | None:
     """The values a parameter can take, each with its label (a table's title), or None if not known."""
     if source is None:
         return None
-    key = (database, source)
-    if key not in _choices:
+    key, kept = ("choices", database, source), _memo(datasette)
+    if key not in kept:
         rows = (await datasette.get_database(database).execute(CHOICES[source])).rows
-        _choices[key] = [{"value": row[0], "label": _title(datasette, database, row[0])} for row in rows]
-    return _choices[key]
+        kept[key] = [{"value": row[0], "label": _title(datasette, database, row[0])} for row in rows]
+    found: list[dict[str, str]] = kept[key]
+    return found
 
 
 def _title(datasette: Datasette, database: str, table: str) -> str:
