@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
-from importlib import import_module
 
 from ..errors import InputError
+from . import normalize_en, normalize_ru
 from .draft_cues import DURATION_TAILS, PEOPLE
+from .languages import LANGUAGES, normalizers
 from .normalize import NORMALIZERS, parse_date_value, parse_money_qualified
 from .quotes import _splits_token, spans
 
@@ -49,16 +50,11 @@ _READERS = {
 }
 
 
-# The normalizers of each language a source may be written in (its `language`).
-_MODULES = {"ru": "normalize_ru", "en": "normalize_en"}
-
-
 def readers(language: str = "kk") -> dict[str, Callable[[str], dict]]:
     """The normalizers of a source's language, by kind (Kazakh for a language without its own)."""
-    if language not in _MODULES:
+    if language == "kk" or language not in LANGUAGES:
         return _READERS
-    normalizers: dict[str, Callable[[str], dict]] = import_module(f".{_MODULES[language]}", __package__).NORMALIZERS
-    return normalizers
+    return normalizers(language).json
 
 
 def value(kind: str, quote: str, language: str = "kk") -> dict | None:
@@ -99,11 +95,13 @@ def _plausible(kind: str, quote: str, normalized: dict, language: str) -> bool:
     return noun is None or noun in counted_nouns(language)
 
 
+# The nouns Russian and English counts name (their normalizers keep the noun in a count's value).
+_COUNTED_NOUNS = {"ru": frozenset(normalize_ru.COUNTED_NOUNS), "en": frozenset(normalize_en.COUNTED_NOUNS)}
+
+
 def counted_nouns(language: str) -> frozenset[str]:
     """The nouns a count of this language may name (Kazakh counts keep no noun in their value)."""
-    if language not in _MODULES:
-        return frozenset()
-    return frozenset(import_module(f".{_MODULES[language]}", __package__).COUNTED_NOUNS)
+    return _COUNTED_NOUNS.get(language, frozenset())
 
 
 # One number: digits, in groups of three or not, with a decimal part or not ('2025', '1 500', '1,5'),
